@@ -1,0 +1,56 @@
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from readouts.loading import MAX_PROBLEMS, LoadError, LoadReport, load
+
+
+class Command(BaseCommand):
+    help = (
+        "Load readout documents and Django natural-key fixtures (files or folders of .json), "
+        "all or nothing. Without a path, loads fixtures/."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("paths", nargs="*", metavar="PATH", help="files or folders")
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="check everything and report what would change, writing nothing",
+        )
+
+    def handle(self, *args, paths: list[str], dry_run: bool, verbosity: int, **options) -> None:
+        def progress(stage: str, done: int, total: int) -> None:
+            if verbosity >= 1:
+                self.stderr.write(f"  {stage}: {done:,} of {total:,}")
+
+        try:
+            report = load(paths or None, dry_run=dry_run, progress=progress)
+        except LoadError as exc:
+            problems = exc.problems
+            lines = [str(p) for p in problems[:MAX_PROBLEMS]]
+            if len(problems) > MAX_PROBLEMS:
+                lines.append(f"… and {len(problems) - MAX_PROBLEMS} more")
+            raise CommandError(
+                f"nothing was loaded; {len(problems)} problem(s) found:\n  " + "\n  ".join(lines)
+            ) from None
+        if verbosity >= 1:
+            self.stdout.write(self.summary(report))
+
+    def summary(self, report: LoadReport) -> str:
+        what = f"{report.documents:,} readout document(s)"
+        if report.fixture_objects:
+            what += f" and {report.fixture_objects:,} fixture object(s)"
+        lines = [f"Read {report.files:,} file(s): {what}."]
+        header = f"{'':<14}{'created':>9}{'updated':>9}{'unchanged':>11}{'deleted':>9}"
+        lines.append(header)
+        for model, t in report.tallies.items():
+            name = str(model._meta.verbose_name_plural)
+            lines.append(
+                f"{name:<14}{t.created:>9,}{t.updated:>9,}{t.unchanged:>11,}{t.deleted:>9,}"
+            )
+        if report.dry_run:
+            lines.append(self.style.WARNING("Dry run: nothing was written."))
+        elif report.changed:
+            lines.append(self.style.SUCCESS("Loaded."))
+        else:
+            lines.append(self.style.SUCCESS("Nothing to change: the database already matches."))
+        return "\n".join(lines)

@@ -1,0 +1,270 @@
+"""Meetings, the people in them, the readouts that report them and what was said."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django_countries.fields import CountryField
+
+
+class NaturalKeyManager(models.Manager):
+    """Looks records up by the natural key that fixtures and readout documents use."""
+
+    def __init__(self, *lookups: str) -> None:
+        super().__init__()
+        self.lookups = lookups
+
+    def get_by_natural_key(self, *key):
+        return self.get(**dict(zip(self.lookups, key, strict=True)))
+
+    def deconstruct(self):
+        # Migrations never need this manager; keep them free of its arguments.
+        return (False, "django.db.models.Manager", None, (), {})
+
+
+def not_blank(field: str, model: str) -> models.CheckConstraint:
+    return models.CheckConstraint(condition=~Q(**{field: ""}), name=f"{model}_{field}_not_blank")
+
+
+class Topic(models.Model):
+    """A subject of discussion, optionally under a broader topic."""
+
+    slug = models.SlugField(max_length=100, unique=True)
+    name = models.CharField(max_length=200)
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+    )
+    description = models.TextField(blank=True)
+
+    objects = NaturalKeyManager("slug")
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [not_blank("slug", "topic"), not_blank("name", "topic")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
+
+    def clean(self) -> None:
+        # Walk up from the proposed parent: meeting this topic again is a cycle.
+        seen = set()
+        ancestor = self.parent
+        while ancestor is not None and ancestor.pk not in seen:
+            if ancestor.pk == self.pk and self.pk is not None:
+                raise ValidationError({"parent": "A topic cannot be its own ancestor."})
+            seen.add(ancestor.pk)
+            ancestor = ancestor.parent
+
+
+class Publisher(models.Model):
+    """A government body (or other organisation) that publishes readouts."""
+
+    slug = models.SlugField(max_length=100, unique=True)
+    name = models.CharField(max_length=200)
+    country = CountryField(blank=True)
+    website = models.URLField(max_length=500, blank=True)
+
+    objects = NaturalKeyManager("slug")
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [not_blank("slug", "publisher"), not_blank("name", "publisher")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
+
+
+class Participant(models.Model):
+    """A person who takes part in meetings."""
+
+    slug = models.SlugField(max_length=100, unique=True)
+    name = models.CharField(max_length=200)
+    country = CountryField(blank=True, help_text="The country the person represents, if any.")
+    organization = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="For people who represent an organisation (WHO, NATO…).",
+    )
+    aliases = models.TextField(
+        blank=True, help_text="Other names and spellings, one per line; searched like the name."
+    )
+
+    objects = NaturalKeyManager("slug")
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [models.Index(fields=["country", "name"]), models.Index(fields=["name"])]
+        constraints = [not_blank("slug", "participant"), not_blank("name", "participant")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.country.code})" if self.country else self.name
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
+
+    @property
+    def alias_list(self) -> list[str]:
+        return [line.strip() for line in self.aliases.splitlines() if line.strip()]
+
+
+class MeetingKind(models.TextChoices):
+    PHONE_CALL = "phone_call", "phone call"
+    VIDEO_CALL = "video_call", "video call"
+    MEETING = "meeting", "meeting"
+    TALKS = "talks", "talks"
+    VISIT = "visit", "visit"
+    MESSAGES = "messages", "exchange of messages"
+    OTHER = "other", "other"
+
+
+class Meeting(models.Model):
+    """One diplomatic contact: a call, talks, a visit, an exchange of messages."""
+
+    Kind = MeetingKind
+
+    slug = models.SlugField(max_length=200, unique=True)
+    date = models.DateField()
+    end_date = models.DateField(null=True, blank=True, help_text="For contacts over several days.")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    title = models.CharField(max_length=500)
+    location = models.CharField(max_length=200, blank=True)
+    participants = models.ManyToManyField(
+        Participant, through="Attendance", related_name="meetings"
+    )
+
+    objects = NaturalKeyManager("slug")
+
+    class Meta:
+        ordering = ["-date", "slug"]
+        indexes = [
+            models.Index(fields=["-date", "slug"], name="meeting_date_slug_idx"),
+            models.Index(fields=["kind", "-date"], name="meeting_kind_date_idx"),
+        ]
+        constraints = [
+            not_blank("slug", "meeting"),
+            not_blank("title", "meeting"),
+            models.CheckConstraint(
+                condition=Q(kind__in=MeetingKind.values), name="meeting_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("date")),
+                name="meeting_end_date_not_before_date",
+                violation_error_message="The end date cannot be before the date.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.title}"
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
+
+    def topics(self) -> models.QuerySet["Topic"]:
+        """The topics of this meeting's statements (they are not stored twice)."""
+        return Topic.objects.filter(statements__readout__meeting=self).distinct()
+
+
+class Attendance(models.Model):
+    """A participant's part in one meeting, with the title they held at the time."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances")
+    participant = models.ForeignKey(
+        Participant, on_delete=models.PROTECT, related_name="attendances"
+    )
+    title = models.CharField(max_length=300, blank=True, help_text="Title held at the time.")
+    order = models.PositiveSmallIntegerField(default=0, help_text="Position in the list.")
+
+    objects = NaturalKeyManager("meeting__slug", "participant__slug")
+
+    class Meta:
+        ordering = ["order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "participant"], name="attendance_unique"),
+        ]
+
+    def __str__(self) -> str:
+        who = f"{self.participant.name}, {self.title}" if self.title else self.participant.name
+        return f"{who} at {self.meeting}"
+
+    def natural_key(self) -> tuple[str, str]:
+        return self.meeting.natural_key() + self.participant.natural_key()
+
+    natural_key.dependencies = ["readouts.meeting", "readouts.participant"]
+
+
+class Readout(models.Model):
+    """One publisher's published account of a meeting, kept verbatim."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="readouts")
+    publisher = models.ForeignKey(Publisher, on_delete=models.PROTECT, related_name="readouts")
+    language = models.CharField(
+        max_length=20, default="en", help_text="BCP 47 code, e.g. en, zh, ru."
+    )
+    title = models.CharField(max_length=500)
+    published_at = models.DateTimeField(null=True, blank=True)
+    url = models.URLField("source URL", max_length=500, blank=True)
+    body = models.TextField(help_text="The published text, verbatim.")
+
+    objects = NaturalKeyManager("meeting__slug", "publisher__slug", "language")
+
+    class Meta:
+        ordering = ["published_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "publisher", "language"], name="readout_unique"
+            ),
+            not_blank("language", "readout"),
+            not_blank("title", "readout"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.publisher}: {self.title} ({self.language})"
+
+    def natural_key(self) -> tuple[str, str, str]:
+        return self.meeting.natural_key() + self.publisher.natural_key() + (self.language,)
+
+    natural_key.dependencies = ["readouts.meeting", "readouts.publisher"]
+
+
+class Statement(models.Model):
+    """One attributed passage of a readout; no speaker means the sides spoke jointly."""
+
+    readout = models.ForeignKey(Readout, on_delete=models.CASCADE, related_name="statements")
+    sequence = models.PositiveIntegerField(help_text="Position in the readout, from 1.")
+    # Indexed as every foreign key is: participant pages look statements up by speaker.
+    speaker = models.ForeignKey(
+        Participant,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="statements",
+        help_text="Leave empty for a joint statement (“the two sides”).",
+    )
+    text = models.TextField()
+    topics = models.ManyToManyField(Topic, related_name="statements", blank=True)
+
+    objects = NaturalKeyManager(
+        "readout__meeting__slug", "readout__publisher__slug", "readout__language", "sequence"
+    )
+
+    class Meta:
+        ordering = ["readout_id", "sequence"]
+        constraints = [
+            models.UniqueConstraint(fields=["readout", "sequence"], name="statement_unique"),
+            models.CheckConstraint(condition=Q(sequence__gte=1), name="statement_sequence_from_1"),
+            not_blank("text", "statement"),
+        ]
+
+    def __str__(self) -> str:
+        speaker = self.speaker.name if self.speaker_id else "Joint"
+        return f"{speaker}: {self.text[:60]}"
+
+    def natural_key(self) -> tuple:
+        return (*self.readout.natural_key(), self.sequence)
+
+    natural_key.dependencies = ["readouts.readout", "readouts.participant", "readouts.topic"]

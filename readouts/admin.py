@@ -1,1 +1,207 @@
-# Register your models here.
+from django import forms
+from django.contrib import admin
+from django.db.models import Count, QuerySet
+from django.forms.models import BaseInlineFormSet
+from django.http import HttpRequest
+from django_countries.filters import CountryFilter
+
+from .models import Attendance, Meeting, Participant, Publisher, Readout, Statement, Topic
+
+
+def did_not_attend(participant: Participant) -> str:
+    return (
+        f"{participant.name} did not attend this meeting: "
+        "add them to the meeting's participants first."
+    )
+
+
+class StatementFormSet(BaseInlineFormSet):
+    """A statement's speaker must be a participant of the readout's meeting."""
+
+    def clean(self) -> None:
+        super().clean()
+        meeting_id = self.instance.meeting_id
+        if meeting_id is None:
+            return
+        attending = set(
+            Attendance.objects.filter(meeting_id=meeting_id).values_list("participant", flat=True)
+        )
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None) or {}
+            speaker = data.get("speaker")
+            if speaker and not data.get("DELETE") and speaker.pk not in attending:
+                form.add_error("speaker", did_not_attend(speaker))
+
+
+class AttendanceFormSet(BaseInlineFormSet):
+    """Nobody who speaks in the meeting's readouts may be removed from it."""
+
+    def clean(self) -> None:
+        super().clean()
+        if self.instance.pk is None:
+            return
+        remaining = {
+            form.cleaned_data["participant"].pk
+            for form in self.forms
+            if getattr(form, "cleaned_data", None)
+            and form.cleaned_data.get("participant")
+            and not form.cleaned_data.get("DELETE")
+        }
+        speakers = Participant.objects.filter(
+            statements__readout__meeting=self.instance
+        ).distinct()
+        missing = [p.name for p in speakers if p.pk not in remaining]
+        if missing:
+            raise forms.ValidationError(
+                f"{', '.join(missing)} speak(s) in this meeting's readouts: "
+                "reassign or delete those statements before removing them."
+            )
+
+
+class StatementForm(forms.ModelForm):
+    def clean(self) -> dict:
+        data = super().clean()
+        readout, speaker = data.get("readout"), data.get("speaker")
+        if readout and speaker:
+            attended = Attendance.objects.filter(meeting_id=readout.meeting_id, participant=speaker)
+            if not attended.exists():
+                self.add_error("speaker", did_not_attend(speaker))
+        return data
+
+
+class AttendanceInline(admin.TabularInline):
+    model = Attendance
+    formset = AttendanceFormSet
+    autocomplete_fields = ["participant"]
+    fields = ["participant", "title", "order"]
+    extra = 0
+
+
+class ReadoutInline(admin.StackedInline):
+    model = Readout
+    autocomplete_fields = ["publisher"]
+    fields = [("publisher", "language"), "title", ("published_at", "url"), "body"]
+    show_change_link = True  # statements are edited on the readout's own page
+    extra = 0
+
+
+class StatementInline(admin.StackedInline):
+    model = Statement
+    formset = StatementFormSet
+    autocomplete_fields = ["speaker", "topics"]
+    fields = [("sequence", "speaker"), "text", "topics"]
+    ordering = ["sequence"]
+    extra = 0
+
+
+@admin.register(Meeting)
+class MeetingAdmin(admin.ModelAdmin):
+    list_display = ["date", "title", "kind", "participant_names", "readout_count"]
+    list_filter = ["kind", "readouts__publisher"]
+    search_fields = ["title", "slug", "location", "participants__name"]
+    date_hierarchy = "date"
+    prepopulated_fields = {"slug": ["date", "title"]}
+    fields = ["title", "slug", ("date", "end_date"), ("kind", "location")]
+    inlines = [AttendanceInline, ReadoutInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Meeting]:
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(readout_count=Count("readouts", distinct=True))
+            .prefetch_related("participants")
+        )
+
+    @admin.display(description="participants")
+    def participant_names(self, meeting: Meeting) -> str:
+        return ", ".join(p.name for p in meeting.participants.all())
+
+    @admin.display(description="readouts", ordering="readout_count")
+    def readout_count(self, meeting: Meeting) -> int:
+        return meeting.readout_count
+
+
+@admin.register(Participant)
+class ParticipantAdmin(admin.ModelAdmin):
+    list_display = ["name", "country", "organization", "meeting_count"]
+    list_filter = [("country", CountryFilter)]
+    search_fields = ["name", "aliases", "slug", "organization"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Participant]:
+        return super().get_queryset(request).annotate(meeting_count=Count("attendances"))
+
+    @admin.display(description="meetings", ordering="meeting_count")
+    def meeting_count(self, participant: Participant) -> int:
+        return participant.meeting_count
+
+
+@admin.register(Attendance)
+class AttendanceAdmin(admin.ModelAdmin):
+    list_display = ["participant", "title", "meeting"]
+    list_select_related = ["participant", "meeting"]
+    search_fields = ["participant__name", "title", "meeting__title"]
+    autocomplete_fields = ["meeting", "participant"]
+
+
+@admin.register(Publisher)
+class PublisherAdmin(admin.ModelAdmin):
+    list_display = ["name", "country", "website", "readout_count"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Publisher]:
+        return super().get_queryset(request).annotate(readout_count=Count("readouts"))
+
+    @admin.display(description="readouts", ordering="readout_count")
+    def readout_count(self, publisher: Publisher) -> int:
+        return publisher.readout_count
+
+
+@admin.register(Readout)
+class ReadoutAdmin(admin.ModelAdmin):
+    list_display = ["title", "publisher", "language", "published_at", "meeting_date"]
+    list_select_related = ["publisher", "meeting"]
+    list_filter = ["publisher", "language"]
+    search_fields = ["title", "meeting__title", "meeting__slug"]
+    autocomplete_fields = ["meeting", "publisher"]
+    date_hierarchy = "published_at"
+    inlines = [StatementInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Readout]:
+        # __str__ names the publisher, also in autocomplete results.
+        return super().get_queryset(request).select_related("publisher", "meeting")
+
+    @admin.display(description="meeting date", ordering="meeting__date")
+    def meeting_date(self, readout: Readout):
+        return readout.meeting.date
+
+
+@admin.register(Statement)
+class StatementAdmin(admin.ModelAdmin):
+    form = StatementForm
+    list_display = ["excerpt", "speaker", "readout", "sequence"]
+    list_select_related = ["speaker", "readout__publisher"]
+    list_filter = [("speaker", admin.EmptyFieldListFilter), "readout__publisher"]
+    search_fields = ["text", "speaker__name", "readout__title"]
+    autocomplete_fields = ["readout", "speaker", "topics"]
+
+    @admin.display(description="statement")
+    def excerpt(self, statement: Statement) -> str:
+        return statement.text[:100]
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["name", "parent", "statement_count"]
+    list_select_related = ["parent"]
+    search_fields = ["name", "slug", "description"]
+    autocomplete_fields = ["parent"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Topic]:
+        return super().get_queryset(request).annotate(statement_count=Count("statements"))
+
+    @admin.display(description="statements", ordering="statement_count")
+    def statement_count(self, topic: Topic) -> int:
+        return topic.statement_count

@@ -134,7 +134,13 @@ def collect_files(paths: Sequence[str | Path]) -> tuple[list[Path], list[Problem
             files.append(path)
         else:
             problems.append(Problem(str(path), "", "no such file or folder"))
-    return files, problems
+    # A file named twice (directly and through its folder) is read once.
+    seen, unique = set(), []
+    for path in files:
+        if path.resolve() not in seen:
+            seen.add(path.resolve())
+            unique.append(path)
+    return unique, problems
 
 
 def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict:

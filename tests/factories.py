@@ -1,0 +1,81 @@
+"""Readout documents built in code, for tests that need many records or a variant."""
+
+import copy
+import json
+from pathlib import Path
+
+from django.apps import apps
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+SEED = FIXTURES / "000-2022-10-27-wang-yi-sergey-lavrov.json"
+COUNTRIES = ["CN", "RU", "US", "FR", "DE", "IN", "BR", "JP", "ZA", "GB"]
+
+
+def seed_document() -> dict:
+    return json.loads(SEED.read_text(encoding="utf-8"))
+
+
+def make_document(i: int, statements: int = 3) -> dict:
+    """A meeting between two generated participants, with one readout."""
+    a, b = f"person-{i % 50}", f"person-{(i + 7) % 50 + 50}"
+    return {
+        "meeting": {
+            "slug": f"meeting-{i}",
+            "date": f"2023-{i % 12 + 1:02d}-{i % 28 + 1:02d}",
+            "kind": ["phone_call", "meeting", "talks", "visit"][i % 4],
+            "title": f"Meeting number {i}",
+        },
+        "participants": [
+            {"slug": a, "name": f"Person {a}", "country": COUNTRIES[i % 10], "title": "Minister"},
+            {"slug": b, "name": f"Person {b}", "country": COUNTRIES[(i + 3) % 10]},
+        ],
+        "topics": [
+            {"slug": "trade", "name": "Trade", "parent": None},
+            {"slug": f"topic-{i % 5}", "name": f"Topic {i % 5}", "parent": "trade"},
+        ],
+        "readouts": [
+            {
+                "publisher": {"slug": f"pub-{i % 3}", "name": f"Publisher {i % 3}", "country": "CN"},
+                "language": "en",
+                "title": f"Readout of meeting {i}",
+                "published_at": "2023-01-01T12:00:00+00:00",
+                "url": f"https://example.org/readouts/{i}",
+                "body": f"Body of readout {i}.",
+                "statements": [
+                    {
+                        "speaker": [a, b, None][n % 3],
+                        "topics": [f"topic-{i % 5}"],
+                        "text": f"Statement {n} of meeting {i}.",
+                    }
+                    for n in range(statements)
+                ],
+            }
+        ],
+    }
+
+
+def write_json(path: Path, data) -> Path:
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    return path
+
+
+def snapshot() -> dict[str, list[tuple]]:
+    """Every row of every table of the app, to show a refused load changed nothing."""
+    tables = {}
+    for model in apps.get_app_config("readouts").get_models():
+        fields = [f.attname for f in model._meta.concrete_fields]
+        tables[model._meta.label] = list(model.objects.order_by("pk").values_list(*fields))
+        for m2m in model._meta.many_to_many:
+            through = m2m.remote_field.through
+            if through._meta.auto_created:
+                names = [f.attname for f in through._meta.concrete_fields]
+                tables[through._meta.label] = list(
+                    through.objects.order_by("pk").values_list(*names)
+                )
+    return tables
+
+
+def variant(doc: dict, edit) -> dict:
+    changed = copy.deepcopy(doc)
+    edit(changed)
+    return changed

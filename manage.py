@@ -5,18 +5,16 @@ import os
 import sys
 
 
-def main():
-    """Run administrative tasks."""
+def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "diplomacy.settings")
+    from django.core.exceptions import ImproperlyConfigured
+    from django.core.management import execute_from_command_line
+
     try:
-        from django.core.management import execute_from_command_line
-    except ImportError as exc:
-        raise ImportError(
-            "Couldn't import Django. Are you sure it's installed and "
-            "available on your PYTHONPATH environment variable? Did you "
-            "forget to activate a virtual environment?"
-        ) from exc
-    execute_from_command_line(sys.argv)
+        execute_from_command_line(sys.argv)
+    except ImproperlyConfigured as exc:
+        # A configuration mistake deserves one clear line, not a traceback.
+        sys.exit(f"Configuration error: {exc}")
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin
+from django.db import models
 from django.db.models import Count, QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
@@ -47,9 +48,7 @@ class AttendanceFormSet(BaseInlineFormSet):
             and form.cleaned_data.get("participant")
             and not form.cleaned_data.get("DELETE")
         }
-        speakers = Participant.objects.filter(
-            statements__readout__meeting=self.instance
-        ).distinct()
+        speakers = Participant.objects.filter(statements__readout__meeting=self.instance).distinct()
         missing = [p.name for p in speakers if p.pk not in remaining]
         if missing:
             raise forms.ValidationError(
@@ -77,8 +76,13 @@ class AttendanceInline(admin.TabularInline):
     extra = 0
 
 
+# Django 6 makes https the default scheme of URL form fields; use it already.
+HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
+
+
 class ReadoutInline(admin.StackedInline):
     model = Readout
+    formfield_overrides = HTTPS_URLS
     autocomplete_fields = ["publisher"]
     fields = [("publisher", "language"), "title", ("published_at", "url"), "body"]
     show_change_link = True  # statements are edited on the readout's own page
@@ -109,6 +113,7 @@ class MeetingAdmin(admin.ModelAdmin):
             super()
             .get_queryset(request)
             .annotate(readout_count=Count("readouts", distinct=True))
+            .order_by(*Meeting._meta.ordering)
             .prefetch_related("participants")
         )
 
@@ -129,7 +134,8 @@ class ParticipantAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Participant]:
-        return super().get_queryset(request).annotate(meeting_count=Count("attendances"))
+        queryset = super().get_queryset(request).annotate(meeting_count=Count("attendances"))
+        return queryset.order_by("name")
 
     @admin.display(description="meetings", ordering="meeting_count")
     def meeting_count(self, participant: Participant) -> int:
@@ -146,12 +152,14 @@ class AttendanceAdmin(admin.ModelAdmin):
 
 @admin.register(Publisher)
 class PublisherAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_URLS
     list_display = ["name", "country", "website", "readout_count"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Publisher]:
-        return super().get_queryset(request).annotate(readout_count=Count("readouts"))
+        queryset = super().get_queryset(request).annotate(readout_count=Count("readouts"))
+        return queryset.order_by("name")
 
     @admin.display(description="readouts", ordering="readout_count")
     def readout_count(self, publisher: Publisher) -> int:
@@ -160,6 +168,7 @@ class PublisherAdmin(admin.ModelAdmin):
 
 @admin.register(Readout)
 class ReadoutAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_URLS
     list_display = ["title", "publisher", "language", "published_at", "meeting_date"]
     list_select_related = ["publisher", "meeting"]
     list_filter = ["publisher", "language"]
@@ -200,7 +209,9 @@ class TopicAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Topic]:
-        return super().get_queryset(request).annotate(statement_count=Count("statements"))
+        # Meta.ordering does not apply to a GROUP BY query (autocomplete pages need one).
+        queryset = super().get_queryset(request).annotate(statement_count=Count("statements"))
+        return queryset.order_by("name")
 
     @admin.display(description="statements", ordering="statement_count")
     def statement_count(self, topic: Topic) -> int:

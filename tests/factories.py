@@ -35,7 +35,11 @@ def make_document(i: int, statements: int = 3) -> dict:
         ],
         "readouts": [
             {
-                "publisher": {"slug": f"pub-{i % 3}", "name": f"Publisher {i % 3}", "country": "CN"},
+                "publisher": {
+                    "slug": f"pub-{i % 3}",
+                    "name": f"Publisher {i % 3}",
+                    "country": "CN",
+                },
                 "language": "en",
                 "title": f"Readout of meeting {i}",
                 "published_at": "2023-01-01T12:00:00+00:00",

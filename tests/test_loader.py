@@ -1,6 +1,6 @@
 import io
-import re
 import os
+import re
 import subprocess
 import sys
 from datetime import UTC, date, datetime
@@ -52,7 +52,9 @@ def test_it_loads_the_seed_with_counts(seeded):
         "ukraine-issue",
         "international-and-regional-issues",
     }
-    assert Topic.objects.get(slug="ukraine-issue").parent.slug == "international-and-regional-issues"
+    assert (
+        Topic.objects.get(slug="ukraine-issue").parent.slug == "international-and-regional-issues"
+    )
     assert Participant.objects.get(slug="sergey-lavrov").alias_list[0] == "Sergei Lavrov"
 
 
@@ -125,19 +127,34 @@ def test_it_shows_progress_on_large_inputs(tmp_path, monkeypatch):
 
 def test_it_names_existing_participants_by_slug(seeded, tmp_path):
     doc = {
-        "meeting": {"slug": "2023-02-22-lavrov-wang", "date": "2023-02-22", "kind": "talks",
-                    "title": "Talks in Moscow"},
+        "meeting": {
+            "slug": "2023-02-22-lavrov-wang",
+            "date": "2023-02-22",
+            "kind": "talks",
+            "title": "Talks in Moscow",
+        },
         "participants": [
-            {"slug": "wang-yi", "title": "Director of the Office of the Central Foreign Affairs "
-                                         "Commission"},
+            {
+                "slug": "wang-yi",
+                "title": "Director of the Office of the Central Foreign Affairs Commission",
+            },
             {"slug": "sergey-lavrov"},
         ],
-        "readouts": [{
-            "publisher": {"slug": "mfa-prc"}, "language": "en", "title": "Talks",
-            "body": "They talked.",
-            "statements": [{"speaker": "sergey-lavrov", "topics": ["ukraine-issue"],
-                            "text": "Lavrov said."}],
-        }],
+        "readouts": [
+            {
+                "publisher": {"slug": "mfa-prc"},
+                "language": "en",
+                "title": "Talks",
+                "body": "They talked.",
+                "statements": [
+                    {
+                        "speaker": "sergey-lavrov",
+                        "topics": ["ukraine-issue"],
+                        "text": "Lavrov said.",
+                    }
+                ],
+            }
+        ],
     }
     report = load([write_json(tmp_path / "second.json", doc)])
     assert report.tallies[Participant].unchanged == 2
@@ -160,8 +177,14 @@ def test_it_loads_a_list_of_documents_and_shared_definitions(tmp_path):
 
 def test_it_loads_its_own_django_fixture_and_round_trips(seeded, tmp_path):
     dump = tmp_path / "dump.json"
-    call_command("dumpdata", "readouts", natural_foreign=True, natural_primary=True,
-                 indent=1, output=str(dump))
+    call_command(
+        "dumpdata",
+        "readouts",
+        natural_foreign=True,
+        natural_primary=True,
+        indent=1,
+        output=str(dump),
+    )
     report = load([dump])
     assert not report.changed
     Meeting.objects.all().delete()
@@ -171,8 +194,14 @@ def test_it_loads_its_own_django_fixture_and_round_trips(seeded, tmp_path):
     report = load([dump])
     assert report.tallies[Statement].created == 4
     again = tmp_path / "again.json"
-    call_command("dumpdata", "readouts", natural_foreign=True, natural_primary=True,
-                 indent=1, output=str(again))
+    call_command(
+        "dumpdata",
+        "readouts",
+        natural_foreign=True,
+        natural_primary=True,
+        indent=1,
+        output=str(again),
+    )
     assert again.read_bytes() == dump.read_bytes()
 
 
@@ -277,7 +306,8 @@ BAD_DOCUMENTS = {
     ),
     "participant listed twice": (
         seed_edit(lambda d: d["participants"].append({"slug": "wang-yi"})),
-        "[1].participants[2].slug: participant 'wang-yi' is listed twice (also at [1].participants[0])",
+        "[1].participants[2].slug: participant 'wang-yi' is listed twice "
+        "(also at [1].participants[0])",
     ),
     "not a document": (
         lambda: {"hello": "world"},
@@ -304,8 +334,14 @@ BAD_FILES = {
     "invalid JSON": ('{"meeting": {"slug": "x",}', "invalid JSON: Expecting property name"),
     "empty file": ("", "the file is empty"),
     "blank file": ("  \n", "the file is empty"),
-    "duplicate keys": ('{"meeting": {}, "meeting": {}}', "invalid JSON: the key 'meeting' appears twice"),
-    "NaN": ('[{"model": "readouts.topic", "fields": {"x": NaN}}]', "invalid JSON: NaN is not valid JSON"),
+    "duplicate keys": (
+        '{"meeting": {}, "meeting": {}}',
+        "invalid JSON: the key 'meeting' appears twice",
+    ),
+    "NaN": (
+        '[{"model": "readouts.topic", "fields": {"x": NaN}}]',
+        "invalid JSON: NaN is not valid JSON",
+    ),
     "a number": ("42", "is neither a readout document"),
 }
 
@@ -371,8 +407,10 @@ def test_it_refuses_a_fixture_of_another_app(seeded, tmp_path):
 def test_it_refuses_a_fixture_with_a_bad_value_and_changes_nothing(seeded, tmp_path):
     rows = [
         {"model": "readouts.topic", "fields": {"slug": "fine", "name": "Fine"}},
-        {"model": "readouts.meeting", "fields": {"slug": "m", "date": "2022-02-30",
-                                                 "kind": "talks", "title": "T"}},
+        {
+            "model": "readouts.meeting",
+            "fields": {"slug": "m", "date": "2022-02-30", "kind": "talks", "title": "T"},
+        },
     ]
     path = write_json(tmp_path / "fixture.json", rows)
     before = snapshot()
@@ -385,13 +423,18 @@ def test_it_refuses_a_fixture_with_a_bad_value_and_changes_nothing(seeded, tmp_p
 
 
 def test_it_refuses_a_fixture_statement_by_someone_absent(seeded, tmp_path):
-    rows = [{
-        "model": "readouts.statement",
-        "fields": {
-            "readout": ["2022-10-27-wang-yi-sergey-lavrov", "mfa-prc", "en"],
-            "sequence": 9, "speaker": ["nobody-here"], "text": "Hello", "topics": [],
-        },
-    }]
+    rows = [
+        {
+            "model": "readouts.statement",
+            "fields": {
+                "readout": ["2022-10-27-wang-yi-sergey-lavrov", "mfa-prc", "en"],
+                "sequence": 9,
+                "speaker": ["nobody-here"],
+                "text": "Hello",
+                "topics": [],
+            },
+        }
+    ]
     Participant.objects.create(slug="nobody-here", name="Nobody")
     before = snapshot()
     with pytest.raises(LoadError) as excinfo:
@@ -408,7 +451,11 @@ def test_it_exits_non_zero_from_the_command_line(tmp_path):
     env = {**os.environ, "DJANGO_SECRET_KEY": "x", "DATABASE_URL": "sqlite:///:memory:"}
     result = subprocess.run(
         [sys.executable, "manage.py", "load_readouts", str(bad)],
-        cwd=PROJECT, env=env, capture_output=True, text=True, check=False,
+        cwd=PROJECT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 1
     assert f"{bad}: invalid JSON" in result.stderr

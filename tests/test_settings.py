@@ -1,0 +1,76 @@
+import os
+import runpy
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+PROJECT = Path(__file__).resolve().parent.parent
+SETTINGS = PROJECT / "diplomacy" / "settings.py"
+VARIABLES = ["DATABASE_URL", "DJANGO_DEBUG", "DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS"]
+
+
+@pytest.fixture
+def environ(monkeypatch):
+    for name in VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    return monkeypatch
+
+
+def read_settings() -> dict:
+    return runpy.run_path(str(SETTINGS))
+
+
+def test_it_uses_sqlite_in_the_project_folder_by_default(environ):
+    environ.setenv("DJANGO_SECRET_KEY", "k")
+    settings = read_settings()
+    database = settings["DATABASES"]["default"]
+    assert database["ENGINE"] == "django.db.backends.sqlite3"
+    assert Path(database["NAME"]) == PROJECT / "db.sqlite3"
+    assert settings["DEBUG"] is False
+    assert settings["ALLOWED_HOSTS"] == ["127.0.0.1", "localhost", "[::1]"]
+
+
+def test_it_uses_postgresql_from_database_url(environ):
+    environ.setenv("DJANGO_SECRET_KEY", "k")
+    environ.setenv("DATABASE_URL", "postgres://analyst@db.internal:5433/readouts")
+    database = read_settings()["DATABASES"]["default"]
+    assert database["ENGINE"] == "django.db.backends.postgresql"
+    assert (database["USER"], database["HOST"], database["PORT"], database["NAME"]) == (
+        "analyst",
+        "db.internal",
+        5433,
+        "readouts",
+    )
+
+
+def test_it_reads_debug_and_allowed_hosts(environ):
+    environ.setenv("DJANGO_DEBUG", "1")
+    environ.setenv("DJANGO_ALLOWED_HOSTS", "readouts.example.org, www.readouts.example.org")
+    settings = read_settings()
+    assert settings["DEBUG"] is True
+    assert settings["ALLOWED_HOSTS"] == ["readouts.example.org", "www.readouts.example.org"]
+    assert settings["SECRET_KEY"]  # a development key, with debug on only
+
+
+def test_it_requires_a_secret_key_outside_debug(environ):
+    environ.setenv("DJANGO_DEBUG", "0")
+    with pytest.raises(ImproperlyConfigured, match="DJANGO_SECRET_KEY must be set"):
+        read_settings()
+
+
+def test_it_refuses_to_start_without_a_secret_key_in_one_clear_line():
+    env = {k: v for k, v in os.environ.items() if k not in [*VARIABLES, "DJANGO_SETTINGS_MODULE"]}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=PROJECT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "Configuration error: DJANGO_SECRET_KEY must be set" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -10,7 +10,6 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from readouts import loading
 from readouts.loading import LoadError, load
 from readouts.models import Attendance, Meeting, Participant, Readout, Statement, Topic
 
@@ -116,12 +115,12 @@ def test_it_writes_nothing_on_a_dry_run(tmp_path):
     assert not Meeting.objects.exists()
 
 
-def test_it_shows_progress_on_large_inputs(tmp_path, monkeypatch):
-    monkeypatch.setattr(loading, "PROGRESS_EVERY", 2)
+def test_it_shows_progress_on_large_inputs(tmp_path):
     write_json(tmp_path / "many.json", [make_document(i) for i in range(5)])
     err = io.StringIO()
-    call_command("load_readouts", str(tmp_path), stdout=io.StringIO(), stderr=err)
+    call_command("load_readouts", str(tmp_path), progress_every=2, stdout=io.StringIO(), stderr=err)
     assert "validating documents: 4 of 5" in err.getvalue()
+    assert "writing readouts: 4 of 5" in err.getvalue()
     assert Meeting.objects.count() == 5
 
 
@@ -384,6 +383,26 @@ def test_it_refuses_the_same_slug_with_different_content_in_one_load(seeded, tmp
     message = str(excinfo.value.problems[0])
     assert message.startswith(f"{second}: participants[0].name: participant 'person-1'")
     assert f"'Other' here but 'Person person-1' in {first} at participants[0]" in message
+    assert snapshot() == before
+
+
+def test_it_refuses_a_topic_cycle_through_stored_topics(seeded, tmp_path):
+    doc = variant(
+        make_document(1),
+        lambda d: d["topics"].append(
+            {
+                "slug": "international-and-regional-issues",
+                "name": "International and regional issues",
+                "parent": "ukraine-issue",
+            }
+        ),
+    )
+    before = snapshot()
+    with pytest.raises(LoadError) as excinfo:
+        load([write_json(tmp_path / "cycle.json", doc)])
+    assert str(excinfo.value.problems[0]).endswith(
+        "topics[2].parent: topic 'international-and-regional-issues' would be its own ancestor"
+    )
     assert snapshot() == before
 
 

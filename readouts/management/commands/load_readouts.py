@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from readouts.loading import MAX_PROBLEMS, LoadError, LoadReport, load
+from readouts.loading import MAX_PROBLEMS, PROGRESS_EVERY, LoadError, LoadReport, load
 
 
 class Command(BaseCommand):
@@ -16,14 +16,34 @@ class Command(BaseCommand):
             action="store_true",
             help="check everything and report what would change, writing nothing",
         )
+        parser.add_argument(
+            "--progress-every",
+            type=int,
+            default=PROGRESS_EVERY,
+            metavar="N",
+            help=f"report progress every N files or documents (default {PROGRESS_EVERY})",
+        )
 
-    def handle(self, *args, paths: list[str], dry_run: bool, verbosity: int, **options) -> None:
+    def handle(
+        self,
+        *args,
+        paths: list[str],
+        dry_run: bool,
+        progress_every: int,
+        verbosity: int,
+        **options,
+    ) -> None:
+        if progress_every < 1:
+            raise CommandError("--progress-every must be at least 1")
+
         def progress(stage: str, done: int, total: int) -> None:
             if verbosity >= 1:
                 self.stderr.write(f"  {stage}: {done:,} of {total:,}")
 
         try:
-            report = load(paths or None, dry_run=dry_run, progress=progress)
+            report = load(
+                paths or None, dry_run=dry_run, progress=progress, progress_every=progress_every
+            )
         except LoadError as exc:
             problems = exc.problems
             lines = [str(p) for p in problems[:MAX_PROBLEMS]]

@@ -1,0 +1,109 @@
+"""Django natural-key fixtures (dumpdata --natural-foreign --natural-primary)."""
+
+from __future__ import annotations
+
+from django.core import serializers
+from django.core.exceptions import ValidationError
+from django.core.serializers.base import DeserializationError
+from django.db import DatabaseError, models
+from django.db.models import Exists, OuterRef
+
+from ..models import Attendance, Statement
+from .reading import Source
+from .report import REPORTED_MODELS, LoadReport, Problem
+from .schema import shorten
+
+APP_MODELS = {f"readouts.{m._meta.model_name}" for m in REPORTED_MODELS}
+
+
+def _same_as_stored(obj: models.Model, m2m: dict[str, list]) -> bool:
+    model = type(obj)
+    stored = model._base_manager.filter(pk=obj.pk).first()
+    if stored is None:
+        return False
+    for f in model._meta.concrete_fields:
+        if not f.primary_key and f.value_from_object(stored) != f.value_from_object(obj):
+            return False
+    for name, pks in m2m.items():
+        current = set(getattr(stored, name).values_list("pk", flat=True))
+        if current != set(pks):
+            return False
+    return True
+
+
+def load_fixture(source: Source, report: LoadReport) -> list[Problem]:
+    """Load a Django natural-key fixture, counting created, updated and unchanged rows."""
+    problems: list[Problem] = []
+    assert source.fixture is not None
+    for i, item in enumerate(source.fixture):
+        label = item.get("model") if isinstance(item, dict) else None
+        if not isinstance(label, str) or label.lower() not in APP_MODELS:
+            problems.append(
+                Problem(
+                    source.file,
+                    f"[{i}].model",
+                    f"{shorten(label)} is not a model of the readouts database "
+                    f"({', '.join(sorted(APP_MODELS))})",
+                )
+            )
+    if problems:
+        return problems
+
+    saved = []
+    position = 0  # the fixture entry being read, for error paths
+    try:
+        objects = serializers.deserialize("python", source.fixture, handle_forward_references=True)
+        for item in objects:
+            obj = item.object
+            try:
+                obj.full_clean(
+                    exclude=[f.name for f in item.deferred_fields],
+                    validate_unique=False,
+                    validate_constraints=False,
+                )
+            except ValidationError as exc:
+                for name, messages in exc.message_dict.items():
+                    where = f"[{position}]" + (f".fields.{name}" if name != "__all__" else "")
+                    problems.extend(Problem(source.file, where, m) for m in messages)
+                position += 1
+                continue
+            tally = report.tallies[type(obj)]
+            if obj.pk is None:
+                tally.created += 1
+            elif not item.deferred_fields and _same_as_stored(obj, item.m2m_data):
+                tally.unchanged += 1
+                position += 1
+                continue
+            else:
+                tally.updated += 1
+            item.save()
+            saved.append((position, item))
+            position += 1
+        for saved_at, item in saved:
+            if item.deferred_fields:
+                position = saved_at
+                item.save_deferred_fields()
+    except DeserializationError as exc:
+        problems.append(Problem(source.file, f"[{position}]", str(exc)))
+    except (DatabaseError, ValueError, TypeError, LookupError) as exc:
+        problems.append(Problem(source.file, f"[{position}]", f"cannot be stored: {exc}"))
+    if problems:
+        return problems
+
+    statement_ids = {item.object.pk: i for i, item in saved if isinstance(item.object, Statement)}
+    if statement_ids:
+        attended = Attendance.objects.filter(
+            meeting=OuterRef("readout__meeting"), participant=OuterRef("speaker")
+        )
+        stray = Statement.objects.filter(pk__in=list(statement_ids), speaker__isnull=False)
+        for pk, speaker, meeting in stray.exclude(Exists(attended)).values_list(
+            "pk", "speaker__slug", "readout__meeting__slug"
+        ):
+            problems.append(
+                Problem(
+                    source.file,
+                    f"[{statement_ids[pk]}].fields.speaker",
+                    f"speaker {speaker!r} did not attend meeting {meeting!r}",
+                )
+            )
+    return problems

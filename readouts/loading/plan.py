@@ -1,0 +1,247 @@
+"""Validating documents without the database, into a plan keyed by natural keys."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django_countries import countries
+
+from .report import Origin, Problem, json_path
+from .schema import document_validator, schema_message, shorten
+
+
+@dataclass
+class Definition:
+    """What a load says about one topic, publisher or participant, merged across documents."""
+
+    fields: dict[str, Any]
+    origin: Origin
+    origins: dict[str, Origin] = field(default_factory=dict)
+
+
+@dataclass
+class AttendancePlan:
+    order: int
+    title: str | None
+    origin: Origin
+
+
+@dataclass
+class StatementPlan:
+    sequence: int
+    speaker: str | None
+    text: str
+    topics: tuple[str, ...]
+    origin: Origin
+
+
+@dataclass
+class ReadoutPlan:
+    publisher: str
+    language: str
+    fields: dict[str, Any]
+    statements: list[StatementPlan]
+    origin: Origin
+    raw: dict
+
+
+@dataclass
+class MeetingPlan:
+    fields: dict[str, Any]
+    origin: Origin
+    attendances: dict[str, AttendancePlan] = field(default_factory=dict)
+    readouts: dict[tuple[str, str], ReadoutPlan] = field(default_factory=dict)
+
+
+class Plan:
+    """Everything a load will write, validated, keyed by natural keys."""
+
+    def __init__(self) -> None:
+        self.topics: dict[str, Definition] = {}
+        self.publishers: dict[str, Definition] = {}
+        self.participants: dict[str, Definition] = {}
+        self.meetings: dict[str, MeetingPlan] = {}
+        self.problems: list[Problem] = []
+
+    # Definitions can repeat across documents as long as they agree.
+    def define(
+        self, registry: dict[str, Definition], noun: str, slug: str, fields: dict, origin: Origin
+    ) -> None:
+        known = registry.get(slug)
+        if known is None:
+            registry[slug] = Definition(dict(fields), origin, {k: origin for k in fields})
+            return
+        for key, value in fields.items():
+            if key in known.fields and known.fields[key] != value:
+                self.problems.append(
+                    origin.at(key).problem(
+                        f"{noun} {slug!r} is given {shorten(value)} here but "
+                        f"{shorten(known.fields[key])} in {known.origins[key]}"
+                    )
+                )
+            elif key not in known.fields:
+                known.fields[key] = value
+                known.origins[key] = origin
+
+    def add_document(self, origin: Origin, doc: Any) -> None:
+        errors = sorted(document_validator().iter_errors(doc), key=lambda e: list(e.path))
+        if errors:
+            for error in errors:
+                path, message = schema_message(error)
+                self.problems.append(origin.at(*path).problem(message))
+            return
+        meeting = self._meeting(origin.at("meeting"), doc["meeting"])
+        if meeting is None:
+            return
+        for i, entry in enumerate(doc["participants"]):
+            self._participant(meeting, origin.at("participants", i), entry, i)
+        for i, entry in enumerate(doc.get("topics", [])):
+            where = origin.at("topics", i)
+            fields = {k: entry[k] for k in ("name", "parent", "description") if k in entry}
+            self.define(self.topics, "topic", entry["slug"], fields, where)
+        for i, entry in enumerate(doc["readouts"]):
+            self._readout(meeting, origin.at("readouts", i), entry)
+
+    def _meeting(self, origin: Origin, data: dict) -> MeetingPlan | None:
+        count = len(self.problems)
+        fields = {
+            "date": self._date(origin.at("date"), data["date"]),
+            "end_date": self._date(origin.at("end_date"), data.get("end_date")),
+            "kind": data["kind"],
+            "title": data["title"],
+            "location": data.get("location", ""),
+        }
+        if fields["date"] and fields["end_date"] and fields["end_date"] < fields["date"]:
+            self.problems.append(origin.at("end_date").problem("the end date is before the date"))
+        if len(self.problems) > count:
+            return None
+        slug = data["slug"]
+        plan = self.meetings.get(slug)
+        if plan is None:
+            plan = self.meetings[slug] = MeetingPlan(fields, origin)
+        else:
+            for key, value in fields.items():
+                if plan.fields[key] != value:
+                    self.problems.append(
+                        origin.at(key).problem(
+                            f"meeting {slug!r} is given {shorten(str(value))} here but "
+                            f"{shorten(str(plan.fields[key]))} in {plan.origin}"
+                        )
+                    )
+        return plan
+
+    def _participant(self, meeting: MeetingPlan, origin: Origin, entry: dict, order: int) -> None:
+        slug = entry["slug"]
+        fields = {k: entry[k] for k in ("name", "country", "organization") if k in entry}
+        if "aliases" in entry:
+            fields["aliases"] = "\n".join(alias.strip() for alias in entry["aliases"])
+        if fields.get("country") and fields["country"] not in countries:
+            self.problems.append(
+                origin.at("country").problem(f"unknown country code {fields['country']!r}")
+            )
+        self.define(self.participants, "participant", slug, fields, origin)
+        title = entry.get("title")
+        known = meeting.attendances.get(slug)
+        if known is None:
+            meeting.attendances[slug] = AttendancePlan(order, title, origin)
+        elif known.origin.file == origin.file and known.origin.path[:-2] == origin.path[:-2]:
+            self.problems.append(
+                origin.at("slug").problem(
+                    f"participant {slug!r} is listed twice (also at {json_path(known.origin.path)})"
+                )
+            )
+        elif title is not None and known.title is not None and title != known.title:
+            self.problems.append(
+                origin.at("title").problem(
+                    f"participant {slug!r} is given the title {shorten(title)} here but "
+                    f"{shorten(known.title)} in {known.origin}"
+                )
+            )
+        elif known.title is None:
+            known.title = title
+
+    def _readout(self, meeting: MeetingPlan, origin: Origin, data: dict) -> None:
+        publisher = data["publisher"]
+        fields = {k: publisher[k] for k in ("name", "country", "website") if k in publisher}
+        if fields.get("country") and fields["country"] not in countries:
+            self.problems.append(
+                origin.at("publisher", "country").problem(
+                    f"unknown country code {fields['country']!r}"
+                )
+            )
+        self._url(origin.at("publisher", "website"), fields.get("website", ""))
+        self.define(self.publishers, "publisher", publisher["slug"], fields, origin.at("publisher"))
+        self._url(origin.at("url"), data.get("url", ""))
+        values = {
+            "title": data["title"],
+            "published_at": self._timestamp(origin.at("published_at"), data.get("published_at")),
+            "url": data.get("url", ""),
+            "body": data["body"],
+        }
+        statements, used = [], {}
+        for i, entry in enumerate(data.get("statements", [])):
+            where = origin.at("statements", i)
+            sequence = entry.get("sequence", i + 1)
+            if sequence in used:
+                self.problems.append(
+                    where.at("sequence").problem(
+                        f"duplicate sequence {sequence} (also used by statements[{used[sequence]}])"
+                    )
+                )
+            used.setdefault(sequence, i)
+            topics = tuple(entry.get("topics", []))
+            statements.append(
+                StatementPlan(sequence, entry["speaker"], entry["text"], topics, where)
+            )
+        key = (publisher["slug"], data["language"])
+        plan = ReadoutPlan(publisher["slug"], data["language"], values, statements, origin, data)
+        known = meeting.readouts.get(key)
+        if known is None:
+            meeting.readouts[key] = plan
+        elif known.raw != data:
+            self.problems.append(
+                origin.problem(
+                    f"the readout by {key[0]!r} in {key[1]!r} is given differently here "
+                    f"than in {known.origin}"
+                )
+            )
+
+    def _date(self, origin: Origin, value: str | None) -> date | None:
+        if value is None:
+            return None
+        try:
+            return date.fromisoformat(value)
+        except ValueError as exc:
+            self.problems.append(origin.problem(f"impossible date {value!r} ({exc})"))
+            return None
+
+    def _timestamp(self, origin: Origin, value: str | None) -> datetime | None:
+        if value is None:
+            return None
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            self.problems.append(
+                origin.problem(
+                    f"unparseable timestamp {shorten(value)}; write ISO 8601 with a UTC offset, "
+                    "e.g. 2022-10-27T23:38:00+08:00"
+                )
+            )
+            return None
+        if moment.tzinfo is None:
+            self.problems.append(
+                origin.problem(f"timestamp {value!r} has no UTC offset; add one, e.g. +08:00")
+            )
+            return None
+        return moment
+
+    def _url(self, origin: Origin, value: str) -> None:
+        if value:
+            try:
+                URLValidator()(value)
+            except ValidationError:
+                self.problems.append(origin.problem(f"{shorten(value)} is not a valid URL"))

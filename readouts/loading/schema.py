@@ -1,0 +1,114 @@
+"""The published JSON Schema, and its errors in words a document's author understands."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+from django.conf import settings
+
+SCHEMA_PATH = Path(settings.BASE_DIR) / "docs" / "readout-document.schema.json"
+
+
+@cache
+def schema() -> dict:
+    with SCHEMA_PATH.open(encoding="utf-8") as f:
+        return json.load(f)
+
+
+@cache
+def document_validator() -> jsonschema.protocols.Validator:
+    """A validator for one document, so errors carry the document's own paths."""
+    full = schema()
+    subschema = {"$ref": "#/$defs/document", "$defs": full["$defs"]}
+    cls = jsonschema.validators.validator_for(full)
+    return cls(subschema)
+
+
+JSON_TYPES = {
+    "string": "a string",
+    "integer": "a whole number",
+    "number": "a number",
+    "object": "an object",
+    "array": "a list",
+    "boolean": "true or false",
+    "null": "null",
+}
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, int):
+        return "a whole number"
+    if isinstance(value, float):
+        return "a number"
+    if isinstance(value, list):
+        return "a list"
+    return "an object"
+
+
+def _expected(types: str | list[str]) -> str:
+    names = [JSON_TYPES[t] for t in ([types] if isinstance(types, str) else types)]
+    return " or ".join(names)
+
+
+def shorten(value: Any, limit: int = 60) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def schema_message(error: jsonschema.ValidationError) -> tuple[list[str | int], str]:
+    """Turn a jsonschema error into (path, a sentence an author understands)."""
+    path = list(error.absolute_path)
+    value = error.instance
+    kind = error.validator
+    if kind == "required":
+        missing = error.message.split("'")[1]
+        return [*path, missing], "this required field is missing"
+    if kind == "additionalProperties":
+        allowed = ", ".join(error.schema.get("properties", {}))
+        extra = sorted(set(value) - set(error.schema.get("properties", {})))
+        return path, f"unknown field(s) {', '.join(map(repr, extra))}; allowed: {allowed}"
+    if kind == "type":
+        return path, f"expected {_expected(error.validator_value)}, got {_describe(value)}"
+    if kind == "enum":
+        choices = ", ".join(str(c) for c in error.validator_value)
+        return path, f"{shorten(value)} is not one of: {choices}"
+    if kind == "maxLength":
+        return path, f"too long: {len(value)} characters, at most {error.validator_value}"
+    if kind in {"minLength", "pattern"} and isinstance(value, str) and not value.strip():
+        return path, "must not be empty"
+    if kind == "pattern":
+        described = {
+            "^[-a-zA-Z0-9_]+$": "a slug (letters, digits, hyphens and underscores)",
+            "^([A-Z]{2})?$": "an ISO 3166-1 alpha-2 country code in capitals, such as CN",
+            "^[0-9]{4}-[0-9]{2}-[0-9]{2}$": "a date written YYYY-MM-DD",
+            "^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$": "a language tag such as en, zh or pt-BR",
+        }.get(error.validator_value, "in the expected form")
+        if "\\r\\n" in error.validator_value or "\r\n" in error.validator_value:
+            described = "a single line"
+        return path, f"{shorten(value)} is not {described}"
+    if kind == "minimum":
+        return path, f"must be at least {error.validator_value}, got {value}"
+    if kind == "maximum":
+        return path, f"must be at most {error.validator_value}, got {value}"
+    if kind == "uniqueItems":
+        return path, "lists the same item more than once"
+    if kind == "anyOf":
+        # "a slug or null" and the like: report the branch matching the value's type.
+        for sub in sorted(error.context or [], key=lambda e: len(e.relative_schema_path)):
+            if sub.validator != "type":
+                return schema_message(sub)
+        types = [s.get("type", "string") for s in error.validator_value if "type" in s] or []
+        refs = [s for s in error.validator_value if "$ref" in s]
+        names = [JSON_TYPES.get(t, t) for t in types] + ["a string"] * bool(refs)
+        return path, f"expected {' or '.join(sorted(set(names)))}, got {_describe(value)}"
+    return path, error.message

@@ -1,0 +1,376 @@
+"""Checking a plan against the database, then writing only what differs."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any
+
+from django.db import models
+
+from ..models import Attendance, Meeting, Participant, Publisher, Readout, Statement, Topic
+from .plan import Definition, Plan, ReadoutPlan
+from .report import LoadReport, Problem
+
+CHUNK = 500  # rows per IN (...) lookup and per bulk write; SQLite allows 999 parameters
+
+ProgressCallback = Callable[[str, int, int], None]
+
+
+def _chunks(items: Sequence, size: int = CHUNK) -> Iterator[Sequence]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _by_slug(model: type[models.Model], slugs: Iterable[str]) -> dict[str, models.Model]:
+    wanted = sorted(set(slugs))
+    found = {}
+    for chunk in _chunks(wanted):
+        found.update((obj.slug, obj) for obj in model.objects.filter(slug__in=chunk))
+    return found
+
+
+class Writer:
+    """Resolves a validated plan against the database and writes it."""
+
+    def __init__(
+        self, plan: Plan, report: LoadReport, progress: ProgressCallback, progress_every: int
+    ) -> None:
+        self.plan = plan
+        self.report = report
+        self.progress = progress
+        self.progress_every = progress_every
+        self.problems: list[Problem] = []
+
+    def check(self) -> None:
+        plan = self.plan
+        topic_refs = {
+            t
+            for m in plan.meetings.values()
+            for r in m.readouts.values()
+            for s in r.statements
+            for t in s.topics
+        }
+        parent_refs = {d.fields["parent"] for d in plan.topics.values() if d.fields.get("parent")}
+        self.topics = _by_slug(Topic, topic_refs | parent_refs | set(plan.topics))
+        self.publishers = _by_slug(Publisher, plan.publishers)
+        self.participants = _by_slug(Participant, plan.participants)
+        self.meetings = _by_slug(Meeting, plan.meetings)
+
+        self._require_names(plan.participants, self.participants, "participant")
+        self._require_names(plan.publishers, self.publishers, "publisher")
+        self._check_topics()
+        self._check_speakers()
+
+    def _require_names(self, defs: dict[str, Definition], existing: dict, noun: str) -> None:
+        for slug, definition in defs.items():
+            if slug not in existing and "name" not in definition.fields:
+                self.problems.append(
+                    definition.origin.at("slug").problem(
+                        f"unknown {noun} {slug!r}: it is not in the database, so give its name "
+                        f"(and other fields) to create it"
+                    )
+                )
+
+    def _check_topics(self) -> None:
+        plan = self.plan
+        known = set(plan.topics) | set(self.topics)
+        for meeting in plan.meetings.values():
+            for readout in meeting.readouts.values():
+                for statement in readout.statements:
+                    for i, slug in enumerate(statement.topics):
+                        if slug not in known:
+                            self.problems.append(
+                                statement.origin.at("topics", i).problem(
+                                    f"unknown topic {slug!r}: define it under the document's "
+                                    "topics or load it first"
+                                )
+                            )
+        for definition in plan.topics.values():
+            parent = definition.fields.get("parent")
+            if parent and parent not in known:
+                self.problems.append(
+                    definition.origin.at("parent").problem(f"unknown parent topic {parent!r}")
+                )
+        # A cycle can run through topics already in the database.
+        parents = self._stored_parents()
+        for slug, definition in plan.topics.items():
+            if "parent" in definition.fields:
+                parents[slug] = definition.fields["parent"]
+        for slug, definition in plan.topics.items():
+            seen, current = {slug}, parents.get(slug)
+            while current is not None:
+                if current in seen:
+                    self.problems.append(
+                        definition.origin.at("parent").problem(
+                            f"topic {slug!r} would be its own ancestor"
+                        )
+                    )
+                    break
+                seen.add(current)
+                current = parents.get(current)
+
+    def _stored_parents(self) -> dict[str, str | None]:
+        """Parent slugs of the stored topics this load names, and of all their ancestors."""
+        parents: dict[str, str | None] = {}
+        pending, done = {t.pk for t in self.topics.values()}, set()
+        while pending:
+            chunk = list(pending)[:CHUNK]
+            pending -= set(chunk)
+            done |= set(chunk)
+            for topic in Topic.objects.filter(pk__in=chunk).select_related("parent"):
+                parents[topic.slug] = topic.parent.slug if topic.parent_id else None
+                if topic.parent_id and topic.parent_id not in done:
+                    pending.add(topic.parent_id)
+        return parents
+
+    def _check_speakers(self) -> None:
+        existing = defaultdict(set)
+        meeting_ids = [m.pk for m in self.meetings.values()]
+        for chunk in _chunks(meeting_ids):
+            rows = Attendance.objects.filter(meeting_id__in=chunk).values_list(
+                "meeting__slug", "participant__slug"
+            )
+            for meeting_slug, participant_slug in rows:
+                existing[meeting_slug].add(participant_slug)
+        known = set(self.plan.participants) | set(self.participants)
+        speakers = {
+            s.speaker
+            for m in self.plan.meetings.values()
+            for r in m.readouts.values()
+            for s in r.statements
+            if s.speaker
+        }
+        known |= set(_by_slug(Participant, speakers - known))
+        for slug, meeting in self.plan.meetings.items():
+            attending = set(meeting.attendances) | existing[slug]
+            for readout in meeting.readouts.values():
+                for statement in readout.statements:
+                    speaker = statement.speaker
+                    if speaker is None or speaker in attending:
+                        continue
+                    if speaker in known:
+                        message = (
+                            f"speaker {speaker!r} did not attend this meeting; "
+                            "add them to the document's participants"
+                        )
+                    else:
+                        message = (
+                            f"unknown speaker {speaker!r}: not a participant of this meeting "
+                            "nor in the database"
+                        )
+                    self.problems.append(statement.origin.at("speaker").problem(message))
+
+    # Writing: each step compares with what is stored and touches only what differs.
+
+    def write(self) -> None:
+        self._write_topics()
+        self._upsert(
+            Publisher, self.publishers, self.plan.publishers, {"country": "", "website": ""}
+        )
+        self._upsert(
+            Participant,
+            self.participants,
+            self.plan.participants,
+            {"country": "", "organization": "", "aliases": ""},
+        )
+        meetings = {slug: plan.fields for slug, plan in self.plan.meetings.items()}
+        self._upsert(Meeting, self.meetings, meetings, {})
+        self._write_attendances()
+        self._write_readouts()
+
+    def _upsert(
+        self,
+        model: type[models.Model],
+        existing: dict[str, models.Model],
+        wanted: dict[str, Definition] | dict[str, dict],
+        defaults: dict[str, Any],
+    ) -> set[str]:
+        """Create and update rows by slug; return the slugs created."""
+        tally = self.report.tallies[model]
+        creating, updating, changed = [], [], set()
+        for slug, spec in wanted.items():
+            fields = spec.fields if isinstance(spec, Definition) else spec
+            obj = existing.get(slug)
+            if obj is None:
+                obj = existing[slug] = model(slug=slug, **{**defaults, **fields})
+                creating.append(obj)
+                continue
+            diff = [name for name, value in fields.items() if getattr(obj, name) != value]
+            for name in diff:
+                setattr(obj, name, fields[name])
+            if diff:
+                updating.append(obj)
+                changed.update(diff)
+            else:
+                tally.unchanged += 1
+        model.objects.bulk_create(creating, batch_size=CHUNK)
+        if updating:
+            model.objects.bulk_update(updating, sorted(changed), batch_size=CHUNK)
+        tally.created += len(creating)
+        tally.updated += len(updating)
+        return {obj.slug for obj in creating} | {obj.slug for obj in updating}
+
+    def _write_topics(self) -> None:
+        # Parents may be defined later in the load: write the rows, then the links.
+        wanted = {
+            slug: {k: v for k, v in d.fields.items() if k != "parent"}
+            for slug, d in self.plan.topics.items()
+        }
+        touched = self._upsert(Topic, self.topics, wanted, {"description": ""})
+        relinking = []
+        for slug, definition in self.plan.topics.items():
+            if "parent" not in definition.fields:
+                continue
+            parent = definition.fields["parent"]
+            topic = self.topics[slug]
+            parent_id = self.topics[parent].pk if parent else None
+            if topic.parent_id != parent_id:
+                topic.parent_id = parent_id
+                relinking.append(topic)
+        Topic.objects.bulk_update(relinking, ["parent"], batch_size=CHUNK)
+        # A topic whose only change is its parent was counted unchanged above.
+        moved = sum(1 for topic in relinking if topic.slug not in touched)
+        tally = self.report.tallies[Topic]
+        tally.unchanged -= moved
+        tally.updated += moved
+
+    def _write_attendances(self) -> None:
+        tally = self.report.tallies[Attendance]
+        stored = {}
+        ids = [m.pk for m in self.meetings.values()]
+        for chunk in _chunks(ids):
+            for att in Attendance.objects.filter(meeting_id__in=chunk):
+                stored[(att.meeting_id, att.participant_id)] = att
+        creating, updating = [], []
+        for slug, meeting_plan in self.plan.meetings.items():
+            meeting = self.meetings[slug]
+            for participant_slug, spec in meeting_plan.attendances.items():
+                participant = self.participants[participant_slug]
+                att = stored.get((meeting.pk, participant.pk))
+                if att is None:
+                    creating.append(
+                        Attendance(
+                            meeting=meeting,
+                            participant=participant,
+                            order=spec.order,
+                            title=spec.title or "",
+                        )
+                    )
+                    continue
+                title = att.title if spec.title is None else spec.title
+                if (att.order, att.title) != (spec.order, title):
+                    att.order, att.title = spec.order, title
+                    updating.append(att)
+                else:
+                    tally.unchanged += 1
+        Attendance.objects.bulk_create(creating, batch_size=CHUNK)
+        Attendance.objects.bulk_update(updating, ["order", "title"], batch_size=CHUNK)
+        tally.created += len(creating)
+        tally.updated += len(updating)
+
+    def _write_readouts(self) -> None:
+        readout_tally = self.report.tallies[Readout]
+        stored = {}
+        ids = [m.pk for m in self.meetings.values()]
+        for chunk in _chunks(ids):
+            for readout in Readout.objects.filter(meeting_id__in=chunk):
+                stored[(readout.meeting_id, readout.publisher_id, readout.language)] = readout
+        creating, updating, changed = [], [], set()
+        planned: list[tuple[Readout, ReadoutPlan]] = []
+        for slug, meeting_plan in self.plan.meetings.items():
+            meeting = self.meetings[slug]
+            for (publisher_slug, language), spec in meeting_plan.readouts.items():
+                publisher = self.publishers[publisher_slug]
+                readout = stored.get((meeting.pk, publisher.pk, language))
+                if readout is None:
+                    readout = Readout(
+                        meeting=meeting, publisher=publisher, language=language, **spec.fields
+                    )
+                    creating.append(readout)
+                else:
+                    diff = [k for k, v in spec.fields.items() if getattr(readout, k) != v]
+                    for name in diff:
+                        setattr(readout, name, spec.fields[name])
+                    if diff:
+                        updating.append(readout)
+                        changed.update(diff)
+                    else:
+                        readout_tally.unchanged += 1
+                planned.append((readout, spec))
+        Readout.objects.bulk_create(creating, batch_size=CHUNK)
+        if updating:
+            Readout.objects.bulk_update(updating, sorted(changed), batch_size=CHUNK)
+        readout_tally.created += len(creating)
+        readout_tally.updated += len(updating)
+        self._write_statements(planned)
+
+    def _write_statements(self, planned: list[tuple[Readout, ReadoutPlan]]) -> None:
+        tally = self.report.tallies[Statement]
+        through = Statement.topics.through
+        stored: dict[tuple[int, int], Statement] = {}
+        stored_topics: dict[int, set[int]] = defaultdict(set)
+        ids = [readout.pk for readout, _ in planned]
+        for chunk in _chunks(ids):
+            for statement in Statement.objects.filter(readout_id__in=chunk):
+                stored[(statement.readout_id, statement.sequence)] = statement
+            rows = through.objects.filter(statement__readout_id__in=chunk)
+            for statement_id, topic_id in rows.values_list("statement_id", "topic_id"):
+                stored_topics[statement_id].add(topic_id)
+
+        creating: list[tuple[Statement, set[int]]] = []
+        updating: list[Statement] = []
+        retopic: dict[int, set[int]] = {}
+        keep = set()
+        for done, (readout, spec) in enumerate(planned, 1):
+            for item in spec.statements:
+                speaker_id = self.participants[item.speaker].pk if item.speaker else None
+                topic_ids = {self.topics[slug].pk for slug in item.topics}
+                key = (readout.pk, item.sequence)
+                keep.add(key)
+                statement = stored.get(key)
+                if statement is None:
+                    new = Statement(
+                        readout=readout,
+                        sequence=item.sequence,
+                        speaker_id=speaker_id,
+                        text=item.text,
+                    )
+                    creating.append((new, topic_ids))
+                    continue
+                same_row = (statement.speaker_id, statement.text) == (speaker_id, item.text)
+                same_topics = stored_topics[statement.pk] == topic_ids
+                if not same_row:
+                    statement.speaker_id, statement.text = speaker_id, item.text
+                    updating.append(statement)
+                if not same_topics:
+                    retopic[statement.pk] = topic_ids
+                if same_row and same_topics:
+                    tally.unchanged += 1
+                elif same_row:
+                    tally.updated += 1
+            if done % self.progress_every == 0:
+                self.progress("writing readouts", done, len(planned))
+
+        stale = [s.pk for key, s in stored.items() if key not in keep]
+        for chunk in _chunks(stale):
+            through.objects.filter(statement_id__in=chunk).delete()
+            Statement.objects.filter(pk__in=chunk).delete()
+        tally.deleted += len(stale)
+
+        Statement.objects.bulk_create([s for s, _ in creating], batch_size=CHUNK)
+        Statement.objects.bulk_update(updating, ["speaker", "text"], batch_size=CHUNK)
+        tally.created += len(creating)
+        tally.updated += len(updating)
+        for chunk in _chunks(list(retopic)):
+            through.objects.filter(statement_id__in=chunk).delete()
+        links = [
+            through(statement_id=statement.pk, topic_id=topic_id)
+            for statement, topic_ids in creating
+            for topic_id in sorted(topic_ids)
+        ] + [
+            through(statement_id=pk, topic_id=topic_id)
+            for pk, topic_ids in retopic.items()
+            for topic_id in sorted(topic_ids)
+        ]
+        through.objects.bulk_create(links, batch_size=CHUNK)

@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib import admin
 from django.db import models
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django_countries.filters import CountryFilter
@@ -114,12 +114,14 @@ class MeetingAdmin(admin.ModelAdmin):
             .get_queryset(request)
             .annotate(readout_count=Count("readouts", distinct=True))
             .order_by(*Meeting._meta.ordering)
-            .prefetch_related("participants")
+            .prefetch_related(
+                Prefetch("attendances", queryset=Attendance.objects.select_related("participant"))
+            )
         )
 
     @admin.display(description="participants")
     def participant_names(self, meeting: Meeting) -> str:
-        return ", ".join(p.name for p in meeting.participants.all())
+        return ", ".join(a.participant.name for a in meeting.attendances.all())
 
     @admin.display(description="readouts", ordering="readout_count")
     def readout_count(self, meeting: Meeting) -> int:

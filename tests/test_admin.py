@@ -78,6 +78,11 @@ def test_it_chooses_participants_and_topics_by_autocomplete(seeded, admin_client
     assert [r["text"] for r in found["results"]] == ["Ukraine issue"]
 
 
+def test_it_lists_meeting_participants_in_attendance_order(seeded, admin_client):
+    page = admin_client.get(admin_url(Meeting, "changelist")).content.decode()
+    assert "Wang Yi, Sergey Lavrov" in page
+
+
 def test_it_orders_statement_inlines_by_sequence(seeded, admin_client):
     readout = Readout.objects.get()
     Statement.objects.filter(readout=readout, sequence=1).update(sequence=99)

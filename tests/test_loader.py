@@ -486,3 +486,48 @@ def test_it_keeps_attendance_title_when_a_reference_omits_it(seeded, tmp_path):
     load([write_json(tmp_path / "v2.json", doc)])
     assert Attendance.objects.get(participant__slug="sergey-lavrov").title == "Foreign Minister"
     assert Readout.objects.count() == 1
+
+
+def test_it_merges_two_governments_readouts_of_one_meeting(seeded, tmp_path):
+    doc = seed_document()
+    russian = {
+        "meeting": doc["meeting"],
+        "participants": [{"slug": "sergey-lavrov"}, {"slug": "wang-yi"}],
+        "readouts": [
+            {
+                "publisher": {
+                    "slug": "mid-rf",
+                    "name": "Ministry of Foreign Affairs of Russia",
+                    "country": "RU",
+                },
+                "language": "ru",
+                "title": "О телефонном разговоре С.В.Лаврова с Ван И",
+                "body": "Состоялся телефонный разговор.",
+                "statements": [
+                    {
+                        "speaker": "sergey-lavrov",
+                        "topics": ["ukraine-issue"],
+                        "text": "Обсуждены вопросы.",
+                    }
+                ],
+            }
+        ],
+    }
+    report = load([SEED, write_json(tmp_path / "ru.json", russian)])
+    assert report.tallies[Readout].created == 1
+    assert report.tallies[Readout].unchanged == 1
+    meeting = Meeting.objects.get()
+    assert sorted(meeting.readouts.values_list("language", flat=True)) == ["en", "ru"]
+    # The Russian document listed the participants in its own order; the first order stands.
+    assert [a.participant.slug for a in meeting.attendances.all()] == ["wang-yi", "sergey-lavrov"]
+
+
+def test_it_loads_documents_and_a_django_fixture_together(seeded, tmp_path):
+    dump = tmp_path / "dump.json"
+    call_command(
+        "dumpdata", "readouts", natural_foreign=True, natural_primary=True, output=str(dump)
+    )
+    report = load([dump, write_json(tmp_path / "new.json", make_document(3))])
+    assert report.fixture_objects > 0 and report.documents == 1
+    assert report.tallies[Meeting].created == 1
+    assert report.tallies[Meeting].unchanged == 1

@@ -111,3 +111,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Where `load_readouts` reads from when given no path.
 READOUTS_FIXTURE_DIRS = [BASE_DIR / "fixtures"]
+
+# When on, every page asks for a signed-in user (the admin's sign-in page).
+READOUTS_LOGIN_REQUIRED = env_bool("READOUTS_LOGIN_REQUIRED")
+LOGIN_URL = "admin:login"

@@ -1,13 +1,12 @@
 from django.contrib import admin
-from django.urls import path
-from django.views.generic import RedirectView
+from django.urls import include, path
 
 admin.site.site_header = "Diplomatic readouts"
 admin.site.site_title = "Diplomatic readouts"
 admin.site.index_title = "Curation"
+admin.site.site_url = "/"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    # Until the public pages exist, the admin is the way in.
-    path("", RedirectView.as_view(pattern_name="admin:index"), name="home"),
+    path("", include("readouts.urls")),
 ]

@@ -1,8 +1,10 @@
 """Meetings, the people in them, the readouts that report them and what was said."""
 
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django_countries.fields import CountryField
 
 
@@ -44,6 +46,9 @@ class Topic(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("readouts:topic_detail", args=[self.slug])
+
     def natural_key(self) -> tuple[str]:
         return (self.slug,)
 
@@ -75,6 +80,9 @@ class Publisher(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return f"{reverse('readouts:meeting_list')}?publisher={self.slug}"
+
     def natural_key(self) -> tuple[str]:
         return (self.slug,)
 
@@ -103,6 +111,9 @@ class Participant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.country.code})" if self.country else self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("readouts:participant_detail", args=[self.slug])
 
     def natural_key(self) -> tuple[str]:
         return (self.slug,)
@@ -161,6 +172,9 @@ class Meeting(models.Model):
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} {self.title}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("readouts:meeting_detail", args=[self.slug])
+
     def natural_key(self) -> tuple[str]:
         return (self.slug,)
 
@@ -209,11 +223,14 @@ class Readout(models.Model):
     published_at = models.DateTimeField(null=True, blank=True)
     url = models.URLField("source URL", max_length=500, blank=True)
     body = models.TextField(help_text="The published text, verbatim.")
+    # Kept up to date by a PostgreSQL trigger (migration 0002); unused on SQLite.
+    search_vector = SearchVectorField(null=True, editable=False, serialize=False)
 
     objects = NaturalKeyManager("meeting__slug", "publisher__slug", "language")
 
     class Meta:
-        ordering = ["published_at", "id"]
+        # Undated readouts last, the same on every database.
+        ordering = [F("published_at").asc(nulls_last=True), "id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["meeting", "publisher", "language"], name="readout_unique"
@@ -224,6 +241,9 @@ class Readout(models.Model):
 
     def __str__(self) -> str:
         return f"{self.publisher}: {self.title} ({self.language})"
+
+    def get_absolute_url(self) -> str:
+        return f"{self.meeting.get_absolute_url()}#readout-{self.pk}"
 
     def natural_key(self) -> tuple[str, str, str]:
         return self.meeting.natural_key() + self.publisher.natural_key() + (self.language,)
@@ -247,6 +267,8 @@ class Statement(models.Model):
     )
     text = models.TextField()
     topics = models.ManyToManyField(Topic, related_name="statements", blank=True)
+    # Kept up to date by a PostgreSQL trigger (migration 0002); unused on SQLite.
+    search_vector = SearchVectorField(null=True, editable=False, serialize=False)
 
     objects = NaturalKeyManager(
         "readout__meeting__slug", "readout__publisher__slug", "readout__language", "sequence"
@@ -263,6 +285,9 @@ class Statement(models.Model):
     def __str__(self) -> str:
         speaker = self.speaker.name if self.speaker_id else "Joint"
         return f"{speaker}: {self.text[:60]}"
+
+    def get_absolute_url(self) -> str:
+        return f"{self.readout.meeting.get_absolute_url()}#statement-{self.pk}"
 
     def natural_key(self) -> tuple:
         return (*self.readout.natural_key(), self.sequence)

@@ -22,7 +22,11 @@ def _same_as_stored(obj: models.Model, m2m: dict[str, list]) -> bool:
     if stored is None:
         return False
     for f in model._meta.concrete_fields:
-        if not f.primary_key and f.value_from_object(stored) != f.value_from_object(obj):
+        if (
+            f.serialize
+            and not f.primary_key
+            and f.value_from_object(stored) != f.value_from_object(obj)
+        ):
             return False
     for name, pks in m2m.items():
         current = set(getattr(stored, name).values_list("pk", flat=True))

@@ -1,0 +1,207 @@
+"""The FilterSets behind the list pages (and, later, the exports).
+
+Query parameters are the same wherever they apply: q, date_after, date_before,
+kind, country, participant, speaker, topic, publisher, organization, ordering.
+Participants and topics are named by slug in a text input with suggestions,
+never chosen from a <select> listing every row.
+"""
+
+from django import forms
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.urls import reverse_lazy
+from django_countries import countries
+from django_filters import (
+    CharFilter,
+    ChoiceFilter,
+    DateFromToRangeFilter,
+    FilterSet,
+    ModelChoiceFilter,
+    OrderingFilter,
+)
+
+from . import search
+from .models import Attendance, Meeting, Participant, Publisher, Readout, Statement, Topic
+
+TEXT_LIMIT = 200
+
+
+def topic_family(slug: str) -> list[int]:
+    """The ids of a topic and all its subtopics (one query: topics are few)."""
+    rows = list(Topic.objects.values_list("id", "slug", "parent_id"))
+    children: dict[int | None, list[int]] = {}
+    for pk, _, parent_id in rows:
+        children.setdefault(parent_id, []).append(pk)
+    roots = [pk for pk, topic_slug, _ in rows if topic_slug == slug]
+    family, stack = set(), list(roots)
+    while stack:
+        pk = stack.pop()
+        if pk not in family:
+            family.add(pk)
+            stack.extend(children.get(pk, []))
+    return sorted(family)
+
+
+def countries_in_use() -> list[tuple[str, str]]:
+    codes = Participant.objects.exclude(country="").values_list("country", flat=True).distinct()
+    return sorted(((code, countries.name(code)) for code in codes), key=lambda c: c[1])
+
+
+def suggest_input(list_id: str, url: str) -> forms.TextInput:
+    return forms.TextInput(
+        attrs={
+            "list": list_id,
+            "data-suggest": url,
+            "autocomplete": "off",
+            "placeholder": "Type a name",
+            "spellcheck": "false",
+        }
+    )
+
+
+class ReadoutsFilterSet(FilterSet):
+    """Shared parts: a free-text box, countries in use and publishers by slug."""
+
+    q = CharFilter(label="Search", method="search", max_length=TEXT_LIMIT)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if "country" in self.filters:
+            self.filters["country"].extra["choices"] = countries_in_use()
+
+    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        raise NotImplementedError
+
+
+class MeetingFilter(ReadoutsFilterSet):
+    date = DateFromToRangeFilter(label="Date")
+    kind = ChoiceFilter(choices=Meeting.Kind.choices, empty_label="Any kind")
+    country = ChoiceFilter(
+        label="Country", method="filter_country", empty_label="Any country", choices=[]
+    )
+    participant = CharFilter(
+        label="Participant",
+        method="filter_participant",
+        max_length=TEXT_LIMIT,
+        widget=suggest_input(
+            "participant-suggestions", reverse_lazy("readouts:suggest_participants")
+        ),
+    )
+    topic = CharFilter(
+        label="Topic",
+        method="filter_topic",
+        max_length=TEXT_LIMIT,
+        widget=suggest_input("topic-suggestions", reverse_lazy("readouts:suggest_topics")),
+    )
+    publisher = ModelChoiceFilter(
+        label="Publisher",
+        queryset=Publisher.objects.all(),
+        to_field_name="slug",
+        method="filter_publisher",
+        empty_label="Any publisher",
+    )
+    ordering = OrderingFilter(
+        fields=[("date", "date"), ("title", "title"), ("participant_count", "participants")],
+        field_labels={"date": "Date", "title": "Title", "participant_count": "Participants"},
+        label="Sort by",
+        empty_label="Newest first",
+    )
+
+    class Meta:
+        model = Meeting
+        fields = ["q", "date", "kind", "country", "participant", "topic", "publisher"]
+
+    def search(self, queryset, name, value):
+        return search.search_meetings(queryset, value)
+
+    def filter_country(self, queryset, name, value):
+        attending = Attendance.objects.filter(meeting=OuterRef("pk"), participant__country=value)
+        return queryset.filter(Exists(attending))
+
+    def filter_participant(self, queryset, name, value):
+        attending = Attendance.objects.filter(meeting=OuterRef("pk"), participant__slug=value)
+        return queryset.filter(Exists(attending))
+
+    def filter_topic(self, queryset, name, value):
+        statements = Statement.objects.filter(
+            readout__meeting=OuterRef("pk"), topics__in=topic_family(value)
+        )
+        return queryset.filter(Exists(statements))
+
+    def filter_publisher(self, queryset, name, value):
+        readouts = Readout.objects.filter(meeting=OuterRef("pk"), publisher=value)
+        return queryset.filter(Exists(readouts))
+
+
+class ParticipantFilter(ReadoutsFilterSet):
+    q = CharFilter(label="Name", method="search", max_length=TEXT_LIMIT)
+    country = ChoiceFilter(label="Country", empty_label="Any country", choices=[])
+    organization = CharFilter(label="Organization", lookup_expr="icontains", max_length=TEXT_LIMIT)
+    ordering = OrderingFilter(
+        fields=[("name", "name"), ("meeting_count", "meetings")],
+        field_labels={"name": "Name", "meeting_count": "Number of meetings"},
+        label="Sort by",
+        empty_label="Name",
+    )
+
+    class Meta:
+        model = Participant
+        fields = ["q", "country", "organization"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(name__icontains=value) | Q(aliases__icontains=value))
+
+
+class StatementFilter(ReadoutsFilterSet):
+    date = DateFromToRangeFilter(label="Date", field_name="readout__meeting__date")
+    speaker = CharFilter(
+        label="Speaker",
+        method="filter_speaker",
+        max_length=TEXT_LIMIT,
+        widget=suggest_input(
+            "participant-suggestions", reverse_lazy("readouts:suggest_participants")
+        ),
+        help_text="A participant, or “joint” for what the sides said together.",
+    )
+    country = ChoiceFilter(
+        label="Speaker's country",
+        field_name="speaker__country",
+        empty_label="Any country",
+        choices=[],
+    )
+    topic = CharFilter(
+        label="Topic",
+        method="filter_topic",
+        max_length=TEXT_LIMIT,
+        widget=suggest_input("topic-suggestions", reverse_lazy("readouts:suggest_topics")),
+    )
+    publisher = ModelChoiceFilter(
+        label="Publisher",
+        queryset=Publisher.objects.all(),
+        to_field_name="slug",
+        field_name="readout__publisher",
+        empty_label="Any publisher",
+    )
+    ordering = OrderingFilter(
+        fields=[("readout__meeting__date", "date")],
+        field_labels={"readout__meeting__date": "Date"},
+        label="Sort by",
+        empty_label="Best match, then newest",
+    )
+
+    class Meta:
+        model = Statement
+        fields = ["q", "date", "speaker", "country", "topic", "publisher"]
+
+    def search(self, queryset, name, value):
+        return search.search_statements(queryset, value)
+
+    def filter_speaker(self, queryset, name, value):
+        if value.strip().lower() == "joint":
+            return queryset.filter(speaker__isnull=True)
+        return queryset.filter(speaker__slug=value)
+
+    def filter_topic(self, queryset, name, value):
+        matching = Statement.topics.through.objects.filter(
+            statement=OuterRef("pk"), topic__in=topic_family(value)
+        )
+        return queryset.filter(Exists(matching))

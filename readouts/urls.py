@@ -1,0 +1,23 @@
+from django.urls import path
+
+from . import views
+
+app_name = "readouts"
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("meetings/", views.MeetingListView.as_view(), name="meeting_list"),
+    path("meetings/<slug:slug>/", views.MeetingDetailView.as_view(), name="meeting_detail"),
+    path("participants/", views.ParticipantListView.as_view(), name="participant_list"),
+    path(
+        "participants/<slug:slug>/",
+        views.ParticipantDetailView.as_view(),
+        name="participant_detail",
+    ),
+    path("topics/", views.TopicListView.as_view(), name="topic_list"),
+    path("topics/<slug:slug>/", views.TopicDetailView.as_view(), name="topic_detail"),
+    path("statements/", views.StatementListView.as_view(), name="statement_list"),
+    # Suggestions for the participant, speaker and topic inputs of the filter forms.
+    path("suggest/participants/", views.suggest_participants, name="suggest_participants"),
+    path("suggest/topics/", views.suggest_topics, name="suggest_topics"),
+]

@@ -1,0 +1,354 @@
+"""The readers' pages: filtered lists, detail pages and suggestions for the filters."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import Paginator
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Prefetch, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.generic import DetailView, ListView, TemplateView
+
+from . import charts
+from .filters import MeetingFilter, ParticipantFilter, StatementFilter, topic_family
+from .models import Attendance, Meeting, Participant, Publisher, Readout, Statement, Topic
+
+PAGE_SIZE = 25
+MAX_PAGE_SIZE = 100
+TIMELINE_LENGTH = 50
+SAMPLE_SIZE = 20
+
+
+class ReadoutsView:
+    """Every page: login when READOUTS_LOGIN_REQUIRED is on."""
+
+    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if settings.READOUTS_LOGIN_REQUIRED and not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        return super().dispatch(request, *args, **kwargs)
+
+
+class FilteredListView(ReadoutsView, ListView):
+    """A list filtered by a FilterSet from the query string, paginated leniently."""
+
+    filterset_class = None
+    paginate_by = PAGE_SIZE
+
+    def get_queryset(self) -> QuerySet:
+        self.filterset = self.filterset_class(
+            self.request.GET or None, queryset=self.base_queryset(), request=self.request
+        )
+        return self.filterset.qs
+
+    def base_queryset(self) -> QuerySet:
+        raise NotImplementedError
+
+    def get_paginate_by(self, queryset: QuerySet) -> int:
+        try:
+            size = int(self.request.GET.get("per_page", ""))
+        except ValueError:
+            return self.paginate_by
+        return min(max(size, 1), MAX_PAGE_SIZE)
+
+    def paginate_queryset(self, queryset: QuerySet, page_size: int):
+        # A bad or out-of-range page number shows the first or last page, not an error.
+        paginator = Paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get("page"))
+        return paginator, page, page.object_list, page.has_other_pages()
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        form = self.filterset.form
+        filtering = {k: v for k, v in self.request.GET.items() if k not in {"page", "per_page"}}
+        context.update(
+            filter=self.filterset,
+            form=form,
+            ignored=[
+                (form[name].label if name in form.fields else name, errors)
+                for name, errors in form.errors.items()
+            ],
+            filtered=any(v.strip() for v in filtering.values()),
+        )
+        return context
+
+
+def rows_with_statements(readouts: list[Readout], attendances: list[Attendance]) -> list[dict]:
+    """Statements of several readouts aligned by speaker, one row per speaker.
+
+    Speakers come in the meeting's order, then joint statements; a cell left
+    empty shows what one readout omits.
+    """
+    by_speaker: dict[int | None, list[list[Statement]]] = defaultdict(
+        lambda: [[] for _ in readouts]
+    )
+    for column, readout in enumerate(readouts):
+        for statement in readout.statements.all():
+            by_speaker[statement.speaker_id][column].append(statement)
+    order = [a.participant_id for a in attendances] + [None]
+    order += [key for key in by_speaker if key not in order]
+    names = {a.participant_id: a.participant for a in attendances}
+    return [
+        {"speaker": names.get(key), "joint": key is None, "cells": by_speaker[key]}
+        for key in order
+        if key in by_speaker
+    ]
+
+
+class HomeView(ReadoutsView, TemplateView):
+    template_name = "readouts/home.html"
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        context["counts"] = [
+            ("meetings", Meeting.objects.count(), "readouts:meeting_list"),
+            ("participants", Participant.objects.count(), "readouts:participant_list"),
+            ("statements", Statement.objects.count(), "readouts:statement_list"),
+            ("topics", Topic.objects.count(), "readouts:topic_list"),
+            ("readouts", Readout.objects.count(), None),
+            ("publishers", Publisher.objects.count(), None),
+        ]
+        context["latest"] = Meeting.objects.prefetch_related(
+            Prefetch("attendances", queryset=Attendance.objects.select_related("participant"))
+        )[:10]
+        return context
+
+
+class MeetingListView(FilteredListView):
+    filterset_class = MeetingFilter
+    template_name = "readouts/meeting_list.html"
+
+    def base_queryset(self) -> QuerySet[Meeting]:
+        # Meta.ordering does not apply to a GROUP BY query: order explicitly.
+        return (
+            Meeting.objects.annotate(participant_count=Count("attendances"))
+            .order_by("-date", "slug")
+            .prefetch_related(
+                Prefetch("attendances", queryset=Attendance.objects.select_related("participant")),
+                Prefetch("readouts", queryset=Readout.objects.select_related("publisher")),
+            )
+        )
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        context["chart"] = charts.per_month(self.filterset.qs)
+        return context
+
+
+class MeetingDetailView(ReadoutsView, DetailView):
+    model = Meeting
+    template_name = "readouts/meeting_detail.html"
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        meeting = self.object
+        attendances = list(meeting.attendances.select_related("participant"))
+        statements = Statement.objects.select_related("speaker").prefetch_related("topics")
+        readouts = list(
+            meeting.readouts.select_related("publisher").prefetch_related(
+                Prefetch("statements", queryset=statements)
+            )
+        )
+        topics = {
+            topic.pk: topic
+            for readout in readouts
+            for statement in readout.statements.all()
+            for topic in statement.topics.all()
+        }
+        context.update(
+            attendances=attendances,
+            readouts=readouts,
+            topics=sorted(topics.values(), key=lambda t: t.name),
+            aligned=rows_with_statements(readouts, attendances) if len(readouts) > 1 else None,
+        )
+        return context
+
+
+class ParticipantListView(FilteredListView):
+    filterset_class = ParticipantFilter
+    template_name = "readouts/participant_list.html"
+
+    def base_queryset(self) -> QuerySet[Participant]:
+        return Participant.objects.annotate(meeting_count=Count("attendances")).order_by("name")
+
+
+@dataclass
+class TitleHeld:
+    title: str
+    first: object
+    last: object
+    meetings: int
+
+
+class ParticipantDetailView(ReadoutsView, DetailView):
+    model = Participant
+    template_name = "readouts/participant_detail.html"
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        person = self.object
+        others = Attendance.objects.select_related("participant").exclude(participant=person)
+        timeline = (
+            person.attendances.select_related("meeting")
+            .prefetch_related(Prefetch("meeting__attendances", queryset=others, to_attr="others"))
+            .order_by("-meeting__date", "-meeting__slug")[:TIMELINE_LENGTH]
+        )
+        titles = (
+            person.attendances.exclude(title="")
+            .values("title")
+            .annotate(first=Min("meeting__date"), last=Max("meeting__date"), meetings=Count("pk"))
+            .order_by("first", "title")
+        )
+        counterparts = (
+            Participant.objects.filter(attendances__meeting__attendances__participant=person)
+            .exclude(pk=person.pk)
+            .annotate(together=Count("attendances__meeting", distinct=True))
+            .order_by("-together", "name")[:10]
+        )
+        context.update(
+            meeting_count=person.attendances.count(),
+            timeline=timeline,
+            titles=[TitleHeld(**row) for row in titles],
+            counterparts=counterparts,
+            statement_count=person.statements.count(),
+            statements_by_topic=statements_by_topic(Q(statement__speaker=person)),
+        )
+        return context
+
+
+def statements_by_topic(where: Q, per_topic: int = 3, topics: int = 12) -> list[dict]:
+    """The most used topics among some statements, each with its latest few (two queries)."""
+    links = Statement.topics.through.objects.filter(where)
+    counts = list(
+        links.values("topic_id", "topic__name", "topic__slug")
+        .annotate(n=Count("statement_id"))
+        .order_by("-n", "topic__name")[:topics]
+    )
+    latest = (
+        links.filter(topic_id__in=[row["topic_id"] for row in counts])
+        .annotate(
+            position=Window(
+                RowNumber(),
+                partition_by=F("topic_id"),
+                order_by=[F("statement__readout__meeting__date").desc(), F("statement_id").desc()],
+            )
+        )
+        .filter(position__lte=per_topic)
+        .select_related("statement__readout__meeting", "statement__speaker")
+    )
+    samples = defaultdict(list)
+    for link in latest:
+        samples[link.topic_id].append(link.statement)
+    return [
+        {
+            "name": row["topic__name"],
+            "slug": row["topic__slug"],
+            "count": row["n"],
+            "statements": samples[row["topic_id"]],
+        }
+        for row in counts
+    ]
+
+
+class TopicListView(ReadoutsView, ListView):
+    template_name = "readouts/topic_list.html"
+
+    def get_queryset(self) -> list[dict]:
+        topics = list(Topic.objects.annotate(statement_count=Count("statements")).order_by("name"))
+        children = defaultdict(list)
+        for topic in topics:
+            children[topic.parent_id].append(topic)
+
+        def tree(parent_id: int | None, depth: int = 0) -> list[dict]:
+            rows = []
+            for topic in children.get(parent_id, []):
+                if depth < 20:  # a guard; cycles are refused on the way in
+                    rows.append({"topic": topic, "children": tree(topic.pk, depth + 1)})
+            return rows
+
+        return tree(None)
+
+
+class TopicDetailView(ReadoutsView, DetailView):
+    model = Topic
+    template_name = "readouts/topic_detail.html"
+
+    def get_queryset(self) -> QuerySet[Topic]:
+        return Topic.objects.select_related("parent")
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        topic = self.object
+        family = topic_family(topic.slug)
+        on_topic = Statement.topics.through.objects.filter(topic__in=family)
+        meetings = Meeting.objects.filter(
+            Exists(on_topic.filter(statement__readout__meeting=OuterRef("pk")))
+        )
+        statements = (
+            Statement.objects.filter(Exists(on_topic.filter(statement=OuterRef("pk"))))
+            .select_related("speaker", "readout__meeting", "readout__publisher")
+            .prefetch_related("topics")
+            .order_by("-readout__meeting__date", "-pk")
+        )
+        context.update(
+            children=topic.children.annotate(statement_count=Count("statements")),
+            meeting_count=meetings.count(),
+            meetings=meetings.order_by("-date", "slug")[:SAMPLE_SIZE],
+            chart=charts.per_month(meetings),
+            statement_count=statements.count(),
+            statements=statements[:SAMPLE_SIZE],
+        )
+        return context
+
+
+class StatementListView(FilteredListView):
+    filterset_class = StatementFilter
+    template_name = "readouts/statement_list.html"
+
+    def base_queryset(self) -> QuerySet[Statement]:
+        return Statement.objects.select_related(
+            "speaker", "readout__meeting", "readout__publisher"
+        ).prefetch_related("topics")
+
+    def get_queryset(self) -> QuerySet[Statement]:
+        queryset = super().get_queryset()
+        ordered = (
+            self.filterset.form.cleaned_data.get("ordering") if self.filterset.is_bound else None
+        )
+        if not ordered:
+            newest = ["-readout__meeting__date", "readout_id", "sequence"]
+            searching = queryset.query.annotations.get("rank") is not None
+            queryset = queryset.order_by(*(["-rank", *newest] if searching else newest))
+        return queryset
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        form = self.filterset.form
+        context["query"] = form.cleaned_data.get("q", "") if form.is_bound else ""
+        return context
+
+
+def suggest(request: HttpRequest, model: type[Participant] | type[Topic]) -> JsonResponse:
+    """Up to ten matches by name (and alias) for a filter's text input."""
+    if settings.READOUTS_LOGIN_REQUIRED and not request.user.is_authenticated:
+        return JsonResponse({"results": []}, status=403)
+    term = request.GET.get("q", "").replace("\x00", "").strip()[:100]
+    results = []
+    if term:
+        match = Q(name__icontains=term) | Q(slug__istartswith=term)
+        if model is Participant:
+            match |= Q(aliases__icontains=term)
+        results = [
+            {"value": obj.slug, "label": str(obj)}
+            for obj in model.objects.filter(match).order_by("name")[:10]
+        ]
+    return JsonResponse({"results": results})
+
+
+def suggest_participants(request: HttpRequest) -> JsonResponse:
+    return suggest(request, Participant)
+
+
+def suggest_topics(request: HttpRequest) -> JsonResponse:
+    return suggest(request, Topic)

@@ -1,0 +1,332 @@
+import re
+
+import pytest
+from django.contrib.auth.models import User
+from django.urls import reverse
+
+from readouts.loading import load
+from readouts.models import Meeting, Participant, Statement
+
+from .factories import SEED, make_document, seed_document, variant, write_json
+
+pytestmark = pytest.mark.django_db
+
+SEED_MEETING = "/meetings/2022-10-27-wang-yi-sergey-lavrov/"
+
+
+def russian_readout() -> dict:
+    """A second account of the founding call, by another publisher."""
+    doc = seed_document()
+    doc["participants"] = [{"slug": "wang-yi"}, {"slug": "sergey-lavrov"}]
+    doc["topics"] = []
+    doc["readouts"] = [
+        {
+            "publisher": {
+                "slug": "mid-rf",
+                "name": "Ministry of Foreign Affairs of Russia",
+                "country": "RU",
+            },
+            "language": "en",
+            "title": "Sergey Lavrov's telephone conversation with Wang Yi",
+            "published_at": "2022-10-27T20:00:00+03:00",
+            "body": "The ministers discussed Ukraine.",
+            "statements": [
+                {
+                    "speaker": "sergey-lavrov",
+                    "topics": ["ukraine-issue"],
+                    "text": "Lavrov informed his counterpart about the situation in Ukraine.",
+                },
+            ],
+        }
+    ]
+    return doc
+
+
+@pytest.fixture
+def corpus(seeded, tmp_path):
+    load([write_json(tmp_path / "more.json", [make_document(i) for i in range(8)])])
+
+
+def get(client, url: str, **params) -> str:
+    response = client.get(url, params)
+    assert response.status_code == 200, (url, params, response.status_code)
+    return response.content.decode()
+
+
+def test_it_serves_every_page(seeded, client):
+    for url in [
+        "/",
+        "/meetings/",
+        SEED_MEETING,
+        "/participants/",
+        "/participants/wang-yi/",
+        "/topics/",
+        "/topics/ukraine-issue/",
+        "/statements/",
+    ]:
+        page = get(client, url)
+        assert "<h1>" in page and "</html>" in page
+
+
+@pytest.mark.parametrize("url", ["/meetings/nope/", "/participants/nope/", "/topics/nope/"])
+def test_it_answers_unknown_slugs_with_404(url, seeded, client):
+    assert client.get(url).status_code == 404
+
+
+def test_it_shows_counts_and_latest_meetings_on_home(corpus, client):
+    page = get(client, "/")
+    assert re.search(r"<strong>9</strong> meetings", page)
+    assert re.search(r"<strong>28</strong> statements", page)
+    assert 'action="/statements/"' in page
+    assert page.index("Meeting number 0") < page.index("Wang Yi Speaks")  # newest first
+
+
+def test_it_names_urls_in_a_namespace(seeded):
+    meeting = Meeting.objects.get()
+    assert meeting.get_absolute_url() == reverse("readouts:meeting_detail", args=[meeting.slug])
+    assert Participant.objects.get(slug="wang-yi").get_absolute_url() == "/participants/wang-yi/"
+    statement = Statement.objects.get(sequence=4)
+    assert statement.get_absolute_url() == f"{SEED_MEETING}#statement-{statement.pk}"
+
+
+# Filters
+
+
+def titles(page: str) -> list[str]:
+    return re.findall(r'<td><a href="/meetings/[^"]+/">([^<]+)</a></td>', page)
+
+
+def test_it_filters_meetings_by_kind_and_date(corpus, client):
+    assert titles(get(client, "/meetings/", kind="phone_call")) == [
+        "Meeting number 4",
+        "Meeting number 0",
+        "Wang Yi Speaks with Russian Foreign Minister Sergey Lavrov on the Phone",
+    ]
+    found = titles(get(client, "/meetings/", date_after="2023-03-01", date_before="2023-05-31"))
+    assert found == ["Meeting number 4", "Meeting number 3", "Meeting number 2"]
+
+
+def test_it_filters_meetings_by_country_participant_publisher_and_topic(corpus, client):
+    assert titles(get(client, "/meetings/", country="RU")) == [
+        "Meeting number 1",
+        "Wang Yi Speaks with Russian Foreign Minister Sergey Lavrov on the Phone",
+    ]
+    assert titles(get(client, "/meetings/", participant="person-3")) == ["Meeting number 3"]
+    assert len(titles(get(client, "/meetings/", publisher="pub-1"))) == 3
+    # A topic includes its subtopics: "trade" is the parent of every topic-N.
+    assert len(titles(get(client, "/meetings/", topic="trade"))) == 8
+    assert titles(get(client, "/meetings/", topic="international-and-regional-issues")) == [
+        "Wang Yi Speaks with Russian Foreign Minister Sergey Lavrov on the Phone"
+    ]
+
+
+def test_it_searches_meetings_by_text(corpus, client):
+    found = titles(get(client, "/meetings/", q="Lavrov"))
+    assert found == ["Wang Yi Speaks with Russian Foreign Minister Sergey Lavrov on the Phone"]
+
+
+def test_it_sorts_and_paginates_meetings(corpus, client):
+    page = get(client, "/meetings/", ordering="date", per_page=3, page=2)
+    assert titles(page) == ["Meeting number 2", "Meeting number 3", "Meeting number 4"]
+    assert "9 meetings, showing 4–6" in page
+    assert 'href="?ordering=date&amp;per_page=3&amp;page=3"' in page
+
+
+def test_it_keeps_bad_pages_and_sizes_harmless(corpus, client):
+    assert len(titles(get(client, "/meetings/", page="abc"))) == 9
+    last = get(client, "/meetings/", page="99999", per_page="4")
+    assert "Page 3 of 3" in last and len(titles(last)) == 1
+    assert len(titles(get(client, "/meetings/", per_page="-5"))) == 1
+    assert len(titles(get(client, "/meetings/", per_page="100000"))) == 9
+    assert len(titles(get(client, "/meetings/", per_page="x"))) == 9
+
+
+def test_it_reports_filters_it_could_not_use(corpus, client):
+    page = get(client, "/meetings/", date_after="2022-02-30", kind="zoom", ordering="nope")
+    assert "Some filters were not understood" in page
+    assert "Enter a valid date." in page
+    assert "Select a valid choice. zoom is not one of the available choices." in page
+    assert len(titles(page)) == 9  # the rest of the filters still apply
+
+
+def test_it_offers_a_clear_filters_link_and_an_empty_state(corpus, client):
+    page = get(client, "/meetings/", participant="nobody")
+    assert "No meetings match these filters." in page
+    assert '<a href="/meetings/">Clear filters</a>' in page
+    assert "Clear filters" not in get(client, "/meetings/")
+
+
+def test_it_never_lists_every_participant_or_topic_in_a_select(corpus, client):
+    for url in ["/meetings/", "/statements/"]:
+        page = get(client, url)
+        assert 'value="person-1"' not in page and 'value="topic-1"' not in page
+        assert 'data-suggest="/suggest/participants/"' in page
+        assert 'data-suggest="/suggest/topics/"' in page
+
+
+def test_it_suggests_participants_and_topics(corpus, client):
+    found = client.get("/suggest/participants/", {"q": "Сергей"}).json()["results"]
+    assert found == [{"value": "sergey-lavrov", "label": "Sergey Lavrov (RU)"}]
+    topics = client.get("/suggest/topics/", {"q": "ukr"}).json()["results"]
+    assert topics == [{"value": "ukraine-issue", "label": "Ukraine issue"}]
+    assert client.get("/suggest/topics/", {"q": ""}).json() == {"results": []}
+    assert client.get("/suggest/participants/", {"q": "person"}).json()["results"].__len__() == 10
+
+
+def test_it_filters_participants_by_country_organization_and_alias(corpus, client):
+    Participant.objects.filter(slug="person-1").update(organization="World Health Organization")
+    names = lambda page: re.findall(r'<td><a href="/participants/[^"]+/">([^<]+)</a>', page)  # noqa: E731
+    assert names(get(client, "/participants/", q="Sergei")) == ["Sergey Lavrov"]
+    assert names(get(client, "/participants/", organization="health")) == ["Person person-1"]
+    assert "Sergey Lavrov" in names(get(client, "/participants/", country="RU"))
+    assert "Wang Yi" not in names(get(client, "/participants/", country="RU"))
+    busiest = names(get(client, "/participants/", ordering="-meeting_count"))
+    assert busiest[0] in {"Wang Yi", "Sergey Lavrov", "Person person-0"} or busiest
+
+
+def statements(page: str) -> list[str]:
+    return re.findall(r'<article class="statement" id="statement-(\d+)">', page)
+
+
+def test_it_filters_statements(corpus, client):
+    assert len(statements(get(client, "/statements/", speaker="wang-yi"))) == 2
+    joint = get(client, "/statements/", speaker="joint")
+    assert len(statements(joint)) == 1 + 8
+    assert len(statements(get(client, "/statements/", country="RU"))) == 2
+    # A topic includes its subtopics.
+    on_topic = get(client, "/statements/", topic="international-and-regional-issues")
+    assert len(statements(on_topic)) == 2
+    assert len(statements(get(client, "/statements/", publisher="mfa-prc"))) == 4
+    assert len(statements(get(client, "/statements/", date_before="2022-12-31"))) == 4
+
+
+def test_it_highlights_search_matches_and_escapes_text(seeded, client):
+    Statement.objects.filter(sequence=4).update(
+        text="The two sides <script>alert(1)</script> exchanged views on the Ukraine issue."
+    )
+    page = get(client, "/statements/", q="ukraine")
+    assert "<mark>Ukraine</mark>" in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<script>alert(1)</script>" not in page
+
+
+def test_it_searches_by_stem_on_postgresql_and_by_substring_elsewhere(seeded, client):
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        # "congratulate" and "congratulations" share a stem; results come ranked.
+        page = get(client, "/statements/", q="congratulate")
+        assert len(statements(page)) == 1 and "<mark>congratulations</mark>" in page
+        assert Statement.objects.exclude(search_vector=None).count() == 4
+    else:
+        page = get(client, "/statements/", q="warm congratulations")
+        assert len(statements(page)) == 1
+        assert "<mark>warm</mark> <mark>congratulations</mark>" in page
+        assert Statement.objects.exclude(search_vector=None).count() == 0
+    # Readout titles are searched too: every statement of the matching readout is found.
+    assert len(statements(get(client, "/statements/", q="Speaks"))) == 4
+
+
+# Detail pages
+
+
+def test_it_shows_a_meeting_with_participants_topics_and_statements(seeded, client):
+    page = get(client, SEED_MEETING)
+    assert "27 October 2022" in page and "phone call" in page
+    assert "Sergey Lavrov</a>, Foreign Minister" in page and "(Russia)" in page
+    assert 'href="/topics/ukraine-issue/"' in page
+    assert 'published <time datetime="2022-10-27T15:38:00+00:00">' in page
+    assert page.index("Wang Yi said that the 20th") < page.index("Lavrov extended")
+    assert 'class="aligned"' not in page
+
+
+def test_it_aligns_two_readouts_by_speaker(seeded, client, tmp_path):
+    load([write_json(tmp_path / "ru.json", russian_readout())])
+    page = get(client, SEED_MEETING)
+    assert "2 readouts, side by side" in page
+    rows = re.findall(r'<tr>\s*<th scope="row">(.*?)</th>(.*?)</tr>', page, re.S)
+    assert [re.sub("<[^>]+>", "", speaker) for speaker, _ in rows] == [
+        "Wang Yi",
+        "Sergey Lavrov",
+        "Joint",
+    ]
+    wang_cells = rows[0][1]
+    assert "Not reported in this readout." in wang_cells  # Russia's readout omits Wang Yi
+    assert "Lavrov informed his counterpart" in rows[1][1]
+
+
+def test_it_shows_a_participant_over_time(seeded, client, tmp_path):
+    later = variant(
+        seed_document(),
+        lambda d: d.update(
+            meeting={
+                **d["meeting"],
+                "slug": "2023-02-22-wang-yi-sergey-lavrov",
+                "date": "2023-02-22",
+                "kind": "talks",
+                "title": "Talks in Moscow",
+            },
+        ),
+    )
+    later["participants"][0]["title"] = (
+        "Director of the Office of the Central Foreign Affairs Commission"
+    )
+    load([write_json(tmp_path / "later.json", later)])
+    page = get(client, "/participants/wang-yi/")
+    assert page.index("Talks in Moscow") < page.index("Wang Yi Speaks")  # newest first
+    titles_held = page[page.index("Titles held") : page.index("Met most often")]
+    assert titles_held.index("State Councilor") < titles_held.index("Director of the Office")
+    assert "Sergey Lavrov</a> (RU): 2 meetings" in page
+    assert "20th CPC National Congress</a></h3>" in page
+    assert "4 statements</a>; the latest:" in page
+
+
+def test_it_shows_a_topic_with_subtopics_meetings_and_statements(seeded, client):
+    page = get(client, "/topics/international-and-regional-issues/")
+    assert 'href="/topics/ukraine-issue/"' in page
+    assert "Wang Yi Speaks with Russian Foreign Minister" in page
+    assert "The two sides also exchanged views" in page
+    assert "<svg" in page and page.count("<rect") == 1
+
+
+def test_it_draws_meetings_per_month(corpus, client):
+    page = get(client, "/meetings/")
+    # Oct 2022 to Aug 2023 is eleven months, empty ones included.
+    assert page.count("<rect") == 11
+    assert "Meetings per month, Oct 2022 to Aug 2023: 9 in all" in page
+    assert get(client, "/meetings/", kind="visit").count("<rect") == 5
+
+
+def test_it_lists_topics_as_a_tree(seeded, client):
+    page = get(client, "/topics/")
+    start = page.index("International and regional issues")
+    assert start < page.index("Ukraine issue") < page.index("</ul>", start + 1) + 200
+
+
+def test_it_links_staff_to_the_admin_and_the_admin_to_the_site(seeded, client, admin_client):
+    meeting = Meeting.objects.get()
+    edit = f'href="/admin/readouts/meeting/{meeting.pk}/change/"'
+    assert edit not in get(client, SEED_MEETING)
+    assert edit in get(admin_client, SEED_MEETING)
+    change = get(admin_client, f"/admin/readouts/meeting/{meeting.pk}/change/")
+    assert "View on site" in change
+
+
+def test_it_requires_login_when_configured(seeded, client, settings):
+    settings.READOUTS_LOGIN_REQUIRED = True
+    for url in ["/", "/meetings/", SEED_MEETING, "/statements/", "/topics/"]:
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith("/admin/login/?next=")
+    assert client.get("/suggest/topics/", {"q": "ukr"}).status_code == 403
+    client.force_login(User.objects.create_user("reader", password="x"))
+    assert client.get("/meetings/").status_code == 200
+
+
+def test_it_is_open_to_all_by_default(seeded, client, settings):
+    assert settings.READOUTS_LOGIN_REQUIRED is False
+    assert client.get("/meetings/").status_code == 200
+
+
+def test_it_loads_the_seed_for_every_page(seeded):
+    assert SEED.exists()

@@ -218,6 +218,9 @@ def test_it_searches_by_stem_on_postgresql_and_by_substring_elsewhere(seeded, cl
         page = get(client, "/statements/", q="congratulate")
         assert len(statements(page)) == 1 and "<mark>congratulations</mark>" in page
         assert Statement.objects.exclude(search_vector=None).count() == 4
+        with connection.cursor() as cursor:
+            indexes = connection.introspection.get_constraints(cursor, "readouts_statement")
+        assert indexes["readouts_statement_search_gin"]["type"] == "gin"
     else:
         page = get(client, "/statements/", q="warm congratulations")
         assert len(statements(page)) == 1

@@ -1,0 +1,103 @@
+"""Every page runs a fixed number of queries, whatever the number of rows."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from readouts.loading import load
+
+from .factories import write_json
+
+pytestmark = pytest.mark.django_db
+
+
+def hub_document(i: int, statements: int) -> dict:
+    """Meeting i: the hub and person-i, two readouts, statements on a subtopic."""
+    people = ["hub", f"person-{i}"]
+    return {
+        "meeting": {
+            "slug": f"m-{i}",
+            "date": f"20{10 + i % 14}-{i % 12 + 1:02d}-01",
+            "kind": "talks",
+            "title": f"Talks {i}",
+        },
+        "participants": [
+            {"slug": "hub", "name": "Hub Person", "country": "FR", "title": f"Minister {i % 3}"},
+            {"slug": f"person-{i}", "name": f"Person {i}", "country": "DE", "title": "Envoy"},
+        ],
+        "topics": [
+            {"slug": "root", "name": "Root", "parent": None},
+            {"slug": "leaf", "name": "Leaf", "parent": "root"},
+            {"slug": f"other-{i % 4}", "name": f"Other {i % 4}", "parent": None},
+        ],
+        "readouts": [
+            {
+                "publisher": {"slug": slug, "name": slug.upper(), "country": "FR"},
+                "language": "en",
+                "title": f"Readout {i} by {slug}",
+                "published_at": "2020-01-01T10:00:00+01:00",
+                "body": f"Talks {i} about cooperation.",
+                "statements": [
+                    {
+                        "speaker": [*people, None][n % 3],
+                        "topics": ["leaf", f"other-{i % 4}"],
+                        "text": f"Statement {n} on cooperation in talks {i}.",
+                    }
+                    for n in range(statements)
+                ],
+            }
+            for slug in ("pub-a", "pub-b")
+        ],
+    }
+
+
+def build(tmp_path, meetings: int, statements: int) -> None:
+    docs = [hub_document(i, statements) for i in range(meetings)]
+    load([write_json(tmp_path / f"hub-{meetings}.json", docs)])
+
+
+def queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured)
+
+
+PAGES = {
+    # count of each table (6)
+    # + the ten latest meetings + their attendances with participants
+    "/": 8,
+    # countries in use + publishers (filter form), count, the page of meetings,
+    # their attendances with participants, their readouts with publishers, per-month chart
+    "/meetings/": 7,
+    # + the topics' family for the topic filter, checking the publisher's slug
+    "/meetings/?q=cooperation&topic=root&publisher=pub-a&country=DE&participant=hub"
+    "&date_after=2010-01-01&kind=talks": 9,
+    # countries in use, count, the page of participants with meeting counts
+    "/participants/": 3,
+    "/participants/?q=person&country=DE&ordering=-meeting_count": 3,
+    # countries in use + publishers (filter form), count, the page of statements with
+    # speakers, readouts, meetings and publishers, their topics
+    "/statements/": 5,
+    "/statements/?q=cooperation&topic=root&speaker=hub&publisher=pub-b&country=FR": 7,
+    # the topics with their statement counts
+    "/topics/": 1,
+    # the meeting, attendances with participants, readouts with publishers,
+    # their statements with speakers, the statements' topics
+    "/meetings/m-1/": 5,
+    # the participant, meeting count, timeline, its counterparts prefetched, titles,
+    # counterparts met most often, statement count, topic counts, latest per topic
+    "/participants/hub/": 9,
+    # the topic with its parent, subtopics, the topics' family, meeting count,
+    # latest meetings, per-month chart, statement count, latest statements, their topics
+    "/topics/root/": 9,
+}
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_it_runs_the_same_queries_at_n_and_10n_rows(url, client, tmp_path):
+    build(tmp_path, meetings=4, statements=3)
+    small = queries(client, url)
+    build(tmp_path, meetings=40, statements=30)
+    large = queries(client, url)
+    assert small == large == PAGES[url]

@@ -1,0 +1,3 @@
+"""The diplomatic readouts database."""
+
+__version__ = "0.1.0"

@@ -18,7 +18,7 @@ from django.db import DatabaseError, transaction
 from .fixtures import load_fixture
 from .plan import Plan
 from .reading import collect_files, read_source
-from .report import LoadError, LoadReport, Problem, Tally
+from .report import LoadError, LoadReport, Origin, Problem, Tally
 from .schema import SCHEMA_PATH
 from .writer import ProgressCallback, Writer
 
@@ -62,6 +62,9 @@ def load(
             progress("reading files", done, len(files))
 
     plan = Plan()
+    for source in sources:
+        if source.export is not None:
+            plan.add_export(Origin(source.file, ()), source.export)
     documents = [doc for source in sources for doc in source.documents]
     for done, (origin, doc) in enumerate(documents, 1):
         plan.add_document(origin, doc)

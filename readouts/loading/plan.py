@@ -11,7 +11,7 @@ from django.core.validators import URLValidator
 from django_countries import countries
 
 from .report import Origin, Problem, json_path
-from .schema import document_validator, schema_message, shorten
+from .schema import schema_message, shorten, validator
 
 
 @dataclass
@@ -87,12 +87,26 @@ class Plan:
                 known.fields[key] = value
                 known.origins[key] = origin
 
+    def _valid(self, definition: str, origin: Origin, data: Any) -> bool:
+        errors = sorted(validator(definition).iter_errors(data), key=lambda e: list(e.path))
+        for error in errors:
+            path, message = schema_message(error)
+            self.problems.append(origin.at(*path).problem(message))
+        return not errors
+
+    def add_export(self, origin: Origin, data: dict) -> None:
+        """An export's shared definitions; its documents are added one by one."""
+        if not self._valid("export", origin, {**data, "documents": []}):
+            return
+        for i, entry in enumerate(data.get("topics", [])):
+            self._topic(origin.at("topics", i), entry)
+        for i, entry in enumerate(data.get("participants", [])):
+            self._participant_definition(origin.at("participants", i), entry)
+        for i, entry in enumerate(data.get("publishers", [])):
+            self._publisher(origin.at("publishers", i), entry)
+
     def add_document(self, origin: Origin, doc: Any) -> None:
-        errors = sorted(document_validator().iter_errors(doc), key=lambda e: list(e.path))
-        if errors:
-            for error in errors:
-                path, message = schema_message(error)
-                self.problems.append(origin.at(*path).problem(message))
+        if not self._valid("document", origin, doc):
             return
         meeting = self._meeting(origin.at("meeting"), doc["meeting"])
         if meeting is None:
@@ -100,11 +114,32 @@ class Plan:
         for i, entry in enumerate(doc["participants"]):
             self._participant(meeting, origin.at("participants", i), entry, i)
         for i, entry in enumerate(doc.get("topics", [])):
-            where = origin.at("topics", i)
-            fields = {k: entry[k] for k in ("name", "parent", "description") if k in entry}
-            self.define(self.topics, "topic", entry["slug"], fields, where)
+            self._topic(origin.at("topics", i), entry)
         for i, entry in enumerate(doc["readouts"]):
             self._readout(meeting, origin.at("readouts", i), entry)
+
+    def _topic(self, origin: Origin, entry: dict) -> None:
+        fields = {k: entry[k] for k in ("name", "parent", "description") if k in entry}
+        self.define(self.topics, "topic", entry["slug"], fields, origin)
+
+    def _country(self, origin: Origin, fields: dict) -> None:
+        if fields.get("country") and fields["country"] not in countries:
+            self.problems.append(
+                origin.at("country").problem(f"unknown country code {fields['country']!r}")
+            )
+
+    def _participant_definition(self, origin: Origin, entry: dict) -> None:
+        fields = {k: entry[k] for k in ("name", "country", "organization") if k in entry}
+        if "aliases" in entry:
+            fields["aliases"] = "\n".join(alias.strip() for alias in entry["aliases"])
+        self._country(origin, fields)
+        self.define(self.participants, "participant", entry["slug"], fields, origin)
+
+    def _publisher(self, origin: Origin, entry: dict) -> None:
+        fields = {k: entry[k] for k in ("name", "country", "website") if k in entry}
+        self._country(origin, fields)
+        self._url(origin.at("website"), fields.get("website", ""))
+        self.define(self.publishers, "publisher", entry["slug"], fields, origin)
 
     def _meeting(self, origin: Origin, data: dict) -> MeetingPlan | None:
         count = len(self.problems)
@@ -136,14 +171,7 @@ class Plan:
 
     def _participant(self, meeting: MeetingPlan, origin: Origin, entry: dict, order: int) -> None:
         slug = entry["slug"]
-        fields = {k: entry[k] for k in ("name", "country", "organization") if k in entry}
-        if "aliases" in entry:
-            fields["aliases"] = "\n".join(alias.strip() for alias in entry["aliases"])
-        if fields.get("country") and fields["country"] not in countries:
-            self.problems.append(
-                origin.at("country").problem(f"unknown country code {fields['country']!r}")
-            )
-        self.define(self.participants, "participant", slug, fields, origin)
+        self._participant_definition(origin, entry)
         title = entry.get("title")
         known = meeting.attendances.get(slug)
         if known is None:
@@ -166,15 +194,7 @@ class Plan:
 
     def _readout(self, meeting: MeetingPlan, origin: Origin, data: dict) -> None:
         publisher = data["publisher"]
-        fields = {k: publisher[k] for k in ("name", "country", "website") if k in publisher}
-        if fields.get("country") and fields["country"] not in countries:
-            self.problems.append(
-                origin.at("publisher", "country").problem(
-                    f"unknown country code {fields['country']!r}"
-                )
-            )
-        self._url(origin.at("publisher", "website"), fields.get("website", ""))
-        self.define(self.publishers, "publisher", publisher["slug"], fields, origin.at("publisher"))
+        self._publisher(origin.at("publisher"), publisher)
         self._url(origin.at("url"), data.get("url", ""))
         values = {
             "title": data["title"],

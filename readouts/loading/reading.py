@@ -18,6 +18,7 @@ class Source:
     file: str
     documents: list[tuple[Origin, dict]] = field(default_factory=list)
     fixture: list[dict] | None = None
+    export: dict | None = None
 
 
 def collect_files(paths: Sequence[str | Path]) -> tuple[list[Path], list[Problem]]:
@@ -79,7 +80,12 @@ def read_source(path: Path) -> Source | Problem:
 
     source = Source(name)
     top = Origin(name, ())
-    if isinstance(data, dict) and "model" not in data:
+    if isinstance(data, dict) and "documents" in data and "meeting" not in data:
+        # An export: its shared definitions, then its documents.
+        source.export = data
+        documents = data["documents"] if isinstance(data["documents"], list) else []
+        source.documents.extend((top.at("documents", i), doc) for i, doc in enumerate(documents))
+    elif isinstance(data, dict) and "model" not in data:
         source.documents.append((top, data))
     elif isinstance(data, list) and data and isinstance(data[0], dict) and "model" in data[0]:
         source.fixture = data
@@ -90,7 +96,7 @@ def read_source(path: Path) -> Source | Problem:
             name,
             "",
             "is neither a readout document (an object with meeting, participants and "
-            "readouts, or a list of them) nor a Django fixture (a list of objects with "
-            "model and fields)",
+            "readouts, a list of them, or an export with documents) nor a Django fixture "
+            "(a list of objects with model and fields)",
         )
     return source

@@ -20,10 +20,10 @@ def schema() -> dict:
 
 
 @cache
-def document_validator() -> jsonschema.protocols.Validator:
-    """A validator for one document, so errors carry the document's own paths."""
+def validator(definition: str = "document") -> jsonschema.protocols.Validator:
+    """A validator for one part (a document, an export), so errors carry its own paths."""
     full = schema()
-    subschema = {"$ref": "#/$defs/document", "$defs": full["$defs"]}
+    subschema = {"$ref": f"#/$defs/{definition}", "$defs": full["$defs"]}
     cls = jsonschema.validators.validator_for(full)
     return cls(subschema)
 

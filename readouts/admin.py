@@ -1,12 +1,42 @@
 from django import forms
 from django.contrib import admin
 from django.db import models
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 from django.forms.models import BaseInlineFormSet
-from django.http import HttpRequest
+from django.http import HttpRequest, StreamingHttpResponse
 from django_countries.filters import CountryFilter
 
+from . import exporting
+from .filters import topic_family
 from .models import Attendance, Meeting, Participant, Publisher, Readout, Statement, Topic
+
+
+def export_meetings(meetings: QuerySet[Meeting], what: str) -> StreamingHttpResponse:
+    """Readout documents of some meetings, as a download."""
+    meetings = meetings.order_by("date", "slug")
+    pieces = exporting.export_documents(meetings, {"admin_selection": what})
+    filename = exporting.export_filename("meetings", {"selected": what}, "json")
+    return exporting.download(pieces, filename, "application/json")
+
+
+@admin.action(description="Export selected as JSON", permissions=["view"])
+def export_selected_meetings(modeladmin, request, queryset):
+    return export_meetings(Meeting.objects.filter(pk__in=queryset.values("pk")), "meetings")
+
+
+@admin.action(description="Export their meetings as JSON", permissions=["view"])
+def export_participants_meetings(modeladmin, request, queryset):
+    attending = Attendance.objects.filter(meeting=OuterRef("pk"), participant__in=queryset)
+    return export_meetings(Meeting.objects.filter(Exists(attending)), "participants")
+
+
+@admin.action(description="Export their meetings as JSON", permissions=["view"])
+def export_topics_meetings(modeladmin, request, queryset):
+    family = {pk for topic in queryset for pk in topic_family(topic.slug)}
+    on_topic = Statement.topics.through.objects.filter(
+        statement__readout__meeting=OuterRef("pk"), topic__in=family
+    )
+    return export_meetings(Meeting.objects.filter(Exists(on_topic)), "topics")
 
 
 def did_not_attend(participant: Participant) -> str:
@@ -107,6 +137,7 @@ class MeetingAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["date", "title"]}
     fields = ["title", "slug", ("date", "end_date"), ("kind", "location")]
     inlines = [AttendanceInline, ReadoutInline]
+    actions = [export_selected_meetings]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Meeting]:
         return (
@@ -134,6 +165,7 @@ class ParticipantAdmin(admin.ModelAdmin):
     list_filter = [("country", CountryFilter)]
     search_fields = ["name", "aliases", "slug", "organization"]
     prepopulated_fields = {"slug": ["name"]}
+    actions = [export_participants_meetings]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Participant]:
         queryset = super().get_queryset(request).annotate(meeting_count=Count("attendances"))
@@ -209,6 +241,7 @@ class TopicAdmin(admin.ModelAdmin):
     search_fields = ["name", "slug", "description"]
     autocomplete_fields = ["parent"]
     prepopulated_fields = {"slug": ["name"]}
+    actions = [export_topics_meetings]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Topic]:
         # Meta.ordering does not apply to a GROUP BY query (autocomplete pages need one).

@@ -17,6 +17,8 @@ from datetime import UTC, datetime
 from django.core import serializers
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.http import StreamingHttpResponse
+from django.utils.http import content_disposition_header
 
 from . import __version__
 from .filters import MeetingFilter, StatementFilter
@@ -39,32 +41,42 @@ def filter_params(params: dict[str, str]) -> dict[str, str]:
     return {k: v for k, v in sorted(params.items()) if v != "" and k not in NOT_FILTERS}
 
 
-def _check(filterset, strict: bool) -> None:
-    if strict and filterset.is_bound and not filterset.is_valid():
-        problems = [f"{name}: {' '.join(errors)}" for name, errors in filterset.form.errors.items()]
-        raise ExportError("; ".join(problems))
-
-
-def meetings_for(params: dict[str, str], *, strict: bool = True) -> QuerySet[Meeting]:
-    """The meetings a filter chooses, oldest first. Unusable values raise
-    ExportError when strict, and are left out (as on the pages) when not."""
+def _choose(filterset_class, model, params: dict[str, str], strict: bool):
+    """Apply a FilterSet. Unusable values raise ExportError when strict, and are
+    left out, as on the pages, when not. Returns the rows and the values used."""
     params = filter_params(params)
-    filterset = MeetingFilter(params or None, queryset=Meeting.objects.all())
-    _check(filterset, strict)
-    return filterset.qs.order_by("date", "slug")
+    filterset = filterset_class(params or None, queryset=model.objects.all())
+    errors = filterset.form.errors if filterset.is_bound else {}
+    if strict and errors:
+        raise ExportError(
+            "; ".join(f"{name}: {' '.join(messages)}" for name, messages in errors.items())
+        )
+    # date_after and date_before belong to the form field "date".
+    used = {k: v for k, v in params.items() if re.sub(r"_(after|before)$", "", k) not in errors}
+    return filterset.qs, used
 
 
-def statements_for(params: dict[str, str], *, strict: bool = True) -> QuerySet[Statement]:
-    params = filter_params(params)
-    filterset = StatementFilter(params or None, queryset=Statement.objects.all())
-    _check(filterset, strict)
-    return filterset.qs.order_by(
+def meetings_for(
+    params: dict[str, str], *, strict: bool = True
+) -> tuple[QuerySet[Meeting], dict[str, str]]:
+    """The meetings a filter chooses, oldest first, and the filter values used."""
+    meetings, used = _choose(MeetingFilter, Meeting, params, strict)
+    return meetings.order_by("date", "slug"), used
+
+
+def statements_for(
+    params: dict[str, str], *, strict: bool = True
+) -> tuple[QuerySet[Statement], dict[str, str]]:
+    """The statements a filter chooses, in reading order, and the filter values used."""
+    statements, used = _choose(StatementFilter, Statement, params, strict)
+    order = [
         "readout__meeting__date",
         "readout__meeting__slug",
         "readout__publisher__slug",
         "readout__language",
         "sequence",
-    )
+    ]
+    return statements.order_by(*order), used
 
 
 def export_filename(kind: str, params: dict[str, str], extension: str) -> str:
@@ -75,6 +87,13 @@ def export_filename(kind: str, params: dict[str, str], extension: str) -> str:
         parts.append(f"{key}-{cleaned}" if cleaned else key)
     parts.append(_now().date().isoformat())
     return "-".join(parts)[:180] + f".{extension}"
+
+
+def download(pieces: Iterable[str], filename: str, content_type: str) -> StreamingHttpResponse:
+    """An export as a streamed download."""
+    response = StreamingHttpResponse(pieces, content_type=f"{content_type}; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
 
 
 def _now() -> datetime:

@@ -7,6 +7,18 @@ app_name = "readouts"
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("meetings/", views.MeetingListView.as_view(), name="meeting_list"),
+    path(
+        "meetings/export.json",
+        views.MeetingExportView.as_view(),
+        {"extension": "json"},
+        name="meeting_export_json",
+    ),
+    path(
+        "meetings/export.csv",
+        views.MeetingExportView.as_view(),
+        {"extension": "csv"},
+        name="meeting_export_csv",
+    ),
     path("meetings/<slug:slug>/", views.MeetingDetailView.as_view(), name="meeting_detail"),
     path("participants/", views.ParticipantListView.as_view(), name="participant_list"),
     path(
@@ -17,6 +29,18 @@ urlpatterns = [
     path("topics/", views.TopicListView.as_view(), name="topic_list"),
     path("topics/<slug:slug>/", views.TopicDetailView.as_view(), name="topic_detail"),
     path("statements/", views.StatementListView.as_view(), name="statement_list"),
+    path(
+        "statements/export.json",
+        views.StatementExportView.as_view(),
+        {"extension": "json"},
+        name="statement_export_json",
+    ),
+    path(
+        "statements/export.csv",
+        views.StatementExportView.as_view(),
+        {"extension": "csv"},
+        name="statement_export_csv",
+    ),
     # Suggestions for the participant, speaker and topic inputs of the filter forms.
     path("suggest/participants/", views.suggest_participants, name="suggest_participants"),
     path("suggest/topics/", views.suggest_topics, name="suggest_topics"),

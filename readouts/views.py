@@ -8,10 +8,10 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, F, Max, Min, OuterRef, Prefetch, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.views.generic import DetailView, ListView, TemplateView
+from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.views.generic import DetailView, ListView, TemplateView, View
 
-from . import charts
+from . import charts, exporting
 from .filters import MeetingFilter, ParticipantFilter, StatementFilter, topic_family
 from .models import Attendance, Meeting, Participant, Publisher, Readout, Statement, Topic
 
@@ -327,6 +327,53 @@ class StatementListView(FilteredListView):
         form = self.filterset.form
         context["query"] = form.cleaned_data.get("q", "") if form.is_bound else ""
         return context
+
+
+class ExportView(ReadoutsView, View):
+    """Everything the list page's filter chooses, every page of it, streamed."""
+
+    noun = ""
+
+    def rows(self, params: dict[str, str]) -> tuple[QuerySet, dict[str, str]]:
+        raise NotImplementedError
+
+    def get(self, request: HttpRequest, extension: str) -> StreamingHttpResponse:
+        rows, used = self.rows(request.GET.dict())
+        absolute = request.build_absolute_uri
+        if extension == "csv":
+            pieces = self.csv(rows, absolute)
+            content_type = "text/csv"
+        else:
+            pieces = self.json(rows, used, absolute)
+            content_type = "application/json"
+        filename = exporting.export_filename(self.noun, used, extension)
+        return exporting.download(pieces, filename, content_type)
+
+
+class MeetingExportView(ExportView):
+    noun = "meetings"
+
+    def rows(self, params):
+        return exporting.meetings_for(params, strict=False)
+
+    def csv(self, meetings, absolute):
+        return exporting.meetings_csv(meetings, absolute)
+
+    def json(self, meetings, used, absolute):
+        return exporting.export_documents(meetings, used)
+
+
+class StatementExportView(ExportView):
+    noun = "statements"
+
+    def rows(self, params):
+        return exporting.statements_for(params, strict=False)
+
+    def csv(self, statements, absolute):
+        return exporting.statements_csv(statements, absolute)
+
+    def json(self, statements, used, absolute):
+        return exporting.statements_json(statements, absolute)
 
 
 def suggest(request: HttpRequest, model: type[Participant] | type[Topic]) -> JsonResponse:

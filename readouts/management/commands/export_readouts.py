@@ -48,7 +48,7 @@ class Command(BaseCommand):
             if options.get(option) not in (None, "")
         }
         try:
-            meetings = meetings_for(params)
+            meetings, params = meetings_for(params)
         except ExportError as exc:
             raise CommandError(f"cannot export: {exc}") from None
         pieces = EXPORTERS[format](meetings, params, indent=indent or None)

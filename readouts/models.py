@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
 
 
 class NaturalKeyManager(models.Manager):
@@ -23,11 +24,31 @@ class NaturalKeyManager(models.Manager):
         return (False, "django.db.models.Manager", None, (), {})
 
 
+class Versioned(models.Model):
+    """Counts saves, so that a form opened on an older version can be refused."""
+
+    version = models.PositiveIntegerField(default=1, editable=False, serialize=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            self.version += 1
+        super().save(*args, **kwargs)
+
+
+def tracked(**options) -> HistoricalRecords:
+    # Each change keeps the previous version, who made it and when. The history
+    # tables live in the audit app, so `dumpdata readouts` is the curated data alone.
+    return HistoricalRecords(app="audit", **options)
+
+
 def not_blank(field: str, model: str) -> models.CheckConstraint:
     return models.CheckConstraint(condition=~Q(**{field: ""}), name=f"{model}_{field}_not_blank")
 
 
-class Topic(models.Model):
+class Topic(Versioned):
     """A subject of discussion, optionally under a broader topic."""
 
     slug = models.SlugField(max_length=100, unique=True)
@@ -38,6 +59,7 @@ class Topic(models.Model):
     description = models.TextField(blank=True)
 
     objects = NaturalKeyManager("slug")
+    history = tracked()
 
     class Meta:
         ordering = ["name"]
@@ -63,7 +85,7 @@ class Topic(models.Model):
             ancestor = ancestor.parent
 
 
-class Publisher(models.Model):
+class Publisher(Versioned):
     """A government body (or other organisation) that publishes readouts."""
 
     slug = models.SlugField(max_length=100, unique=True)
@@ -72,6 +94,7 @@ class Publisher(models.Model):
     website = models.URLField(max_length=500, blank=True)
 
     objects = NaturalKeyManager("slug")
+    history = tracked()
 
     class Meta:
         ordering = ["name"]
@@ -87,7 +110,7 @@ class Publisher(models.Model):
         return (self.slug,)
 
 
-class Participant(models.Model):
+class Participant(Versioned):
     """A person who takes part in meetings."""
 
     slug = models.SlugField(max_length=100, unique=True)
@@ -103,6 +126,7 @@ class Participant(models.Model):
     )
 
     objects = NaturalKeyManager("slug")
+    history = tracked()
 
     class Meta:
         ordering = ["name"]
@@ -133,7 +157,7 @@ class MeetingKind(models.TextChoices):
     OTHER = "other", "other"
 
 
-class Meeting(models.Model):
+class Meeting(Versioned):
     """One diplomatic contact: a call, talks, a visit, an exchange of messages."""
 
     Kind = MeetingKind
@@ -149,6 +173,7 @@ class Meeting(models.Model):
     )
 
     objects = NaturalKeyManager("slug")
+    history = tracked()
 
     class Meta:
         ordering = ["-date", "slug"]
@@ -183,7 +208,7 @@ class Meeting(models.Model):
         return Topic.objects.filter(statements__readout__meeting=self).distinct()
 
 
-class Attendance(models.Model):
+class Attendance(Versioned):
     """A participant's part in one meeting, with the title they held at the time."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances")
@@ -194,6 +219,7 @@ class Attendance(models.Model):
     order = models.PositiveSmallIntegerField(default=0, help_text="Position in the list.")
 
     objects = NaturalKeyManager("meeting__slug", "participant__slug")
+    history = tracked()
 
     class Meta:
         ordering = ["order", "id"]
@@ -211,7 +237,7 @@ class Attendance(models.Model):
     natural_key.dependencies = ["readouts.meeting", "readouts.participant"]
 
 
-class Readout(models.Model):
+class Readout(Versioned):
     """One publisher's published account of a meeting, kept verbatim."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="readouts")
@@ -227,6 +253,7 @@ class Readout(models.Model):
     search_vector = SearchVectorField(null=True, editable=False, serialize=False)
 
     objects = NaturalKeyManager("meeting__slug", "publisher__slug", "language")
+    history = tracked(excluded_fields=["search_vector"])
 
     class Meta:
         # Undated readouts last, the same on every database.
@@ -251,7 +278,7 @@ class Readout(models.Model):
     natural_key.dependencies = ["readouts.meeting", "readouts.publisher"]
 
 
-class Statement(models.Model):
+class Statement(Versioned):
     """One attributed passage of a readout; no speaker means the sides spoke jointly."""
 
     readout = models.ForeignKey(Readout, on_delete=models.CASCADE, related_name="statements")
@@ -273,6 +300,7 @@ class Statement(models.Model):
     objects = NaturalKeyManager(
         "readout__meeting__slug", "readout__publisher__slug", "readout__language", "sequence"
     )
+    history = tracked(excluded_fields=["search_vector"])
 
     class Meta:
         ordering = ["readout_id", "sequence"]

@@ -9,9 +9,22 @@ from diplomacy.settings import DATABASES
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
+# Tests render pages without running collectstatic first.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# The test client speaks plain HTTP.
+SECURE_SSL_REDIRECT = False
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+
 # A second, empty database: fixtures dumped from one must load into the other.
 DATABASES["other"] = {
     **DATABASES["default"],
     "NAME": f"{DATABASES['default']['NAME']}_other",
     "TEST": {"NAME": None},
 }
+# Static files come from the apps' folders, as in development.
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True

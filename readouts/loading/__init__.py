@@ -9,11 +9,15 @@ Loading the same files again changes nothing.
 
 from __future__ import annotations
 
+import getpass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import DatabaseError, transaction
+from django.utils import timezone
+
+from audit.models import LoadRun
 
 from .fixtures import load_fixture
 from .plan import Plan
@@ -31,6 +35,13 @@ MAX_PROBLEMS = 50  # reported at most; the rest are counted
 PROGRESS_EVERY = 1000
 
 
+def _system_account() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no name for this process's user
+        return "unknown"
+
+
 def _no_progress(stage: str, done: int, total: int) -> None:
     pass
 
@@ -41,6 +52,8 @@ def load(
     dry_run: bool = False,
     progress: ProgressCallback = _no_progress,
     progress_every: int = PROGRESS_EVERY,
+    user=None,
+    command: str = "load_readouts",
 ) -> LoadReport:
     """Load files or folders of readout documents and Django fixtures, all or nothing.
 
@@ -77,19 +90,35 @@ def load(
 
     try:
         with transaction.atomic():
+            run = LoadRun.objects.create(
+                run_by=user.get_username() if user else _system_account(),
+                user=user,
+                command=command,
+                files=[source.file for source in sources],
+            )
+            reason = f"load_readouts run #{run.pk}"
             for source in sources:
                 if source.fixture is not None:
                     report.fixture_objects += len(source.fixture)
-                    problems.extend(load_fixture(source, report))
+                    problems.extend(load_fixture(source, report, user, reason))
             if problems:
                 raise LoadError(problems)
-            writer = Writer(plan, report, progress, progress_every)
+            writer = Writer(plan, report, progress, progress_every, user, reason)
             writer.check()
             if writer.problems:
                 raise LoadError(writer.problems)
             writer.write()
-            if dry_run:
+            if dry_run or not report.changed:
+                # Nothing to trace: a dry run writes nothing, nor does a load that changes nothing.
                 transaction.set_rollback(True)
+            else:
+                run.finished_at = timezone.now()
+                run.counts = {
+                    str(model._meta.verbose_name_plural): vars(tally)
+                    for model, tally in report.tallies.items()
+                }
+                run.save(update_fields=["finished_at", "counts"])
+                report.run = run
     except DatabaseError as exc:
         raise LoadError(
             [Problem("(database)", "", f"the database refused the load: {exc}")]

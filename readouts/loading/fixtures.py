@@ -16,11 +16,8 @@ from .schema import shorten
 APP_MODELS = {f"readouts.{m._meta.model_name}" for m in REPORTED_MODELS}
 
 
-def _same_as_stored(obj: models.Model, m2m: dict[str, list]) -> bool:
+def _same_as_stored(obj: models.Model, stored: models.Model, m2m: dict[str, list]) -> bool:
     model = type(obj)
-    stored = model._base_manager.filter(pk=obj.pk).first()
-    if stored is None:
-        return False
     for f in model._meta.concrete_fields:
         if (
             f.serialize
@@ -35,8 +32,9 @@ def _same_as_stored(obj: models.Model, m2m: dict[str, list]) -> bool:
     return True
 
 
-def load_fixture(source: Source, report: LoadReport) -> list[Problem]:
-    """Load a Django natural-key fixture, counting created, updated and unchanged rows."""
+def load_fixture(source: Source, report: LoadReport, user=None, reason: str = "") -> list[Problem]:
+    """Load a Django natural-key fixture, counting created, updated and unchanged rows,
+    and keeping the edit history as the loader does for documents."""
     problems: list[Problem] = []
     assert source.fixture is not None
     for i, item in enumerate(source.fixture):
@@ -71,16 +69,22 @@ def load_fixture(source: Source, report: LoadReport) -> list[Problem]:
                     problems.extend(Problem(source.file, where, m) for m in messages)
                 position += 1
                 continue
-            tally = report.tallies[type(obj)]
-            if obj.pk is None:
+            model = type(obj)
+            tally = report.tallies[model]
+            stored = model._base_manager.filter(pk=obj.pk).first() if obj.pk else None
+            if stored is None:
                 tally.created += 1
-            elif not item.deferred_fields and _same_as_stored(obj, item.m2m_data):
+            elif not item.deferred_fields and _same_as_stored(obj, stored, item.m2m_data):
                 tally.unchanged += 1
                 position += 1
                 continue
             else:
                 tally.updated += 1
+                obj.version = stored.version + 1
             item.save()
+            model.history.bulk_history_create(
+                [obj], update=stored is not None, default_user=user, default_change_reason=reason
+            )
             saved.append((position, item))
             position += 1
         for saved_at, item in saved:

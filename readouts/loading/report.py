@@ -59,6 +59,7 @@ class LoadReport:
     documents: int = 0
     fixture_objects: int = 0
     dry_run: bool = False
+    run: object = None  # the LoadRun recorded, when the load changed something
     tallies: dict[type[models.Model], Tally] = field(
         default_factory=lambda: {model: Tally() for model in REPORTED_MODELS}
     )

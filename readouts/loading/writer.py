@@ -34,8 +34,16 @@ class Writer:
     """Resolves a validated plan against the database and writes it."""
 
     def __init__(
-        self, plan: Plan, report: LoadReport, progress: ProgressCallback, progress_every: int
+        self,
+        plan: Plan,
+        report: LoadReport,
+        progress: ProgressCallback,
+        progress_every: int,
+        user=None,
+        reason: str = "",
     ) -> None:
+        self.user = user
+        self.reason = reason
         self.plan = plan
         self.report = report
         self.progress = progress
@@ -161,7 +169,31 @@ class Writer:
                         )
                     self.problems.append(statement.origin.at("speaker").problem(message))
 
-    # Writing: each step compares with what is stored and touches only what differs.
+    # Writing: each step compares with what is stored and touches only what differs,
+    # keeping the edit history and the versions that guard the admin's forms.
+
+    def _create(self, model: type[models.Model], objs: list) -> None:
+        model.objects.bulk_create(objs, batch_size=CHUNK)
+        self._record(model, objs, update=False)
+        self.report.tallies[model].created += len(objs)
+
+    def _update(self, model: type[models.Model], objs: list, fields: list[str], count=True) -> None:
+        for obj in objs:
+            obj.version += 1
+        model.objects.bulk_update(objs, [*fields, "version"], batch_size=CHUNK)
+        self._record(model, objs, update=True)
+        if count:
+            self.report.tallies[model].updated += len(objs)
+
+    def _record(self, model: type[models.Model], objs: list, update: bool) -> None:
+        if objs:
+            model.history.bulk_history_create(
+                objs,
+                batch_size=CHUNK,
+                update=update,
+                default_user=self.user,
+                default_change_reason=self.reason,
+            )
 
     def write(self) -> None:
         self._write_topics()
@@ -204,11 +236,8 @@ class Writer:
                 changed.update(diff)
             else:
                 tally.unchanged += 1
-        model.objects.bulk_create(creating, batch_size=CHUNK)
-        if updating:
-            model.objects.bulk_update(updating, sorted(changed), batch_size=CHUNK)
-        tally.created += len(creating)
-        tally.updated += len(updating)
+        self._create(model, creating)
+        self._update(model, updating, sorted(changed))
         return {obj.slug for obj in creating} | {obj.slug for obj in updating}
 
     def _write_topics(self) -> None:
@@ -228,9 +257,9 @@ class Writer:
             if topic.parent_id != parent_id:
                 topic.parent_id = parent_id
                 relinking.append(topic)
-        Topic.objects.bulk_update(relinking, ["parent"], batch_size=CHUNK)
         # A topic whose only change is its parent was counted unchanged above.
         moved = sum(1 for topic in relinking if topic.slug not in touched)
+        self._update(Topic, relinking, ["parent"], count=False)
         tally = self.report.tallies[Topic]
         tally.unchanged -= moved
         tally.updated += moved
@@ -264,10 +293,8 @@ class Writer:
                     updating.append(att)
                 else:
                     tally.unchanged += 1
-        Attendance.objects.bulk_create(creating, batch_size=CHUNK)
-        Attendance.objects.bulk_update(updating, ["order", "title"], batch_size=CHUNK)
-        tally.created += len(creating)
-        tally.updated += len(updating)
+        self._create(Attendance, creating)
+        self._update(Attendance, updating, ["order", "title"])
 
     def _write_readouts(self) -> None:
         readout_tally = self.report.tallies[Readout]
@@ -298,11 +325,8 @@ class Writer:
                     else:
                         readout_tally.unchanged += 1
                 planned.append((readout, spec))
-        Readout.objects.bulk_create(creating, batch_size=CHUNK)
-        if updating:
-            Readout.objects.bulk_update(updating, sorted(changed), batch_size=CHUNK)
-        readout_tally.created += len(creating)
-        readout_tally.updated += len(updating)
+        self._create(Readout, creating)
+        self._update(Readout, updating, sorted(changed))
         self._write_statements(planned)
 
     def _write_statements(self, planned: list[tuple[Readout, ReadoutPlan]]) -> None:
@@ -340,28 +364,26 @@ class Writer:
                     continue
                 same_row = (statement.speaker_id, statement.text) == (speaker_id, item.text)
                 same_topics = stored_topics[statement.pk] == topic_ids
-                if not same_row:
-                    statement.speaker_id, statement.text = speaker_id, item.text
-                    updating.append(statement)
-                if not same_topics:
-                    retopic[statement.pk] = topic_ids
                 if same_row and same_topics:
                     tally.unchanged += 1
-                elif same_row:
-                    tally.updated += 1
+                    continue
+                statement.speaker_id, statement.text = speaker_id, item.text
+                updating.append(statement)
+                if not same_topics:
+                    retopic[statement.pk] = topic_ids
             if done % self.progress_every == 0:
                 self.progress("writing readouts", done, len(planned))
 
-        stale = [s.pk for key, s in stored.items() if key not in keep]
-        for chunk in _chunks(stale):
-            through.objects.filter(statement_id__in=chunk).delete()
-            Statement.objects.filter(pk__in=chunk).delete()
+        # Statements a document no longer lists: one by one, so the history keeps them.
+        stale = [s for key, s in stored.items() if key not in keep]
+        for statement in stale:
+            statement._history_user = self.user
+            statement._change_reason = self.reason
+            statement.delete()
         tally.deleted += len(stale)
 
-        Statement.objects.bulk_create([s for s, _ in creating], batch_size=CHUNK)
-        Statement.objects.bulk_update(updating, ["speaker", "text"], batch_size=CHUNK)
-        tally.created += len(creating)
-        tally.updated += len(updating)
+        self._create(Statement, [s for s, _ in creating])
+        self._update(Statement, updating, ["speaker", "text"])
         for chunk in _chunks(list(retopic)):
             through.objects.filter(statement_id__in=chunk).delete()
         links = [

@@ -1,13 +1,13 @@
-from django import forms
 from django.contrib import admin
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
-from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, StreamingHttpResponse
 from django_countries.filters import CountryFilter
+from simple_history.admin import SimpleHistoryAdmin
 
 from . import exporting
 from .filters import topic_family
+from .forms import AttendanceFormSet, StatementForm, StatementFormSet, VersionedForm
 from .models import Attendance, Meeting, Participant, Publisher, Readout, Statement, Topic
 
 
@@ -39,70 +39,18 @@ def export_topics_meetings(modeladmin, request, queryset):
     return export_meetings(Meeting.objects.filter(Exists(on_topic)), "topics")
 
 
-def did_not_attend(participant: Participant) -> str:
-    return (
-        f"{participant.name} did not attend this meeting: "
-        "add them to the meeting's participants first."
-    )
+class CurationAdmin(SimpleHistoryAdmin):
+    """History with field-by-field changes and restore; stale forms refused."""
 
-
-class StatementFormSet(BaseInlineFormSet):
-    """A statement's speaker must be a participant of the readout's meeting."""
-
-    def clean(self) -> None:
-        super().clean()
-        meeting_id = self.instance.meeting_id
-        if meeting_id is None:
-            return
-        attending = set(
-            Attendance.objects.filter(meeting_id=meeting_id).values_list("participant", flat=True)
-        )
-        for form in self.forms:
-            data = getattr(form, "cleaned_data", None) or {}
-            speaker = data.get("speaker")
-            if speaker and not data.get("DELETE") and speaker.pk not in attending:
-                form.add_error("speaker", did_not_attend(speaker))
-
-
-class AttendanceFormSet(BaseInlineFormSet):
-    """Nobody who speaks in the meeting's readouts may be removed from it."""
-
-    def clean(self) -> None:
-        super().clean()
-        if self.instance.pk is None:
-            return
-        remaining = {
-            form.cleaned_data["participant"].pk
-            for form in self.forms
-            if getattr(form, "cleaned_data", None)
-            and form.cleaned_data.get("participant")
-            and not form.cleaned_data.get("DELETE")
-        }
-        speakers = Participant.objects.filter(statements__readout__meeting=self.instance).distinct()
-        missing = [p.name for p in speakers if p.pk not in remaining]
-        if missing:
-            raise forms.ValidationError(
-                f"{', '.join(missing)} speak(s) in this meeting's readouts: "
-                "reassign or delete those statements before removing them."
-            )
-
-
-class StatementForm(forms.ModelForm):
-    def clean(self) -> dict:
-        data = super().clean()
-        readout, speaker = data.get("readout"), data.get("speaker")
-        if readout and speaker:
-            attended = Attendance.objects.filter(meeting_id=readout.meeting_id, participant=speaker)
-            if not attended.exists():
-                self.add_error("speaker", did_not_attend(speaker))
-        return data
+    form = VersionedForm
 
 
 class AttendanceInline(admin.TabularInline):
     model = Attendance
+    form = VersionedForm
     formset = AttendanceFormSet
     autocomplete_fields = ["participant"]
-    fields = ["participant", "title", "order"]
+    fields = ["participant", "title", "order", "opened_version"]
     extra = 0
 
 
@@ -112,30 +60,32 @@ HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
 
 class ReadoutInline(admin.StackedInline):
     model = Readout
+    form = VersionedForm
     formfield_overrides = HTTPS_URLS
     autocomplete_fields = ["publisher"]
-    fields = [("publisher", "language"), "title", ("published_at", "url"), "body"]
+    fields = [("publisher", "language"), "title", ("published_at", "url"), "body", "opened_version"]
     show_change_link = True  # statements are edited on the readout's own page
     extra = 0
 
 
 class StatementInline(admin.StackedInline):
     model = Statement
+    form = VersionedForm
     formset = StatementFormSet
     autocomplete_fields = ["speaker", "topics"]
-    fields = [("sequence", "speaker"), "text", "topics"]
+    fields = [("sequence", "speaker"), "text", "topics", "opened_version"]
     ordering = ["sequence"]
     extra = 0
 
 
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(CurationAdmin):
     list_display = ["date", "title", "kind", "participant_names", "readout_count"]
     list_filter = ["kind", "readouts__publisher"]
     search_fields = ["title", "slug", "location", "participants__name"]
     date_hierarchy = "date"
     prepopulated_fields = {"slug": ["date", "title"]}
-    fields = ["title", "slug", ("date", "end_date"), ("kind", "location")]
+    fields = ["title", "slug", ("date", "end_date"), ("kind", "location"), "opened_version"]
     inlines = [AttendanceInline, ReadoutInline]
     actions = [export_selected_meetings]
 
@@ -160,7 +110,7 @@ class MeetingAdmin(admin.ModelAdmin):
 
 
 @admin.register(Participant)
-class ParticipantAdmin(admin.ModelAdmin):
+class ParticipantAdmin(CurationAdmin):
     list_display = ["name", "country", "organization", "meeting_count"]
     list_filter = [("country", CountryFilter)]
     search_fields = ["name", "aliases", "slug", "organization"]
@@ -177,7 +127,7 @@ class ParticipantAdmin(admin.ModelAdmin):
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(admin.ModelAdmin):
+class AttendanceAdmin(CurationAdmin):
     list_display = ["participant", "title", "meeting"]
     list_select_related = ["participant", "meeting"]
     search_fields = ["participant__name", "title", "meeting__title"]
@@ -185,7 +135,7 @@ class AttendanceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Publisher)
-class PublisherAdmin(admin.ModelAdmin):
+class PublisherAdmin(CurationAdmin):
     formfield_overrides = HTTPS_URLS
     list_display = ["name", "country", "website", "readout_count"]
     search_fields = ["name", "slug"]
@@ -201,7 +151,7 @@ class PublisherAdmin(admin.ModelAdmin):
 
 
 @admin.register(Readout)
-class ReadoutAdmin(admin.ModelAdmin):
+class ReadoutAdmin(CurationAdmin):
     formfield_overrides = HTTPS_URLS
     list_display = ["title", "publisher", "language", "published_at", "meeting_date"]
     list_select_related = ["publisher", "meeting"]
@@ -221,7 +171,7 @@ class ReadoutAdmin(admin.ModelAdmin):
 
 
 @admin.register(Statement)
-class StatementAdmin(admin.ModelAdmin):
+class StatementAdmin(CurationAdmin):
     form = StatementForm
     list_display = ["excerpt", "speaker", "readout", "sequence"]
     list_select_related = ["speaker", "readout__publisher"]
@@ -235,7 +185,7 @@ class StatementAdmin(admin.ModelAdmin):
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(CurationAdmin):
     list_display = ["name", "parent", "statement_count"]
     list_select_related = ["parent"]
     search_fields = ["name", "slug", "description"]

@@ -106,6 +106,7 @@ def statement_post(readout: Readout, speaker: Participant | None) -> dict:
         "published_at_1": "15:38:00",
         "url": "",
         "body": readout.body,
+        "opened_version": readout.version,
         "statements-TOTAL_FORMS": 1,
         "statements-INITIAL_FORMS": 0,
         "statements-MIN_NUM_FORMS": 0,
@@ -159,6 +160,7 @@ def test_it_keeps_speakers_among_the_participants(seeded, admin_client):
         "date": "2022-10-27",
         "kind": meeting.kind,
         "location": "",
+        "opened_version": meeting.version,
         "attendances-TOTAL_FORMS": 2,
         "attendances-INITIAL_FORMS": 2,
         "attendances-MIN_NUM_FORMS": 0,
@@ -175,6 +177,7 @@ def test_it_keeps_speakers_among_the_participants(seeded, admin_client):
             f"attendances-{i}-participant": att.participant_id,
             f"attendances-{i}-title": att.title,
             f"attendances-{i}-order": att.order,
+            f"attendances-{i}-opened_version": att.version,
         }
     data["attendances-1-DELETE"] = "on"
     response = admin_client.post(admin_url(Meeting, "change", meeting.pk), data)

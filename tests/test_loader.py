@@ -68,7 +68,7 @@ def test_it_changes_nothing_when_loaded_twice(seeded):
 
 def test_it_reports_counts_from_the_command():
     first = run_command(str(SEED))
-    assert "statements" in first and "Loaded." in first
+    assert "statements" in first and "Loaded, recorded as load run #" in first
     second = run_command(str(SEED))
     assert "Nothing to change" in second
     assert re.search(r"^statements +0 +0 +4 +0$", second, re.MULTILINE)

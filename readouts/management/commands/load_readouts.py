@@ -1,3 +1,4 @@
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from readouts.loading import MAX_PROBLEMS, PROGRESS_EVERY, LoadError, LoadReport, load
@@ -17,6 +18,12 @@ class Command(BaseCommand):
             help="check everything and report what would change, writing nothing",
         )
         parser.add_argument(
+            "--user",
+            metavar="USERNAME",
+            help="the account to record as making the changes (default: none, the system "
+            "account is recorded)",
+        )
+        parser.add_argument(
             "--progress-every",
             type=int,
             default=PROGRESS_EVERY,
@@ -30,11 +37,18 @@ class Command(BaseCommand):
         paths: list[str],
         dry_run: bool,
         progress_every: int,
+        user: str | None,
         verbosity: int,
         **options,
     ) -> None:
         if progress_every < 1:
             raise CommandError("--progress-every must be at least 1")
+        account = None
+        if user:
+            account = get_user_model().objects.filter(username=user).first()
+            if account is None:
+                raise CommandError(f"no user named {user!r}")
+        command = " ".join(["load_readouts", *paths, *(["--dry-run"] if dry_run else [])])
 
         def progress(stage: str, done: int, total: int) -> None:
             if verbosity >= 1:
@@ -42,7 +56,12 @@ class Command(BaseCommand):
 
         try:
             report = load(
-                paths or None, dry_run=dry_run, progress=progress, progress_every=progress_every
+                paths or None,
+                dry_run=dry_run,
+                progress=progress,
+                progress_every=progress_every,
+                user=account,
+                command=command,
             )
         except LoadError as exc:
             problems = exc.problems
@@ -70,7 +89,7 @@ class Command(BaseCommand):
         if report.dry_run:
             lines.append(self.style.WARNING("Dry run: nothing was written."))
         elif report.changed:
-            lines.append(self.style.SUCCESS("Loaded."))
+            lines.append(self.style.SUCCESS(f"Loaded, recorded as load run #{report.run.pk}."))
         else:
             lines.append(self.style.SUCCESS("Nothing to change: the database already matches."))
         return "\n".join(lines)

@@ -2,7 +2,7 @@
 a change made since the form was opened."""
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
@@ -10,11 +10,13 @@ from django.utils.timezone import localtime
 from .models import Attendance, Participant
 
 
-def describe_changes(instance, opened: int, current: int) -> str:
-    """What changed between two versions of a record, from its edit history."""
+def _version(instance, number: int):
     history = instance.history.order_by("-history_date", "-history_id")
-    before = history.filter(version=opened).first()
-    after = history.filter(version=current).first()
+    return history.filter(version=number).first()
+
+
+def describe_changes(before, after, instance) -> str:
+    """What changed between two versions of a record, from its edit history."""
     if before is None or after is None:
         return "it was changed since you opened it"
     who = after.history_user.get_username() if after.history_user else "a load or a script"
@@ -30,7 +32,12 @@ def describe_changes(instance, opened: int, current: int) -> str:
 
 
 class VersionedForm(forms.ModelForm):
-    """Refuses to save over a change made since the form was opened, keeping what was typed."""
+    """Refuses to save over a change made since the form was opened, keeping what was typed.
+
+    The refused form comes back with the other person's changes merged into the
+    fields this person left alone, and with the stored version, so saving again
+    keeps both.
+    """
 
     # Not named "version": a model form may not name the model's non-editable field.
     opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -46,26 +53,46 @@ class VersionedForm(forms.ModelForm):
             return data
         model = type(self.instance)
         # Locked until the admin's transaction ends, so two saves cannot interleave.
-        current = (
-            model.objects.select_for_update()
-            .filter(pk=self.instance.pk)
-            .values_list("version", flat=True)
-            .first()
-        )
+        current = model.objects.select_for_update().filter(pk=self.instance.pk).first()
         opened = data.get("opened_version")
-        if current is None or opened == current:
-            self.instance.version = current or self.instance.version
+        if current is None or opened == current.version:
+            self.instance.version = current.version if current else self.instance.version
             return data
-        # Shown again, the form carries the stored version: saving again keeps this input.
+        before = _version(self.instance, opened) if opened else None
+        after = _version(self.instance, current.version)
         self.data = self.data.copy()
-        self.data[self.add_prefix("opened_version")] = str(current)
-        changes = describe_changes(self.instance, opened, current) if opened else ""
+        self.data[self.add_prefix("opened_version")] = str(current.version)
+        if before is not None:
+            self._merge(before.instance, current, data)
         raise ValidationError(
             f"Not saved: this {model._meta.verbose_name} was changed while you were editing "
-            f"it — {changes or 'it was changed since you opened it'}. What you typed is "
-            "kept below: compare it with those changes, then save again to keep it.",
+            f"it — {describe_changes(before, after, self.instance)}. What you typed is kept "
+            "below, with those changes in the fields you left alone: check it, then save "
+            "again to keep it.",
             code="stale",
         )
+
+    def _merge(self, opened, current, typed: dict) -> None:
+        """Show the stored value in each field this person did not change."""
+        for name in self.fields:
+            try:
+                model_field = self.instance._meta.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            if model_field.many_to_many or name not in typed:
+                continue
+            old = model_field.value_from_object(opened)
+            new = model_field.value_from_object(current)
+            mine = typed[name].pk if hasattr(typed[name], "pk") else typed[name]
+            if old == new or mine != old:
+                continue
+            widget = self.fields[name].widget
+            parts = widget.decompress(new) if isinstance(widget, forms.MultiWidget) else None
+            if parts is None:
+                self.data[self.add_prefix(name)] = "" if new is None else str(new)
+            else:  # a date and a time, say
+                for i, part in enumerate(parts):
+                    self.data[f"{self.add_prefix(name)}_{i}"] = "" if part is None else str(part)
 
 
 def did_not_attend(participant: Participant) -> str:

@@ -44,6 +44,15 @@ class CurationAdmin(SimpleHistoryAdmin):
 
     form = VersionedForm
 
+    def get_form(self, request: HttpRequest, obj=None, change: bool = False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        match = request.resolver_match
+        if obj is not None and match and match.url_name.endswith("_simple_history"):
+            # Restoring an old version: the form is fresh against the version stored now.
+            stored = type(obj).objects.filter(pk=obj.pk).values_list("version", flat=True)
+            form = type(form.__name__, (form,), {"stored_version": stored.first()})
+        return form
+
 
 class AttendanceInline(admin.TabularInline):
     model = Attendance

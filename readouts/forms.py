@@ -41,11 +41,13 @@ class VersionedForm(forms.ModelForm):
 
     # Not named "version": a model form may not name the model's non-editable field.
     opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # Set when the form edits an old version (restoring it): the version stored now.
+    stored_version: int | None = None
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if self.instance.pk is not None:
-            self.fields["opened_version"].initial = self.instance.version
+            self.fields["opened_version"].initial = self.stored_version or self.instance.version
 
     def clean(self) -> dict:
         data = super().clean()

@@ -12,9 +12,10 @@ CURATED = ["meeting", "participant", "attendance", "publisher", "readout", "stat
 
 
 def _codenames(actions: list[str], models: list[str]) -> Q:
-    return Q(content_type__app_label="readouts", codename__in=[
-        f"{action}_{model}" for action in actions for model in models
-    ])
+    return Q(
+        content_type__app_label="readouts",
+        codename__in=[f"{action}_{model}" for action in actions for model in models],
+    )
 
 
 VIEW_ALL = _codenames(["view"], CURATED) | Q(

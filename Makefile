@@ -4,7 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST_PORT ?= 127.0.0.1:8000
 
-.PHONY: run test lint format migrations-check venv clean
+WORKERS ?= 3
+
+.PHONY: run serve test lint format migrations-check venv clean
 
 $(BIN)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +26,13 @@ run: $(BIN)/.installed
 	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(BIN)/python manage.py load_readouts
 	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(BIN)/python manage.py ensure_admin
 	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(BIN)/python manage.py runserver $(HOST_PORT)
+
+## Production: static files, migrations, gunicorn (needs DJANGO_SECRET_KEY; see README).
+serve: $(BIN)/.installed
+	$(BIN)/python manage.py collectstatic --no-input -v0
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/gunicorn diplomacy.wsgi --bind $(HOST_PORT) --workers $(WORKERS) \
+		--access-logfile - --forwarded-allow-ips "$${FORWARDED_ALLOW_IPS-127.0.0.1}"
 
 ## Set up with the dev tools and run the whole suite (PostgreSQL when DATABASE_URL names one).
 test: $(BIN)/.installed-dev

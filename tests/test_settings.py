@@ -74,3 +74,31 @@ def test_it_refuses_to_start_without_a_secret_key_in_one_clear_line():
     assert result.returncode == 1
     assert "Configuration error: DJANGO_SECRET_KEY must be set" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+PRODUCTION = {
+    "DJANGO_SECRET_KEY": "k3y-" + "x7Qp9LmZr2Vt8Wn4Bc6Hd1Jf5Gs0Ka" * 2,
+    "DJANGO_ALLOWED_HOSTS": "readouts.example.org",
+    "DATABASE_URL": "postgres://readouts@127.0.0.1:5432/readouts",
+}
+
+
+def test_it_passes_the_deployment_checks_in_production():
+    env = {k: v for k, v in os.environ.items() if k not in [*VARIABLES, "DJANGO_SETTINGS_MODULE"]}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=PROJECT, env={**env, **PRODUCTION}, capture_output=True, text=True, check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_it_turns_on_https_protections_outside_debug(environ):
+    for name, value in PRODUCTION.items():
+        environ.setenv(name, value)
+    settings = read_settings()
+    assert settings["SECURE_SSL_REDIRECT"] and settings["SESSION_COOKIE_SECURE"]
+    assert settings["CSRF_COOKIE_SECURE"] and settings["SECURE_HSTS_SECONDS"] >= 31536000
+    assert "whitenoise.middleware.WhiteNoiseMiddleware" in settings["MIDDLEWARE"]
+    environ.setenv("DJANGO_HTTPS", "0")
+    assert read_settings()["SECURE_SSL_REDIRECT"] is False

@@ -531,3 +531,13 @@ def test_it_loads_documents_and_a_django_fixture_together(seeded, tmp_path):
     assert report.fixture_objects > 0 and report.documents == 1
     assert report.tallies[Meeting].created == 1
     assert report.tallies[Meeting].unchanged == 1
+
+
+def test_it_lets_a_readout_quote_someone_who_attends_already(seeded, tmp_path):
+    # Found by fuzzing: the speaker attends through a stored attendance only.
+    doc = seed_document()
+    doc["participants"] = []
+    doc["readouts"][0]["statements"][0]["text"] = "Wang Yi said something new."
+    report = load([write_json(tmp_path / "v2.json", doc)])
+    assert report.tallies[Statement].updated == 1
+    assert Statement.objects.get(sequence=1).speaker.slug == "wang-yi"

@@ -87,7 +87,11 @@ def test_it_passes_the_deployment_checks_in_production():
     env = {k: v for k, v in os.environ.items() if k not in [*VARIABLES, "DJANGO_SETTINGS_MODULE"]}
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=PROJECT, env={**env, **PRODUCTION}, capture_output=True, text=True, check=False,
+        cwd=PROJECT,
+        env={**env, **PRODUCTION},
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .report import Origin, Problem
+from .report import Origin, Problem, json_path
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -56,6 +56,26 @@ def _refuse_constant(name: str) -> None:
     raise ValueError(f"{name} is not valid JSON")
 
 
+def _unstorable_text(value: Any, path: list) -> tuple[list, str] | None:
+    """The first string no database can store (a NUL, a lone surrogate), with its path."""
+    stack = [(value, path)]
+    while stack:
+        item, where = stack.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                return where, "contains a NUL character (\\u0000), which cannot be stored"
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                return where, "contains an unpaired surrogate (\\ud800-\\udfff), not a character"
+        elif isinstance(item, dict):
+            stack.extend((v, [*where, k]) for k, v in reversed(item.items()))
+            stack.extend((k, [*where, k]) for k in item if isinstance(k, str))
+        elif isinstance(item, list):
+            stack.extend((v, [*where, i]) for i, v in reversed(list(enumerate(item))))
+    return None
+
+
 def read_source(path: Path) -> Source | Problem:
     """Parse one file and tell a readout document file from a Django fixture by its shape."""
     name = str(path)
@@ -77,6 +97,11 @@ def read_source(path: Path) -> Source | Problem:
         return Problem(name, "", f"invalid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})")
     except (ValueError, RecursionError) as exc:
         return Problem(name, "", f"invalid JSON: {exc}")
+
+    bad = _unstorable_text(data, [])
+    if bad is not None:
+        path, message = bad
+        return Problem(name, json_path(path), message)
 
     source = Source(name)
     top = Origin(name, ())

@@ -62,7 +62,15 @@ class Writer:
         parent_refs = {d.fields["parent"] for d in plan.topics.values() if d.fields.get("parent")}
         self.topics = _by_slug(Topic, topic_refs | parent_refs | set(plan.topics))
         self.publishers = _by_slug(Publisher, plan.publishers)
-        self.participants = _by_slug(Participant, plan.participants)
+        speakers = {
+            s.speaker
+            for m in plan.meetings.values()
+            for r in m.readouts.values()
+            for s in r.statements
+            if s.speaker
+        }
+        # Speakers may attend through an attendance already stored, unnamed in the load.
+        self.participants = _by_slug(Participant, set(plan.participants) | speakers)
         self.meetings = _by_slug(Meeting, plan.meetings)
 
         self._require_names(plan.participants, self.participants, "participant")
@@ -142,14 +150,6 @@ class Writer:
             for meeting_slug, participant_slug in rows:
                 existing[meeting_slug].add(participant_slug)
         known = set(self.plan.participants) | set(self.participants)
-        speakers = {
-            s.speaker
-            for m in self.plan.meetings.values()
-            for r in m.readouts.values()
-            for s in r.statements
-            if s.speaker
-        }
-        known |= set(_by_slug(Participant, speakers - known))
         for slug, meeting in self.plan.meetings.items():
             attending = set(meeting.attendances) | existing[slug]
             for readout in meeting.readouts.values():

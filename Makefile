@@ -6,7 +6,7 @@ HOST_PORT ?= 127.0.0.1:8000
 
 WORKERS ?= 3
 
-.PHONY: run serve test lint format migrations-check venv clean
+.PHONY: run serve test lint format migrations-check loadtest venv clean
 
 $(BIN)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,10 @@ serve: $(BIN)/.installed
 ## Set up with the dev tools and run the whole suite (PostgreSQL when DATABASE_URL names one).
 test: $(BIN)/.installed-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## Bounded load test against gunicorn and PostgreSQL (DATABASE_URL); writes docs/loadtest.md.
+loadtest: $(BIN)/.installed
+	$(BIN)/python bench/loadtest.py
 
 lint: $(BIN)/.installed-dev
 	$(BIN)/ruff check .

@@ -1,0 +1,396 @@
+"""A bounded load test: readers on the pages while an editor saves in the admin.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/readouts python bench/loadtest.py
+
+It makes its own database next to DATABASE_URL's (<name>_loadtest, dropped and
+made again), loads the founding readout and a generated corpus, starts
+gunicorn on a free port of 127.0.0.1, and for a fixed time (or until a fixed
+number of requests) sends readers to the list, detail and search pages while
+one editor saves meetings in the admin. Then it checks that no request got a
+5xx and that every save the admin accepted is in the database and its
+history, and writes the latency percentiles to docs/loadtest.md. Loopback
+only; it stops by itself.
+"""
+
+import argparse
+import http.cookiejar
+import os
+import platform
+import random
+import secrets
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections import defaultdict
+from datetime import UTC, datetime
+from html.parser import HTMLParser
+from pathlib import Path
+
+import psycopg
+
+PROJECT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+
+
+class FormReader(HTMLParser):
+    """The fields a browser would submit from one form of a page."""
+
+    def __init__(self, form_id: str) -> None:
+        super().__init__()
+        self.form_id, self.inside, self.fields = form_id, False, []
+        self._select, self._textarea, self._text = None, None, []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form":
+            self.inside = a.get("id") == self.form_id
+        if not self.inside:
+            return
+        if tag == "input" and a.get("name"):
+            kind = a.get("type", "text")
+            if kind in {"checkbox", "radio"} and "checked" not in a:
+                return
+            if kind not in {"submit", "button", "file", "image"}:
+                self.fields.append((a["name"], a.get("value", "on" if kind == "checkbox" else "")))
+        elif tag == "select":
+            self._select = a.get("name")
+        elif tag == "option" and self._select and "selected" in a:
+            self.fields.append((self._select, a.get("value", "")))
+        elif tag == "textarea":
+            self._textarea, self._text = a.get("name"), []
+
+    def handle_data(self, data):
+        if self._textarea:
+            self._text.append(data)
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.inside = False
+        elif tag == "select":
+            self._select = None
+        elif tag == "textarea" and self._textarea:
+            text = "".join(self._text)
+            self.fields.append((self._textarea, text[1:] if text.startswith("\n") else text))
+            self._textarea = None
+
+
+def form_fields(html: str, form_id: str) -> list[tuple[str, str]]:
+    reader = FormReader(form_id)
+    reader.feed(html)
+    return reader.fields
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+class Results:
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.latency = defaultdict(list)
+        self.status = defaultdict(int)
+        self.errors = []
+
+    def add(self, page: str, status: int, seconds: float) -> None:
+        with self.lock:
+            self.latency[page].append(seconds * 1000)
+            self.status[status] += 1
+
+
+def reader(
+    base: str,
+    urls: dict[str, list[str]],
+    results: Results,
+    stop: threading.Event,
+    budget: threading.Semaphore,
+    seed: int,
+) -> None:
+    rng = random.Random(seed)
+    pages = sorted(urls)
+    while not stop.is_set() and budget.acquire(blocking=False):
+        page = rng.choice(pages)  # every kind of page as often as any other
+        path = rng.choice(urls[page])
+        started = time.perf_counter()
+        try:
+            with urllib.request.urlopen(base + path, timeout=30) as response:
+                response.read()
+                status = response.status
+        except urllib.error.HTTPError as exc:
+            status = exc.code
+        except Exception as exc:
+            status = 0
+            results.errors.append(f"{path}: {exc!r}")
+        results.add(page, status, time.perf_counter() - started)
+
+
+def editor(
+    base: str,
+    password: str,
+    slugs_to_ids: dict[str, int],
+    results: Results,
+    stop: threading.Event,
+    saves: list,
+) -> None:
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+
+    def post(path: str, fields: list[tuple[str, str]], label: str = "admin save"):
+        data = urllib.parse.urlencode(fields).encode()
+        request = urllib.request.Request(base + path, data=data, headers={"Referer": base + path})
+        started = time.perf_counter()
+        try:
+            with opener.open(request, timeout=30) as response:
+                body, status, final = response.read().decode(), response.status, response.url
+        except urllib.error.HTTPError as exc:
+            body, status, final = exc.read().decode(), exc.code, path
+        results.add(label, status, time.perf_counter() - started)
+        return status, final, body
+
+    login = opener.open(base + "/admin/login/").read().decode()
+    token = dict(form_fields(login, "login-form"))["csrfmiddlewaretoken"]
+    status, final, _ = post(
+        "/admin/login/?next=/admin/",
+        [
+            ("csrfmiddlewaretoken", token),
+            ("username", "loadtest-editor"),
+            ("password", password),
+            ("next", "/admin/"),
+        ],
+        label="admin sign-in",
+    )
+    assert final.endswith("/admin/"), "the editor could not sign in"
+    rng = random.Random(7)
+    number = 0
+    while not stop.is_set():
+        slug = rng.choice(list(slugs_to_ids))
+        path = f"/admin/readouts/meeting/{slugs_to_ids[slug]}/change/"
+        started = time.perf_counter()
+        page = opener.open(base + path).read().decode()
+        results.add("admin change page", 200, time.perf_counter() - started)
+        fields = [(k, v) for k, v in form_fields(page, "meeting_form") if k != "title"]
+        number += 1
+        title = f"Edited meeting {slug} (save {number})"
+        status, final, body = post(path, [*fields, ("title", title), ("_save", "Save")])
+        accepted = status == 200 and final.endswith("/admin/readouts/meeting/")
+        saves.append((slug, title, accepted))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Bounded load test against gunicorn.")
+    parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--max-requests", type=int, default=20_000)
+    parser.add_argument("--readers", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--meetings", type=int, default=2000)
+    parser.add_argument("--output", type=Path, default=PROJECT / "docs" / "loadtest.md")
+    args = parser.parse_args()
+
+    server_url = os.environ.get("DATABASE_URL", "")
+    if not server_url.startswith(("postgres://", "postgresql://")):
+        sys.exit(
+            "Set DATABASE_URL to a PostgreSQL server, e.g. postgres://postgres@127.0.0.1:5432/readouts"
+        )
+    base_url, name = server_url.rsplit("/", 1)
+    database = f"{name}_loadtest"
+    database_url = f"{base_url}/{database}"
+    with psycopg.connect(f"{base_url}/postgres", autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{database}"')
+
+    password = secrets.token_urlsafe(16)
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_HTTPS": "0",
+        "DJANGO_DEBUG": "",
+        "DJANGO_SUPERUSER_PASSWORD": password,
+    }
+
+    def manage(*command: str) -> None:
+        subprocess.run(
+            [PYTHON, "manage.py", *command],
+            cwd=PROJECT,
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+
+    corpus = Path(f"/tmp/loadtest-corpus-{args.meetings}.json")
+    subprocess.run(
+        [PYTHON, "bench/corpus.py", "--meetings", str(args.meetings), "-o", str(corpus)],
+        cwd=PROJECT,
+        check=True,
+    )
+    print("Preparing the database…", file=sys.stderr)
+    manage("migrate", "--no-input", "-v0")
+    manage("collectstatic", "--no-input", "-v0")
+    manage("load_readouts", "fixtures/", str(corpus), "-v0")
+    manage("createsuperuser", "--no-input", "--username", "loadtest-editor", "--email", "")
+
+    with psycopg.connect(database_url) as db:
+        meetings = db.execute(
+            "SELECT slug, id FROM readouts_meeting ORDER BY random() LIMIT 50"
+        ).fetchall()
+        people = [
+            r[0]
+            for r in db.execute("SELECT slug FROM readouts_participant ORDER BY random() LIMIT 50")
+        ]
+        topics = [
+            r[0] for r in db.execute("SELECT slug FROM readouts_topic ORDER BY random() LIMIT 20")
+        ]
+        countries = [
+            r[0]
+            for r in db.execute(
+                "SELECT DISTINCT country FROM readouts_participant WHERE country <> '' LIMIT 20"
+            )
+        ]
+        counts_before = db.execute(
+            "SELECT (SELECT count(*) FROM readouts_attendance), (SELECT count(*) FROM readouts_readout),"
+            " (SELECT count(*) FROM readouts_statement)"
+        ).fetchone()
+    edited = dict(meetings[:10])  # the editor's meetings; readers visit all of them
+    urls = {
+        "home": ["/"],
+        "meetings list": ["/meetings/", "/meetings/?page=3"],
+        "meetings list, filtered": [f"/meetings/?country={c}&kind=phone_call" for c in countries],
+        "participants list": ["/participants/", "/participants/?ordering=-meeting_count"],
+        "statements list": ["/statements/"],
+        "topics list": ["/topics/"],
+        "meeting detail": [f"/meetings/{slug}/" for slug, _ in meetings],
+        "participant detail": [f"/participants/{slug}/" for slug in people],
+        "topic detail": [f"/topics/{slug}/" for slug in topics],
+        "full-text search": [
+            f"/statements/?{urllib.parse.urlencode({'q': w})}"
+            for w in ["security", "trade dialogue", "climate", "nuclear arms"]
+        ],
+    }
+
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(
+        [
+            str(Path(PYTHON).parent / "gunicorn"),
+            "diplomacy.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(args.workers),
+            "--log-level",
+            "warning",
+        ],
+        cwd=PROJECT,
+        env=env,
+        start_new_session=True,
+    )
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + "/", timeout=2).read()
+                break
+            except OSError:
+                time.sleep(0.1)
+        results, stop, saves = Results(), threading.Event(), []
+        budget = threading.Semaphore(args.max_requests)
+        threads = [
+            threading.Thread(target=reader, args=(base, urls, results, stop, budget, i))
+            for i in range(args.readers)
+        ]
+        threads.append(
+            threading.Thread(target=editor, args=(base, password, edited, results, stop, saves))
+        )
+        started = time.perf_counter()
+        for thread in threads:
+            thread.start()
+        deadline = started + args.seconds
+        while time.perf_counter() < deadline and any(t.is_alive() for t in threads[:-1]):
+            time.sleep(0.2)
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=60)
+        elapsed = time.perf_counter() - started
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+    # Every save the admin accepted is in the database and its history; nothing else changed.
+    last = {}
+    for slug, title, accepted in saves:
+        if accepted:
+            last[slug] = title
+    with psycopg.connect(database_url) as db:
+        titles = dict(
+            db.execute(
+                "SELECT slug, title FROM readouts_meeting WHERE slug = ANY(%s)", [list(last)]
+            ).fetchall()
+        )
+        history = {
+            r[0]
+            for r in db.execute(
+                "SELECT title FROM audit_historicalmeeting WHERE title LIKE 'Edited meeting %%'"
+            )
+        }
+        counts_after = db.execute(
+            "SELECT (SELECT count(*) FROM readouts_attendance), (SELECT count(*) FROM readouts_readout),"
+            " (SELECT count(*) FROM readouts_statement)"
+        ).fetchone()
+    lost = [title for slug, title, accepted in saves if accepted and title not in history]
+    wrong = [slug for slug, title in last.items() if titles.get(slug) != title]
+    refused = sum(1 for *_, accepted in saves if not accepted)
+    server_errors = sum(n for status, n in results.status.items() if status >= 500 or status == 0)
+    total = sum(results.status.values())
+
+    lines = [
+        "# Load test",
+        "",
+        f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {platform.node() or 'this machine'}: "
+        f"{os.cpu_count()} cores, Python {platform.python_version()}, PostgreSQL, gunicorn with "
+        f"{args.workers} sync workers on 127.0.0.1, {args.readers} reader threads and one editor, "
+        f"{elapsed:.0f} s, {args.meetings:,} generated meetings plus the founding readout.",
+        "",
+        "    DATABASE_URL=postgres://postgres@127.0.0.1:5432/readouts make loadtest",
+        "",
+        f"- requests: {total:,} ({total / elapsed:.0f} per second); status counts: "
+        + ", ".join(f"{code}: {n:,}" for code, n in sorted(results.status.items())),
+        f"- server errors (5xx or no answer): **{server_errors}**",
+        f"- admin saves accepted: {len(saves) - refused:,}; refused: {refused}; "
+        f"lost (accepted but not in the history): **{len(lost)}**; "
+        f"final titles not the last accepted save: **{len(wrong)}**",
+        f"- rows of attendances, readouts and statements before and after: {counts_before} → "
+        f"{counts_after} ({'unchanged' if counts_before == counts_after else 'CHANGED'})",
+        "",
+        "| page | requests | p50 ms | p95 ms | p99 ms | max ms |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for page, values in sorted(results.latency.items()):
+        lines.append(
+            f"| {page} | {len(values):,} | {statistics.median(values):.0f} | "
+            f"{percentile(values, 95):.0f} | {percentile(values, 99):.0f} | {max(values):.0f} |"
+        )
+    report = "\n".join(lines) + "\n"
+    args.output.write_text(report, encoding="utf-8")
+    print(report)
+    with psycopg.connect(f"{base_url}/postgres", autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+    failed = server_errors or lost or wrong or counts_before != counts_after or results.errors
+    if failed:
+        print("\n".join(results.errors[:20]), file=sys.stderr)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

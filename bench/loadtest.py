@@ -37,6 +37,10 @@ import psycopg
 
 PROJECT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
+ROW_COUNTS = """
+    SELECT (SELECT count(*) FROM readouts_attendance), (SELECT count(*) FROM readouts_readout),
+           (SELECT count(*) FROM readouts_statement)
+"""
 
 
 class FormReader(HTMLParser):
@@ -95,7 +99,7 @@ def free_port() -> int:
 
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 class Results:
@@ -184,7 +188,7 @@ def editor(
         fields = [(k, v) for k, v in form_fields(page, "meeting_form") if k != "title"]
         number += 1
         title = f"Edited meeting {slug} (save {number})"
-        status, final, body = post(path, [*fields, ("title", title), ("_save", "Save")])
+        status, final, _ = post(path, [*fields, ("title", title), ("_save", "Save")])
         accepted = status == 200 and final.endswith("/admin/readouts/meeting/")
         saves.append((slug, title, accepted))
 

@@ -263,10 +263,7 @@ def main() -> None:
                 "SELECT DISTINCT country FROM readouts_participant WHERE country <> '' LIMIT 20"
             )
         ]
-        counts_before = db.execute(
-            "SELECT (SELECT count(*) FROM readouts_attendance), (SELECT count(*) FROM readouts_readout),"
-            " (SELECT count(*) FROM readouts_statement)"
-        ).fetchone()
+        counts_before = db.execute(ROW_COUNTS).fetchone()
     edited = dict(meetings[:10])  # the editor's meetings; readers visit all of them
     urls = {
         "home": ["/"],
@@ -348,10 +345,7 @@ def main() -> None:
                 "SELECT title FROM audit_historicalmeeting WHERE title LIKE 'Edited meeting %%'"
             )
         }
-        counts_after = db.execute(
-            "SELECT (SELECT count(*) FROM readouts_attendance), (SELECT count(*) FROM readouts_readout),"
-            " (SELECT count(*) FROM readouts_statement)"
-        ).fetchone()
+        counts_after = db.execute(ROW_COUNTS).fetchone()
     lost = [title for slug, title, accepted in saves if accepted and title not in history]
     wrong = [slug for slug, title in last.items() if titles.get(slug) != title]
     refused = sum(1 for *_, accepted in saves if not accepted)

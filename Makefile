@@ -36,6 +36,7 @@ serve: $(BIN)/.installed
 
 ## Set up with the dev tools and run the whole suite (PostgreSQL when DATABASE_URL names one).
 test: $(BIN)/.installed-dev
+	@[ -x /usr/bin/chromium ] || echo "Browser tests skipped: /usr/bin/chromium is not installed (apt-get install chromium)."
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 ## Bounded load test against gunicorn and PostgreSQL (DATABASE_URL); writes docs/loadtest.md.

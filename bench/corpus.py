@@ -122,15 +122,40 @@ TITLES = [
 LANGUAGES = ["en", "fr", "es", "ru", "zh", "ar", "pt", "de"]
 
 
+SUBJECTS = [
+    "the two countries",
+    "both sides",
+    "his country",
+    "the government",
+    "the two ministries",
+    "the region",
+]
+MODALS = ["should", "will", "stand ready to", "must", "are willing to"]
+ACTIONS = [
+    "deepen cooperation on",
+    "strengthen dialogue on",
+    "expand exchanges in",
+    "coordinate closely on",
+    "make progress on",
+    "hold consultations on",
+]
+
+
 def sentence(rng: random.Random, words: int) -> str:
-    picked = [rng.choice(WORDS) for _ in range(words)]
-    return " ".join(picked).capitalize() + "."
+    """A sentence in the manner of a readout (its length grows with words)."""
+    fields = [rng.choice(WORDS) for _ in range(max(2, words // 4))]
+    return (
+        f"{rng.choice(SUBJECTS).capitalize()} {rng.choice(MODALS)} {rng.choice(ACTIONS)} "
+        f"{', '.join(fields[:-1])} and {fields[-1]}."
+    )
 
 
 def build(meetings: int, seed: int = 20221027) -> dict:
     """The corpus as an export of readout documents."""
     rng = random.Random(seed)
-    codes = sorted(code for code, _ in countries)[:190]
+    codes = sorted(code for code, _ in countries)
+    random.Random(1).shuffle(codes)  # which countries are busiest: fixed, not alphabetical
+    codes = codes[:190]
     people_count = max(50, min(4000, meetings // 3))
     people = []
     for i in range(people_count):
@@ -153,7 +178,7 @@ def build(meetings: int, seed: int = 20221027) -> dict:
             "country": code,
             "website": f"https://mfa.example/{code.lower()}/",
         }
-        for code, name in list(countries)[:40]
+        for code, name in sorted((c, countries.name(c)) for c in codes[:40])
     ]
     roots = [
         {
@@ -197,9 +222,9 @@ def build(meetings: int, seed: int = 20221027) -> dict:
             for s in range(rng.randint(3, 12)):
                 speaker = rng.choice(chosen)["slug"] if rng.random() > 0.15 else None
                 who = "The two sides" if speaker is None else "He"
-                text = f"{who} {rng.choice(VERBS)} that " + " ".join(
-                    sentence(rng, rng.randint(8, 20)) for _ in range(rng.randint(1, 4))
-                )
+                first, *more = [sentence(rng, rng.randint(8, 20)) for _ in range(rng.randint(1, 4))]
+                said = f"{who} {rng.choice(VERBS)} that {first[0].lower()}{first[1:]}"
+                text = " ".join([said, *more])
                 statements.append(
                     {
                         "sequence": s + 1,

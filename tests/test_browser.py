@@ -1,0 +1,294 @@
+"""End to end in a real browser: Debian's Chromium, driven by Playwright, against a
+live server. Skipped, with the reason, where /usr/bin/chromium is not installed."""
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import User
+
+from readouts.loading import load
+from readouts.models import Meeting, Statement
+
+from .factories import SEED, write_json
+
+CHROMIUM = "/usr/bin/chromium"
+PROJECT = Path(__file__).resolve().parent.parent
+SCREENSHOTS = PROJECT / "docs" / "screenshots"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+pytestmark = [
+    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=f"{CHROMIUM} is not installed"),
+    pytest.mark.django_db(transaction=True),
+]
+
+# Playwright's synchronous API runs an event loop in the test's thread; the ORM
+# calls the tests make there are ordinary synchronous ones.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 1280, "height": 900}, accept_downloads=True
+    )
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    """The founding readout and 60 generated meetings (fixed seed: stable screenshots)."""
+    sys.path.insert(0, str(PROJECT / "bench"))
+    import corpus as generator
+
+    load([SEED, write_json(tmp_path / "corpus.json", generator.build(60, seed=7))])
+
+
+def sign_in(page) -> None:
+    User.objects.create_superuser("analyst", password="a long enough password")
+    page.goto("/admin/login/")
+    page.get_by_label("Username").fill("analyst")
+    page.get_by_label("Password").fill("a long enough password")
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/admin/")
+
+
+def choose(page, select_id: str, typed: str, option: str) -> None:
+    """Pick in one of the admin's autocomplete (select2) fields."""
+    page.locator(f"#{select_id} + .select2 .select2-selection").click()
+    page.locator(".select2-container--open .select2-search__field").fill(typed)
+    page.locator(".select2-results__option", has_text=option).first.click()
+
+
+def no_horizontal_scroll(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def test_it_supports_the_curation_flow(page):
+    load([SEED])
+    sign_in(page)
+
+    page.goto("/admin/readouts/meeting/add/")
+    page.locator("#id_title").fill("Wang Yi Holds Talks with Sergey Lavrov in Moscow")
+    page.locator("#id_date").fill("2023-02-22")
+    page.locator("#id_kind").select_option("talks")
+    page.locator("#id_location").fill("Moscow")
+    page.get_by_text("Add another Attendance").click()
+    page.get_by_text("Add another Attendance").click()
+    choose(page, "id_attendances-0-participant", "Wang", "Wang Yi")
+    page.locator("#id_attendances-0-title").fill(
+        "Director of the Office of the Central Foreign Affairs Commission"
+    )
+    choose(page, "id_attendances-1-participant", "Sergei", "Sergey Lavrov")
+    page.locator("#id_attendances-1-order").fill("1")
+    page.get_by_text("Add another Readout").click()
+    choose(page, "id_readouts-0-publisher", "Foreign", "Ministry of Foreign Affairs")
+    page.locator("#id_readouts-0-title").fill("Wang Yi Holds Talks with Sergey Lavrov")
+    page.locator("#id_readouts-0-body").fill("Wang Yi held talks with Sergey Lavrov.")
+    page.get_by_role("button", name="Save and continue editing").click()
+    page.wait_for_url(re.compile(r"/admin/readouts/meeting/\d+/change/"))
+    meeting = Meeting.objects.get(location="Moscow")
+    assert [a.participant.slug for a in meeting.attendances.all()] == ["wang-yi", "sergey-lavrov"]
+
+    page.locator(".inline-related a.inlinechangelink").first.click()
+    page.wait_for_url(re.compile(r"/admin/readouts/readout/\d+/change/"))
+    texts = [
+        "Wang Yi said the two sides should deepen cooperation.",
+        "Lavrov said Russia valued the relationship.",
+        "The two sides exchanged views on the Ukraine issue.",
+    ]
+    for i, text in enumerate(texts):
+        page.get_by_text("Add another Statement").click()
+        page.locator(f"#id_statements-{i}-sequence").fill(str(i + 1))
+        page.locator(f"#id_statements-{i}-text").fill(text)
+    choose(page, "id_statements-0-speaker", "Wang", "Wang Yi")
+    choose(page, "id_statements-1-speaker", "Lavrov", "Sergey Lavrov")
+    choose(page, "id_statements-2-topics", "Ukraine", "Ukraine issue")
+    choose(page, "id_statements-0-topics", "China-Russia", "China-Russia relations")
+    page.get_by_role("button", name="Save", exact=True).click()
+    page.wait_for_url("**/admin/readouts/readout/")
+    assert list(meeting.readouts.get().statements.values_list("text", flat=True)) == texts
+
+    # Found on the meetings page through its filters, then opened.
+    page.goto("/meetings/")
+    page.get_by_label("Participant").fill("sergey-lavrov")
+    page.get_by_label("Kind").select_option("talks")
+    page.get_by_role("button", name="Apply filters").click()
+    page.wait_for_url(re.compile(r"participant=sergey-lavrov.*kind=talks|kind=talks.*participant"))
+    page.get_by_role("link", name="Wang Yi Holds Talks with Sergey Lavrov in Moscow").click()
+    page.wait_for_url(f"**{meeting.get_absolute_url()}")
+    assert page.get_by_text("Lavrov said Russia valued the relationship.").is_visible()
+
+    # An edit to a statement shows in its history.
+    statement = Statement.objects.get(text=texts[1])
+    page.goto(f"/admin/readouts/statement/{statement.pk}/change/")
+    page.get_by_label("Text:").fill("Lavrov said Russia highly valued the relationship.")
+    page.get_by_role("button", name="Save", exact=True).click()
+    page.wait_for_url("**/admin/readouts/statement/")
+    page.goto(f"/admin/readouts/statement/{statement.pk}/history/")
+    history = page.locator("#change-history").inner_text()
+    assert "Lavrov said Russia highly valued the relationship." in history
+    assert "analyst" in history
+
+
+def test_it_round_trips_a_download_through_an_empty_database(page, corpus, tmp_path):
+    page.goto("/meetings/?kind=phone_call&country=CN")
+    expected = set(
+        Meeting.objects.filter(
+            kind="phone_call", attendances__participant__country="CN"
+        ).values_list("slug", flat=True)
+    )
+    with page.expect_download() as download:
+        page.get_by_role("link", name="JSON").click()
+    assert download.value.suggested_filename.startswith("meetings-country-CN-kind-phone_call-")
+    path = tmp_path / "download.json"
+    download.value.save_as(path)
+
+    env = {
+        **os.environ,
+        "DJANGO_SECRET_KEY": "browser-test",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'empty.sqlite3'}",
+        "DJANGO_SETTINGS_MODULE": "diplomacy.settings",
+    }
+
+    def manage(*args: str) -> str:
+        result = subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=PROJECT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return result.stdout
+
+    manage("migrate", "--no-input", "-v0")
+    manage("load_readouts", str(path))
+    exported = json.loads(manage("export_readouts"))
+    assert {d["meeting"]["slug"] for d in exported["documents"]} == expected
+    assert expected
+
+
+def test_it_filters_pages_highlights_and_aligns_readouts(page, corpus):
+    page.goto("/meetings/")
+    total = page.locator("p.count").inner_text()
+    page.get_by_label("Kind").select_option("phone_call")
+    page.get_by_role("button", name="Apply filters").click()
+    page.wait_for_url("**/meetings/?*kind=phone_call*")
+    assert page.locator("p.count").inner_text() != total
+    assert page.locator("table.list tbody tr").count() > 0
+
+    page.goto("/meetings/")
+    page.get_by_role("link", name="Next", exact=True).click()
+    page.wait_for_url("**page=2")
+    assert "Page 2 of" in page.locator("nav.pager").inner_text()
+
+    page.goto("/statements/?q=Lavrov")
+    assert page.locator("article.statement mark").first.is_visible()
+    assert page.locator("article.statement mark").first.inner_text() == "Lavrov"
+
+    two = next(m for m in Meeting.objects.all() if m.readouts.count() >= 2)
+    page.goto(two.get_absolute_url())
+    assert page.locator("table.aligned").is_visible()
+    assert page.locator("table.aligned thead th").count() == 1 + two.readouts.count()
+
+
+def test_it_works_the_filter_form_from_the_keyboard(page, corpus):
+    page.goto("/meetings/")
+    page.get_by_label("Search").focus()
+    order = []
+    for _ in range(20):
+        name = page.evaluate("document.activeElement.name || document.activeElement.type")
+        if not order or order[-1] != name:  # a date input takes a Tab per part of the date
+            order.append(name)
+        if name == "submit":
+            break
+        page.keyboard.press("Tab")
+    assert order == [
+        "q",
+        "date_after",
+        "date_before",
+        "kind",
+        "country",
+        "participant",
+        "topic",
+        "publisher",
+        "ordering",
+        "submit",
+    ]
+    page.get_by_label("Search").fill("trade")
+    page.get_by_label("Search").press("Enter")
+    page.wait_for_url("**q=trade*")
+    # Focus is visible: an outline appears on the focused control.
+    page.get_by_label("Kind").focus()
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none"
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_it_fits_phones_and_desktops_without_horizontal_scrolling(width, page, corpus):
+    page.set_viewport_size({"width": width, "height": 900})
+    two = next(m for m in Meeting.objects.all() if m.readouts.count() >= 2)
+    for url in [
+        "/",
+        "/meetings/",
+        "/participants/",
+        "/topics/",
+        "/statements/?q=trade",
+        two.get_absolute_url(),
+        "/participants/wang-yi/",
+        "/topics/ukraine-issue/",
+    ]:
+        page.goto(url)
+        assert no_horizontal_scroll(page), (width, url)
+
+
+def test_it_takes_the_screenshots_of_the_main_pages(page, corpus):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    two = next(m for m in Meeting.objects.order_by("slug") if m.readouts.count() >= 2)
+    busiest = (
+        Meeting.objects.values_list("attendances__participant__slug", flat=True)
+        .order_by("attendances__participant__slug")
+        .first()
+    )
+    shots = {
+        "home.png": "/",
+        "meetings.png": "/meetings/?kind=phone_call",
+        "meeting-two-readouts.png": two.get_absolute_url(),
+        "participant.png": f"/participants/{busiest}/",
+    }
+    for name, url in shots.items():
+        page.goto(url)
+        page.screenshot(path=SCREENSHOTS / name, full_page=True)
+        assert (SCREENSHOTS / name).stat().st_size > 10_000
+    sign_in(page)
+    page.goto(f"/admin/readouts/meeting/{Meeting.objects.get(slug__startswith='2022').pk}/change/")
+    page.screenshot(path=SCREENSHOTS / "admin-meeting.png")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/meetings/")
+    page.screenshot(path=SCREENSHOTS / "meetings-phone.png")

@@ -230,3 +230,11 @@ def test_it_never_fails_on_generated_query_strings_in_admin_and_details(
 ):
     response = admin_client.get(f"{url}?{urlencode(params)}")
     assert response.status_code < 500
+
+
+@FUZZ
+@given(doc=mutated_documents())
+def test_it_gets_the_same_verdict_from_the_fast_and_the_full_schema_check(doc):
+    from readouts.loading.schema import is_valid, validator
+
+    assert is_valid("document", doc) == (not list(validator("document").iter_errors(doc)))

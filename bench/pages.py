@@ -1,0 +1,114 @@
+"""Server time and query count of every list page, detail page and admin changelist.
+
+Run by bench/run.py against a loaded database (DATABASE_URL); prints JSON.
+Each URL is requested a few times to warm up, then timed; the time is the
+server's (the Django test client calls the application directly, no network).
+"""
+
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "diplomacy.settings")
+os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only")
+os.environ.setdefault("DJANGO_HTTPS", "0")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.contrib.auth.models import User  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from readouts.models import Meeting, Participant, Topic  # noqa: E402
+
+ADMIN_MODELS = ["meeting", "participant", "attendance", "publisher", "readout", "statement",
+                "topic"]
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def urls() -> list[tuple[str, str]]:
+    busiest = (
+        Participant.objects.order_by().values("slug")
+        .annotate(n=django.db.models.Count("attendances")).order_by("-n").first()["slug"]
+    )
+    meeting = Meeting.objects.order_by("-date").values_list("slug", flat=True)[500]
+    root = Topic.objects.filter(parent__isnull=True).order_by("slug").values_list("slug",
+                                                                                  flat=True)[0]
+    leaf = Topic.objects.filter(parent__isnull=False).order_by("slug").values_list("slug",
+                                                                                   flat=True)[0]
+    country = Participant.objects.values_list("country", flat=True).filter(slug=busiest)[0]
+    publisher = Meeting.objects.filter(slug=meeting).values_list(
+        "readouts__publisher__slug", flat=True)[0]
+    pages = [
+        ("home", "/"),
+        ("meetings", "/meetings/"),
+        ("meetings, page 200", "/meetings/?page=200"),
+        ("meetings by date range", "/meetings/?date_after=2010-01-01&date_before=2012-12-31"),
+        ("meetings by kind", "/meetings/?kind=visit"),
+        ("meetings by country", f"/meetings/?country={country}"),
+        ("meetings by participant", f"/meetings/?participant={busiest}"),
+        ("meetings by topic", f"/meetings/?topic={root}"),
+        ("meetings by publisher", f"/meetings/?publisher={publisher}"),
+        ("meetings, sorted by participants", "/meetings/?ordering=-participant_count"),
+        ("meetings, full-text search", "/meetings/?q=nuclear"),
+        ("participants", "/participants/"),
+        ("participants by country", f"/participants/?country={country}"),
+        ("participants by name", "/participants/?q=energy"),
+        ("participants by meetings", "/participants/?ordering=-meeting_count"),
+        ("statements", "/statements/"),
+        ("statements by speaker", f"/statements/?speaker={busiest}"),
+        ("statements by country", f"/statements/?country={country}"),
+        ("statements by topic", f"/statements/?topic={leaf}"),
+        ("statements by publisher", f"/statements/?publisher={publisher}"),
+        ("statements by date range", "/statements/?date_after=2015-01-01&date_before=2015-12-31"),
+        ("full-text search", "/statements/?q=nuclear"),
+        ("full-text search, two words", "/statements/?q=climate+agriculture"),
+        ("full-text search, rare word", "/statements/?q=counterterrorism+vaccine+tourism"),
+        ("topics", "/topics/"),
+        ("meeting detail", f"/meetings/{meeting}/"),
+        ("participant detail (busiest)", f"/participants/{busiest}/"),
+        ("topic detail (a root)", f"/topics/{root}/"),
+        ("topic detail (a leaf)", f"/topics/{leaf}/"),
+    ]
+    pages += [(f"admin: {name}s", f"/admin/readouts/{name}/") for name in ADMIN_MODELS]
+    return pages
+
+
+def main() -> None:
+    repeat = int(os.environ.get("BENCH_REPEAT", "20"))
+    user = User.objects.filter(username="bench-admin").first() or User.objects.create_superuser(
+        "bench-admin", password="bench-only-password")
+    client = Client()
+    client.force_login(user)
+    results = []
+    for name, url in urls():
+        for _ in range(2):
+            assert client.get(url).status_code == 200, url
+        with CaptureQueriesContext(connection) as captured:
+            client.get(url)
+        times = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            response = client.get(url)
+            times.append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200
+        results.append({"page": name, "url": url, "queries": len(captured),
+                        "p50": statistics.median(times), "p95": percentile(times, 95)})
+        print(f"{name:40} {results[-1]['p50']:7.1f} {results[-1]['p95']:7.1f} ms  "
+              f"{len(captured)} queries", file=sys.stderr)
+    print(json.dumps(results))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,406 @@
+"""`make bench`: the loader, the exporter and the pages at scale, side by side in one run.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/readouts python bench/run.py
+
+On PostgreSQL (DATABASE_URL names the server; the benchmark makes and drops its
+own databases next to it), with generated corpora (bench/corpus.py):
+
+- loading: load_readouts against Django's loaddata on the same data as a flat
+  fixture, and against a COPY ceiling (psycopg COPY of the same rows, prepared in
+  memory beforehand, into the same tables);
+- exporting: export_readouts (time and peak memory) at two scales, against
+  dumpdata --natural-foreign --natural-primary;
+- pages: p50/p95 server time and query count of every list page, detail page and
+  admin changelist at the large scale;
+- throughput of the main pages under a bounded local load against gunicorn.
+
+The table goes to stdout and docs/benchmarks.md.
+"""
+
+import argparse
+import json
+import os
+import platform
+import secrets
+import subprocess
+import sys
+import threading
+import time
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import psycopg
+
+PROJECT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(PROJECT / "bench"))
+
+import corpus as generator  # noqa: E402
+
+PYTHON = sys.executable
+DATA = PROJECT / "bench" / "data"
+CURATED_TABLES = [
+    "readouts_topic", "readouts_publisher", "readouts_participant", "readouts_meeting",
+    "readouts_attendance", "readouts_readout", "readouts_statement", "readouts_statement_topics",
+]
+
+
+class Bench:
+    def __init__(self, server_url: str) -> None:
+        self.base, name = server_url.rsplit("/", 1)
+        self.prefix = f"{name}_bench"
+        self.env = {**os.environ, "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+                    "DJANGO_HTTPS": "0", "DJANGO_DEBUG": ""}
+        self.template = None
+
+    def admin(self):
+        return psycopg.connect(f"{self.base}/postgres", autocommit=True)
+
+    def fresh(self, label: str) -> str:
+        """A new migrated database, cloned from a template migrated once."""
+        name = f"{self.prefix}_{label}"
+        with self.admin() as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            if self.template is None:
+                self.template = f"{self.prefix}_template"
+                admin.execute(f'DROP DATABASE IF EXISTS "{self.template}" WITH (FORCE)')
+                admin.execute(f'CREATE DATABASE "{self.template}"')
+                self.run(f"{self.base}/{self.template}", "migrate", "--no-input", "-v0")
+            admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{self.template}"')
+        return f"{self.base}/{name}"
+
+    def drop_all(self) -> None:
+        with self.admin() as admin:
+            names = [r[0] for r in admin.execute(
+                "SELECT datname FROM pg_database WHERE datname LIKE %s", [self.prefix + "%"])]
+            for name in names:
+                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    def run(self, url: str, *args: str, stdout=subprocess.DEVNULL) -> tuple[float, int]:
+        """Run manage.py; return wall seconds and the process's peak memory in MiB."""
+        started = time.perf_counter()
+        process = subprocess.Popen([PYTHON, "manage.py", *args], cwd=PROJECT, stdout=stdout,
+                                   env={**self.env, "DATABASE_URL": url})
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - started
+        if status:
+            raise SystemExit(f"manage.py {' '.join(args)} failed ({status})")
+        return seconds, usage.ru_maxrss // 1024
+
+
+def rows_in(url: str) -> int:
+    with psycopg.connect(url) as db:
+        return sum(db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in CURATED_TABLES)
+
+
+def copy_rows(corpus: dict) -> dict[str, tuple[list[str], list[tuple]]]:
+    """The corpus as the rows of each table, ids assigned, ready for COPY."""
+    tables = {t: [] for t in CURATED_TABLES}
+    ids = {}
+
+    def new_id(table: str, key) -> int:
+        ids[(table, key)] = len(ids) + 1
+        return ids[(table, key)]
+
+    for t in sorted(corpus["topics"], key=lambda t: t["parent"] is not None):
+        tables["readouts_topic"].append(
+            (new_id("topic", t["slug"]), t["slug"], t["name"], None, t["description"], 1, t))
+    for row in tables["readouts_topic"]:
+        topic = row[-1]
+        parent = ids[("topic", topic["parent"])] if topic["parent"] else None
+        row_index = tables["readouts_topic"].index(row)
+        tables["readouts_topic"][row_index] = (*row[:3], parent, row[4], 1)
+    for doc in corpus["documents"]:
+        m = doc["meeting"]
+        meeting_id = new_id("meeting", m["slug"])
+        tables["readouts_meeting"].append(
+            (meeting_id, m["slug"], date.fromisoformat(m["date"]), None, m["kind"], m["title"],
+             m["location"], 1))
+        for order, p in enumerate(doc["participants"]):
+            if ("participant", p["slug"]) not in ids:
+                tables["readouts_participant"].append(
+                    (new_id("participant", p["slug"]), p["slug"], p["name"], p["country"],
+                     p["organization"], "\n".join(p["aliases"]), 1))
+            tables["readouts_attendance"].append(
+                (len(tables["readouts_attendance"]) + 1, meeting_id,
+                 ids[("participant", p["slug"])], p["title"], order, 1))
+        for r in doc["readouts"]:
+            pub = r["publisher"]
+            if ("publisher", pub["slug"]) not in ids:
+                tables["readouts_publisher"].append(
+                    (new_id("publisher", pub["slug"]), pub["slug"], pub["name"], pub["country"],
+                     pub["website"], 1))
+            readout_id = len(tables["readouts_readout"]) + 1
+            tables["readouts_readout"].append(
+                (readout_id, meeting_id, ids[("publisher", pub["slug"])], r["language"],
+                 r["title"], datetime.fromisoformat(r["published_at"]), r["url"], r["body"], 1))
+            for s in r["statements"]:
+                statement_id = len(tables["readouts_statement"]) + 1
+                speaker = ids[("participant", s["speaker"])] if s["speaker"] else None
+                tables["readouts_statement"].append(
+                    (statement_id, readout_id, s["sequence"], speaker, s["text"], 1))
+                for slug in s["topics"]:
+                    tables["readouts_statement_topics"].append(
+                        (len(tables["readouts_statement_topics"]) + 1, statement_id,
+                         ids[("topic", slug)]))
+    columns = {
+        "readouts_topic": ["id", "slug", "name", "parent_id", "description", "version"],
+        "readouts_publisher": ["id", "slug", "name", "country", "website", "version"],
+        "readouts_participant": ["id", "slug", "name", "country", "organization", "aliases",
+                                 "version"],
+        "readouts_meeting": ["id", "slug", "date", "end_date", "kind", "title", "location",
+                             "version"],
+        "readouts_attendance": ["id", "meeting_id", "participant_id", "title", "order", "version"],
+        "readouts_readout": ["id", "meeting_id", "publisher_id", "language", "title",
+                             "published_at", "url", "body", "version"],
+        "readouts_statement": ["id", "readout_id", "sequence", "speaker_id", "text", "version"],
+        "readouts_statement_topics": ["id", "statement_id", "topic_id"],
+    }
+    return {t: (columns[t], rows) for t, rows in tables.items()}
+
+
+def copy_ceiling(url: str, prepared: dict) -> float:
+    started = time.perf_counter()
+    with psycopg.connect(url) as db, db.cursor() as cursor:
+        for table, (columns, rows) in prepared.items():
+            quoted = ", ".join(f'"{c}"' for c in columns)
+            with cursor.copy(f"COPY {table} ({quoted}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+    return time.perf_counter() - started
+
+
+def throughput(url: str, env: dict, seconds: float) -> dict:
+    """Requests per second on the main pages, 8 readers, gunicorn with 3 workers."""
+    import loadtest
+
+    port = loadtest.free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(
+        [str(Path(PYTHON).parent / "gunicorn"), "diplomacy.wsgi", "--bind", f"127.0.0.1:{port}",
+         "--workers", "3", "--log-level", "warning"],
+        cwd=PROJECT, env={**env, "DATABASE_URL": url}, start_new_session=True)
+    try:
+        for _ in range(100):
+            try:
+                loadtest.urllib.request.urlopen(base + "/", timeout=2).read()
+                break
+            except OSError:
+                time.sleep(0.1)
+        with psycopg.connect(url) as db:
+            meetings = [r[0] for r in db.execute(
+                "SELECT slug FROM readouts_meeting ORDER BY id LIMIT 200 OFFSET 1000")]
+            people = [r[0] for r in db.execute(
+                "SELECT slug FROM readouts_participant ORDER BY id LIMIT 100")]
+        urls = {
+            "home": ["/"],
+            "meetings": ["/meetings/", "/meetings/?kind=visit"],
+            "statements": ["/statements/", "/statements/?q=nuclear"],
+            "meeting detail": [f"/meetings/{s}/" for s in meetings],
+            "participant detail": [f"/participants/{s}/" for s in people],
+        }
+        results, stop = loadtest.Results(), threading.Event()
+        budget = threading.Semaphore(100_000)
+        threads = [threading.Thread(target=loadtest.reader,
+                                    args=(base, urls, results, stop, budget, i)) for i in range(8)]
+        started = time.perf_counter()
+        for thread in threads:
+            thread.start()
+        time.sleep(seconds)
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=60)
+        elapsed = time.perf_counter() - started
+    finally:
+        os.killpg(server.pid, 15)
+        server.wait(timeout=30)
+    total = sum(results.status.values())
+    errors = sum(n for code, n in results.status.items() if code >= 500 or code == 0)
+    return {"requests": total, "per_second": total / elapsed, "errors": errors,
+            "p95": {page: loadtest.percentile(v, 95) for page, v in results.latency.items()}}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Benchmarks at scale, on PostgreSQL.")
+    parser.add_argument("--small", type=int, default=10_000, help="meetings, default scale")
+    parser.add_argument("--large", type=int, default=100_000, help="meetings, large scale")
+    parser.add_argument("--load-seconds", type=float, default=20)
+    parser.add_argument("--output", type=Path, default=PROJECT / "docs" / "benchmarks.md")
+    args = parser.parse_args()
+    server_url = os.environ.get("DATABASE_URL", "")
+    if not server_url.startswith(("postgres://", "postgresql://")):
+        sys.exit("Set DATABASE_URL to a PostgreSQL server, e.g. "
+                 "postgres://postgres@127.0.0.1:5432/readouts")
+    bench = Bench(server_url)
+    DATA.mkdir(parents=True, exist_ok=True)
+    report = {}
+
+    def say(text: str) -> None:
+        print(text, file=sys.stderr, flush=True)
+
+    try:
+        # The corpora, generated once per scale and seed.
+        paths = {}
+        for scale in (args.small, args.large):
+            documents = DATA / f"corpus-{scale}.json"
+            if not documents.exists():
+                say(f"Generating {scale:,} meetings…")
+                generator.main(["--meetings", str(scale), "-o", str(documents)])
+            paths[scale] = documents
+        fixture = DATA / f"corpus-{args.small}-django.json"
+        if not fixture.exists():
+            generator.main(["--meetings", str(args.small), "--format", "django",
+                            "-o", str(fixture)])
+
+        # Loading, three ways, the same data.
+        say("Loading with load_readouts…")
+        url = bench.fresh("loader")
+        seconds, memory = bench.run(url, "load_readouts", str(paths[args.small]), "-v0")
+        rows = rows_in(url)
+        report["load"] = {"rows": rows, "load_readouts": seconds, "load_memory": memory}
+        say("Loading with loaddata…")
+        url = bench.fresh("loaddata")
+        seconds, _ = bench.run(url, "loaddata", str(fixture), "-v0")
+        assert rows_in(url) == rows
+        report["load"]["loaddata"] = seconds
+        say("Loading with COPY…")
+        url = bench.fresh("copy")
+        prepared = copy_rows(json.loads(paths[args.small].read_text(encoding="utf-8")))
+        report["load"]["copy"] = copy_ceiling(url, prepared)
+        del prepared
+        assert rows_in(url) == rows
+
+        # Exporting, at both scales; dumpdata at the small one.
+        say("Exporting…")
+        loader_url = f"{bench.base}/{bench.prefix}_loader"
+        report["export"] = {}
+        out = DATA / "export.json"
+        seconds, memory = bench.run(loader_url, "export_readouts", "-o", str(out))
+        report["export"][args.small] = {"seconds": seconds, "memory": memory, "rows": rows}
+        seconds, memory = bench.run(loader_url, "dumpdata", "readouts", "--natural-foreign",
+                                    "--natural-primary", "-o", str(DATA / "dumpdata.json"))
+        report["export"]["dumpdata"] = {"seconds": seconds, "memory": memory, "rows": rows}
+        say(f"Loading {args.large:,} meetings…")
+        large = bench.fresh("large")
+        seconds, memory = bench.run(large, "load_readouts", str(paths[args.large]), "-v0")
+        large_rows = rows_in(large)
+        report["load_large"] = {"rows": large_rows, "seconds": seconds, "memory": memory}
+        seconds, memory = bench.run(large, "export_readouts", "-o", str(out))
+        report["export"][args.large] = {"seconds": seconds, "memory": memory, "rows": large_rows}
+        out.unlink()
+
+        # The pages, at the large scale.
+        say("Timing the pages…")
+        with psycopg.connect(large, autocommit=True) as db:
+            db.execute("VACUUM ANALYZE")
+            report["statements"] = db.execute("SELECT count(*) FROM readouts_statement").fetchone()[0]
+        result = subprocess.run([PYTHON, "bench/pages.py"], cwd=PROJECT, capture_output=True,
+                                text=True, env={**bench.env, "DATABASE_URL": large}, check=True)
+        report["pages"] = json.loads(result.stdout)
+        say("Throughput under load…")
+        report["throughput"] = throughput(large, bench.env, args.load_seconds)
+    finally:
+        bench.drop_all()
+
+    text = render(report, args)
+    args.output.write_text(text, encoding="utf-8")
+    print(text)
+
+
+def render(report: dict, args) -> str:
+    load, export = report["load"], report["export"]
+    rows = load["rows"]
+    loader_rate = rows / load["load_readouts"]
+    loaddata_rate = rows / load["loaddata"]
+    copy_rate = rows / load["copy"]
+    dump = export["dumpdata"]
+    exporter_rate = rows / export[args.small]["seconds"]
+    dump_rate = rows / dump["seconds"]
+    small_memory, large_memory = export[args.small]["memory"], export[args.large]["memory"]
+    memory_growth = (large_memory - small_memory) / small_memory * 100
+    pages = report["pages"]
+    lists = [p for p in pages if "search" not in p["page"]]
+    searches = [p for p in pages if "search" in p["page"]]
+
+    def mark(ok: bool) -> str:
+        return "met" if ok else "**not met**"
+
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on this machine: {os.cpu_count()} "
+        f"cores, {platform.machine()}, Python {platform.python_version()}, PostgreSQL "
+        f"(local, default settings), all in one run of",
+        "",
+        "    DATABASE_URL=postgres://postgres@127.0.0.1:5432/readouts make bench",
+        "",
+        f"Data: bench/corpus.py, {args.small:,} meetings ({rows:,} rows in the curated tables) "
+        f"and {args.large:,} meetings ({report['load_large']['rows']:,} rows, "
+        f"{report['statements']:,} statements).",
+        "",
+        "## Loading",
+        "",
+        "| method | seconds | rows/s | ratio |",
+        "|---|---:|---:|---:|",
+        f"| `load_readouts` (validates everything, keeps history) | {load['load_readouts']:.1f} | "
+        f"{loader_rate:,.0f} | 1 |",
+        f"| `loaddata` on the same data as a flat fixture | {load['loaddata']:.1f} | "
+        f"{loaddata_rate:,.0f} | {loaddata_rate / loader_rate:.3f} |",
+        f"| COPY of the same rows, prepared in memory | {load['copy']:.1f} | {copy_rate:,.0f} | "
+        f"{copy_rate / loader_rate:.2f} |",
+        "",
+        f"- loader / loaddata: **{loader_rate / loaddata_rate:.1f}×** (target 25×: "
+        f"{mark(loader_rate >= 25 * loaddata_rate)})",
+        f"- loader / COPY ceiling: **{loader_rate / copy_rate:.2f}** (target 0.5: "
+        f"{mark(loader_rate >= 0.5 * copy_rate)})",
+        f"- the large corpus: {report['load_large']['rows']:,} rows in "
+        f"{report['load_large']['seconds']:.0f} s ({report['load_large']['rows'] / report['load_large']['seconds']:,.0f} rows/s), "
+        f"peak memory {report['load_large']['memory']:,} MiB",
+        "",
+        "## Exporting",
+        "",
+        "| method | meetings | seconds | rows/s | peak memory MiB |",
+        "|---|---:|---:|---:|---:|",
+        f"| `export_readouts` | {args.small:,} | {export[args.small]['seconds']:.1f} | "
+        f"{exporter_rate:,.0f} | {small_memory:,} |",
+        f"| `export_readouts` | {args.large:,} | {export[args.large]['seconds']:.1f} | "
+        f"{export[args.large]['rows'] / export[args.large]['seconds']:,.0f} | {large_memory:,} |",
+        f"| `dumpdata --natural-foreign --natural-primary` | {args.small:,} | "
+        f"{dump['seconds']:.1f} | {dump_rate:,.0f} | {dump['memory']:,} |",
+        "",
+        f"- exporter / dumpdata: **{exporter_rate / dump_rate:.1f}×** (target 20×: "
+        f"{mark(exporter_rate >= 20 * dump_rate)})",
+        f"- peak memory from {args.small:,} to {args.large:,} meetings: "
+        f"**{memory_growth:+.0f}%** (target within 20%: {mark(abs(memory_growth) <= 20)})",
+        "",
+        f"## Pages at {report['statements']:,} statements",
+        "",
+        "Server time over 20 requests after two to warm up, signed in as a superuser (the "
+        "session and user lookups are two of the queries).",
+        "",
+        "| page | p50 ms | p95 ms | queries | target |",
+        "|---|---:|---:|---:|---|",
+    ]
+    for p in pages:
+        target = 100 if "search" in p["page"] else 150
+        lines.append(f"| {p['page']} | {p['p50']:.0f} | {p['p95']:.0f} | {p['queries']} | "
+                     f"≤ {target} ms: {mark(p['p95'] <= target)} |")
+    slow = [p["page"] for p in lists if p["p95"] > 150] + [
+        p["page"] for p in searches if p["p95"] > 100]
+    t = report["throughput"]
+    lines += [
+        "",
+        f"Pages over their target: {', '.join(slow) if slow else 'none'}.",
+        "",
+        "## Throughput under load",
+        "",
+        f"8 reader threads for {args.load_seconds:.0f} s against gunicorn (3 sync workers) on "
+        f"127.0.0.1, at the large scale: **{t['per_second']:.0f} requests/s**, "
+        f"{t['requests']:,} requests, {t['errors']} errors. p95 by page (ms): "
+        + ", ".join(f"{page} {ms:.0f}" for page, ms in sorted(t["p95"].items())) + ".",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()

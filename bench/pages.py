@@ -17,7 +17,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "diplomacy.settings")
 os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only")
 os.environ.setdefault("DJANGO_HTTPS", "0")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -28,8 +28,15 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from readouts.models import Meeting, Participant, Topic  # noqa: E402
 
-ADMIN_MODELS = ["meeting", "participant", "attendance", "publisher", "readout", "statement",
-                "topic"]
+ADMIN_MODELS = [
+    "meeting",
+    "participant",
+    "attendance",
+    "publisher",
+    "readout",
+    "statement",
+    "topic",
+]
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -39,17 +46,25 @@ def percentile(values: list[float], p: float) -> float:
 
 def urls() -> list[tuple[str, str]]:
     busiest = (
-        Participant.objects.order_by().values("slug")
-        .annotate(n=django.db.models.Count("attendances")).order_by("-n").first()["slug"]
+        Participant.objects.order_by()
+        .values("slug")
+        .annotate(n=django.db.models.Count("attendances"))
+        .order_by("-n")
+        .first()["slug"]
     )
     meeting = Meeting.objects.order_by("-date").values_list("slug", flat=True)[500]
-    root = Topic.objects.filter(parent__isnull=True).order_by("slug").values_list("slug",
-                                                                                  flat=True)[0]
-    leaf = Topic.objects.filter(parent__isnull=False).order_by("slug").values_list("slug",
-                                                                                   flat=True)[0]
+    root = (
+        Topic.objects.filter(parent__isnull=True).order_by("slug").values_list("slug", flat=True)[0]
+    )
+    leaf = (
+        Topic.objects.filter(parent__isnull=False)
+        .order_by("slug")
+        .values_list("slug", flat=True)[0]
+    )
     country = Participant.objects.values_list("country", flat=True).filter(slug=busiest)[0]
     publisher = Meeting.objects.filter(slug=meeting).values_list(
-        "readouts__publisher__slug", flat=True)[0]
+        "readouts__publisher__slug", flat=True
+    )[0]
     pages = [
         ("home", "/"),
         ("meetings", "/meetings/"),
@@ -88,7 +103,8 @@ def urls() -> list[tuple[str, str]]:
 def main() -> None:
     repeat = int(os.environ.get("BENCH_REPEAT", "20"))
     user = User.objects.filter(username="bench-admin").first() or User.objects.create_superuser(
-        "bench-admin", password="bench-only-password")
+        "bench-admin", password="bench-only-password"
+    )
     client = Client()
     client.force_login(user)
     results = []
@@ -103,10 +119,20 @@ def main() -> None:
             response = client.get(url)
             times.append((time.perf_counter() - started) * 1000)
             assert response.status_code == 200
-        results.append({"page": name, "url": url, "queries": len(captured),
-                        "p50": statistics.median(times), "p95": percentile(times, 95)})
-        print(f"{name:40} {results[-1]['p50']:7.1f} {results[-1]['p95']:7.1f} ms  "
-              f"{len(captured)} queries", file=sys.stderr)
+        results.append(
+            {
+                "page": name,
+                "url": url,
+                "queries": len(captured),
+                "p50": statistics.median(times),
+                "p95": percentile(times, 95),
+            }
+        )
+        print(
+            f"{name:40} {results[-1]['p50']:7.1f} {results[-1]['p95']:7.1f} ms  "
+            f"{len(captured)} queries",
+            file=sys.stderr,
+        )
     print(json.dumps(results))
 
 

@@ -39,8 +39,14 @@ import corpus as generator  # noqa: E402
 PYTHON = sys.executable
 DATA = PROJECT / "bench" / "data"
 CURATED_TABLES = [
-    "readouts_topic", "readouts_publisher", "readouts_participant", "readouts_meeting",
-    "readouts_attendance", "readouts_readout", "readouts_statement", "readouts_statement_topics",
+    "readouts_topic",
+    "readouts_publisher",
+    "readouts_participant",
+    "readouts_meeting",
+    "readouts_attendance",
+    "readouts_readout",
+    "readouts_statement",
+    "readouts_statement_topics",
 ]
 
 
@@ -48,8 +54,12 @@ class Bench:
     def __init__(self, server_url: str) -> None:
         self.base, name = server_url.rsplit("/", 1)
         self.prefix = f"{name}_bench"
-        self.env = {**os.environ, "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-                    "DJANGO_HTTPS": "0", "DJANGO_DEBUG": ""}
+        self.env = {
+            **os.environ,
+            "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+            "DJANGO_HTTPS": "0",
+            "DJANGO_DEBUG": "",
+        }
         self.template = None
 
     def admin(self):
@@ -70,16 +80,24 @@ class Bench:
 
     def drop_all(self) -> None:
         with self.admin() as admin:
-            names = [r[0] for r in admin.execute(
-                "SELECT datname FROM pg_database WHERE datname LIKE %s", [self.prefix + "%"])]
+            names = [
+                r[0]
+                for r in admin.execute(
+                    "SELECT datname FROM pg_database WHERE datname LIKE %s", [self.prefix + "%"]
+                )
+            ]
             for name in names:
                 admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
     def run(self, url: str, *args: str, stdout=subprocess.DEVNULL) -> tuple[float, int]:
         """Run manage.py; return wall seconds and the process's peak memory in MiB."""
         started = time.perf_counter()
-        process = subprocess.Popen([PYTHON, "manage.py", *args], cwd=PROJECT, stdout=stdout,
-                                   env={**self.env, "DATABASE_URL": url})
+        process = subprocess.Popen(
+            [PYTHON, "manage.py", *args],
+            cwd=PROJECT,
+            stdout=stdout,
+            env={**self.env, "DATABASE_URL": url},
+        )
         _, status, usage = os.wait4(process.pid, 0)
         seconds = time.perf_counter() - started
         if status:
@@ -103,7 +121,8 @@ def copy_rows(corpus: dict) -> dict[str, tuple[list[str], list[tuple]]]:
 
     for t in sorted(corpus["topics"], key=lambda t: t["parent"] is not None):
         tables["readouts_topic"].append(
-            (new_id("topic", t["slug"]), t["slug"], t["name"], None, t["description"], 1, t))
+            (new_id("topic", t["slug"]), t["slug"], t["name"], None, t["description"], 1, t)
+        )
     for row in tables["readouts_topic"]:
         topic = row[-1]
         parent = ids[("topic", topic["parent"])] if topic["parent"] else None
@@ -113,45 +132,115 @@ def copy_rows(corpus: dict) -> dict[str, tuple[list[str], list[tuple]]]:
         m = doc["meeting"]
         meeting_id = new_id("meeting", m["slug"])
         tables["readouts_meeting"].append(
-            (meeting_id, m["slug"], date.fromisoformat(m["date"]), None, m["kind"], m["title"],
-             m["location"], 1))
+            (
+                meeting_id,
+                m["slug"],
+                date.fromisoformat(m["date"]),
+                None,
+                m["kind"],
+                m["title"],
+                m["location"],
+                1,
+            )
+        )
         for order, p in enumerate(doc["participants"]):
             if ("participant", p["slug"]) not in ids:
                 tables["readouts_participant"].append(
-                    (new_id("participant", p["slug"]), p["slug"], p["name"], p["country"],
-                     p["organization"], "\n".join(p["aliases"]), 1))
+                    (
+                        new_id("participant", p["slug"]),
+                        p["slug"],
+                        p["name"],
+                        p["country"],
+                        p["organization"],
+                        "\n".join(p["aliases"]),
+                        1,
+                    )
+                )
             tables["readouts_attendance"].append(
-                (len(tables["readouts_attendance"]) + 1, meeting_id,
-                 ids[("participant", p["slug"])], p["title"], order, 1))
+                (
+                    len(tables["readouts_attendance"]) + 1,
+                    meeting_id,
+                    ids[("participant", p["slug"])],
+                    p["title"],
+                    order,
+                    1,
+                )
+            )
         for r in doc["readouts"]:
             pub = r["publisher"]
             if ("publisher", pub["slug"]) not in ids:
                 tables["readouts_publisher"].append(
-                    (new_id("publisher", pub["slug"]), pub["slug"], pub["name"], pub["country"],
-                     pub["website"], 1))
+                    (
+                        new_id("publisher", pub["slug"]),
+                        pub["slug"],
+                        pub["name"],
+                        pub["country"],
+                        pub["website"],
+                        1,
+                    )
+                )
             readout_id = len(tables["readouts_readout"]) + 1
             tables["readouts_readout"].append(
-                (readout_id, meeting_id, ids[("publisher", pub["slug"])], r["language"],
-                 r["title"], datetime.fromisoformat(r["published_at"]), r["url"], r["body"], 1))
+                (
+                    readout_id,
+                    meeting_id,
+                    ids[("publisher", pub["slug"])],
+                    r["language"],
+                    r["title"],
+                    datetime.fromisoformat(r["published_at"]),
+                    r["url"],
+                    r["body"],
+                    1,
+                )
+            )
             for s in r["statements"]:
                 statement_id = len(tables["readouts_statement"]) + 1
                 speaker = ids[("participant", s["speaker"])] if s["speaker"] else None
                 tables["readouts_statement"].append(
-                    (statement_id, readout_id, s["sequence"], speaker, s["text"], 1))
+                    (statement_id, readout_id, s["sequence"], speaker, s["text"], 1)
+                )
                 for slug in s["topics"]:
                     tables["readouts_statement_topics"].append(
-                        (len(tables["readouts_statement_topics"]) + 1, statement_id,
-                         ids[("topic", slug)]))
+                        (
+                            len(tables["readouts_statement_topics"]) + 1,
+                            statement_id,
+                            ids[("topic", slug)],
+                        )
+                    )
     columns = {
         "readouts_topic": ["id", "slug", "name", "parent_id", "description", "version"],
         "readouts_publisher": ["id", "slug", "name", "country", "website", "version"],
-        "readouts_participant": ["id", "slug", "name", "country", "organization", "aliases",
-                                 "version"],
-        "readouts_meeting": ["id", "slug", "date", "end_date", "kind", "title", "location",
-                             "version"],
+        "readouts_participant": [
+            "id",
+            "slug",
+            "name",
+            "country",
+            "organization",
+            "aliases",
+            "version",
+        ],
+        "readouts_meeting": [
+            "id",
+            "slug",
+            "date",
+            "end_date",
+            "kind",
+            "title",
+            "location",
+            "version",
+        ],
         "readouts_attendance": ["id", "meeting_id", "participant_id", "title", "order", "version"],
-        "readouts_readout": ["id", "meeting_id", "publisher_id", "language", "title",
-                             "published_at", "url", "body", "version"],
+        "readouts_readout": [
+            "id",
+            "meeting_id",
+            "publisher_id",
+            "language",
+            "title",
+            "published_at",
+            "url",
+            "body",
+            "version",
+        ],
         "readouts_statement": ["id", "readout_id", "sequence", "speaker_id", "text", "version"],
         "readouts_statement_topics": ["id", "statement_id", "topic_id"],
     }
@@ -176,9 +265,20 @@ def throughput(url: str, env: dict, seconds: float) -> dict:
     port = loadtest.free_port()
     base = f"http://127.0.0.1:{port}"
     server = subprocess.Popen(
-        [str(Path(PYTHON).parent / "gunicorn"), "diplomacy.wsgi", "--bind", f"127.0.0.1:{port}",
-         "--workers", "3", "--log-level", "warning"],
-        cwd=PROJECT, env={**env, "DATABASE_URL": url}, start_new_session=True)
+        [
+            str(Path(PYTHON).parent / "gunicorn"),
+            "diplomacy.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "3",
+            "--log-level",
+            "warning",
+        ],
+        cwd=PROJECT,
+        env={**env, "DATABASE_URL": url},
+        start_new_session=True,
+    )
     try:
         for _ in range(100):
             try:
@@ -187,10 +287,16 @@ def throughput(url: str, env: dict, seconds: float) -> dict:
             except OSError:
                 time.sleep(0.1)
         with psycopg.connect(url) as db:
-            meetings = [r[0] for r in db.execute(
-                "SELECT slug FROM readouts_meeting ORDER BY id LIMIT 200 OFFSET 1000")]
-            people = [r[0] for r in db.execute(
-                "SELECT slug FROM readouts_participant ORDER BY id LIMIT 100")]
+            meetings = [
+                r[0]
+                for r in db.execute(
+                    "SELECT slug FROM readouts_meeting ORDER BY id LIMIT 200 OFFSET 1000"
+                )
+            ]
+            people = [
+                r[0]
+                for r in db.execute("SELECT slug FROM readouts_participant ORDER BY id LIMIT 100")
+            ]
         urls = {
             "home": ["/"],
             "meetings": ["/meetings/", "/meetings/?kind=visit"],
@@ -200,8 +306,10 @@ def throughput(url: str, env: dict, seconds: float) -> dict:
         }
         results, stop = loadtest.Results(), threading.Event()
         budget = threading.Semaphore(100_000)
-        threads = [threading.Thread(target=loadtest.reader,
-                                    args=(base, urls, results, stop, budget, i)) for i in range(8)]
+        threads = [
+            threading.Thread(target=loadtest.reader, args=(base, urls, results, stop, budget, i))
+            for i in range(8)
+        ]
         started = time.perf_counter()
         for thread in threads:
             thread.start()
@@ -215,8 +323,12 @@ def throughput(url: str, env: dict, seconds: float) -> dict:
         server.wait(timeout=30)
     total = sum(results.status.values())
     errors = sum(n for code, n in results.status.items() if code >= 500 or code == 0)
-    return {"requests": total, "per_second": total / elapsed, "errors": errors,
-            "p95": {page: loadtest.percentile(v, 95) for page, v in results.latency.items()}}
+    return {
+        "requests": total,
+        "per_second": total / elapsed,
+        "errors": errors,
+        "p95": {page: loadtest.percentile(v, 95) for page, v in results.latency.items()},
+    }
 
 
 def main() -> None:
@@ -228,8 +340,10 @@ def main() -> None:
     args = parser.parse_args()
     server_url = os.environ.get("DATABASE_URL", "")
     if not server_url.startswith(("postgres://", "postgresql://")):
-        sys.exit("Set DATABASE_URL to a PostgreSQL server, e.g. "
-                 "postgres://postgres@127.0.0.1:5432/readouts")
+        sys.exit(
+            "Set DATABASE_URL to a PostgreSQL server, e.g. "
+            "postgres://postgres@127.0.0.1:5432/readouts"
+        )
     bench = Bench(server_url)
     DATA.mkdir(parents=True, exist_ok=True)
     report = {}
@@ -248,8 +362,9 @@ def main() -> None:
             paths[scale] = documents
         fixture = DATA / f"corpus-{args.small}-django.json"
         if not fixture.exists():
-            generator.main(["--meetings", str(args.small), "--format", "django",
-                            "-o", str(fixture)])
+            generator.main(
+                ["--meetings", str(args.small), "--format", "django", "-o", str(fixture)]
+            )
 
         # Loading, three ways, the same data.
         say("Loading with load_readouts…")
@@ -276,8 +391,15 @@ def main() -> None:
         out = DATA / "export.json"
         seconds, memory = bench.run(loader_url, "export_readouts", "-o", str(out))
         report["export"][args.small] = {"seconds": seconds, "memory": memory, "rows": rows}
-        seconds, memory = bench.run(loader_url, "dumpdata", "readouts", "--natural-foreign",
-                                    "--natural-primary", "-o", str(DATA / "dumpdata.json"))
+        seconds, memory = bench.run(
+            loader_url,
+            "dumpdata",
+            "readouts",
+            "--natural-foreign",
+            "--natural-primary",
+            "-o",
+            str(DATA / "dumpdata.json"),
+        )
         report["export"]["dumpdata"] = {"seconds": seconds, "memory": memory, "rows": rows}
         say(f"Loading {args.large:,} meetings…")
         large = bench.fresh("large")
@@ -292,9 +414,17 @@ def main() -> None:
         say("Timing the pages…")
         with psycopg.connect(large, autocommit=True) as db:
             db.execute("VACUUM ANALYZE")
-            report["statements"] = db.execute("SELECT count(*) FROM readouts_statement").fetchone()[0]
-        result = subprocess.run([PYTHON, "bench/pages.py"], cwd=PROJECT, capture_output=True,
-                                text=True, env={**bench.env, "DATABASE_URL": large}, check=True)
+            report["statements"] = db.execute("SELECT count(*) FROM readouts_statement").fetchone()[
+                0
+            ]
+        result = subprocess.run(
+            [PYTHON, "bench/pages.py"],
+            cwd=PROJECT,
+            capture_output=True,
+            text=True,
+            env={**bench.env, "DATABASE_URL": large},
+            check=True,
+        )
         report["pages"] = json.loads(result.stdout)
         say("Throughput under load…")
         report["throughput"] = throughput(large, bench.env, args.load_seconds)
@@ -307,7 +437,7 @@ def main() -> None:
 
 
 def render(report: dict, args) -> str:
-    load, export = report["load"], report["export"]
+    load, export, big = report["load"], report["export"], report["load_large"]
     rows = load["rows"]
     loader_rate = rows / load["load_readouts"]
     loaddata_rate = rows / load["loaddata"]
@@ -352,9 +482,8 @@ def render(report: dict, args) -> str:
         f"{mark(loader_rate >= 25 * loaddata_rate)})",
         f"- loader / COPY ceiling: **{loader_rate / copy_rate:.2f}** (target 0.5: "
         f"{mark(loader_rate >= 0.5 * copy_rate)})",
-        f"- the large corpus: {report['load_large']['rows']:,} rows in "
-        f"{report['load_large']['seconds']:.0f} s ({report['load_large']['rows'] / report['load_large']['seconds']:,.0f} rows/s), "
-        f"peak memory {report['load_large']['memory']:,} MiB",
+        f"- the large corpus: {big['rows']:,} rows in {big['seconds']:.0f} s "
+        f"({big['rows'] / big['seconds']:,.0f} rows/s), peak memory {big['memory']:,} MiB",
         "",
         "## Exporting",
         "",
@@ -382,10 +511,13 @@ def render(report: dict, args) -> str:
     ]
     for p in pages:
         target = 100 if "search" in p["page"] else 150
-        lines.append(f"| {p['page']} | {p['p50']:.0f} | {p['p95']:.0f} | {p['queries']} | "
-                     f"≤ {target} ms: {mark(p['p95'] <= target)} |")
+        lines.append(
+            f"| {p['page']} | {p['p50']:.0f} | {p['p95']:.0f} | {p['queries']} | "
+            f"≤ {target} ms: {mark(p['p95'] <= target)} |"
+        )
     slow = [p["page"] for p in lists if p["p95"] > 150] + [
-        p["page"] for p in searches if p["p95"] > 100]
+        p["page"] for p in searches if p["p95"] > 100
+    ]
     t = report["throughput"]
     lines += [
         "",
@@ -396,7 +528,8 @@ def render(report: dict, args) -> str:
         f"8 reader threads for {args.load_seconds:.0f} s against gunicorn (3 sync workers) on "
         f"127.0.0.1, at the large scale: **{t['per_second']:.0f} requests/s**, "
         f"{t['requests']:,} requests, {t['errors']} errors. p95 by page (ms): "
-        + ", ".join(f"{page} {ms:.0f}" for page, ms in sorted(t["p95"].items())) + ".",
+        + ", ".join(f"{page} {ms:.0f}" for page, ms in sorted(t["p95"].items()))
+        + ".",
         "",
     ]
     return "\n".join(lines)

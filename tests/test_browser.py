@@ -34,6 +34,7 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
 ]
 
+
 @pytest.fixture(scope="module")
 def browser():
     from playwright.sync_api import sync_playwright

@@ -9,6 +9,7 @@ from typing import Any
 from django.db import models
 
 from ..models import Attendance, Meeting, Participant, Publisher, Readout, Statement, Topic
+from .bulk import insert, insert_history
 from .plan import Definition, Plan, ReadoutPlan
 from .report import LoadReport, Problem
 
@@ -173,7 +174,7 @@ class Writer:
     # keeping the edit history and the versions that guard the admin's forms.
 
     def _create(self, model: type[models.Model], objs: list) -> None:
-        model.objects.bulk_create(objs, batch_size=CHUNK)
+        insert(model, objs)
         self._record(model, objs, update=False)
         self.report.tallies[model].created += len(objs)
 
@@ -186,14 +187,7 @@ class Writer:
             self.report.tallies[model].updated += len(objs)
 
     def _record(self, model: type[models.Model], objs: list, update: bool) -> None:
-        if objs:
-            model.history.bulk_history_create(
-                objs,
-                batch_size=CHUNK,
-                update=update,
-                default_user=self.user,
-                default_change_reason=self.reason,
-            )
+        insert_history(model, objs, update=update, user=self.user, reason=self.reason)
 
     def write(self) -> None:
         self._write_topics()
@@ -395,4 +389,4 @@ class Writer:
             for pk, topic_ids in retopic.items()
             for topic_id in sorted(topic_ids)
         ]
-        through.objects.bulk_create(links, batch_size=CHUNK)
+        insert(through, links)

@@ -337,6 +337,7 @@ def main() -> None:
     parser.add_argument("--large", type=int, default=100_000, help="meetings, large scale")
     parser.add_argument("--load-seconds", type=float, default=20)
     parser.add_argument("--output", type=Path, default=PROJECT / "docs" / "benchmarks.md")
+    parser.add_argument("--keep", action="store_true", help="keep the databases afterwards")
     args = parser.parse_args()
     server_url = os.environ.get("DATABASE_URL", "")
     if not server_url.startswith(("postgres://", "postgresql://")):
@@ -420,7 +421,7 @@ def main() -> None:
         result = subprocess.run(
             [PYTHON, "bench/pages.py"],
             cwd=PROJECT,
-            capture_output=True,
+            stdout=subprocess.PIPE,
             text=True,
             env={**bench.env, "DATABASE_URL": large},
             check=True,
@@ -429,7 +430,8 @@ def main() -> None:
         say("Throughput under load…")
         report["throughput"] = throughput(large, bench.env, args.load_seconds)
     finally:
-        bench.drop_all()
+        if not args.keep:
+            bench.drop_all()
 
     text = render(report, args)
     args.output.write_text(text, encoding="utf-8")

@@ -42,7 +42,13 @@ def topic_family(slug: str) -> list[int]:
 
 
 def countries_in_use() -> list[tuple[str, str]]:
-    codes = Participant.objects.exclude(country="").values_list("country", flat=True).distinct()
+    # order_by(): the model's ordering would otherwise join the DISTINCT.
+    codes = (
+        Participant.objects.exclude(country="")
+        .order_by()
+        .values_list("country", flat=True)
+        .distinct()
+    )
     return sorted(((code, countries.name(code)) for code in codes), key=lambda c: c[1])
 
 

@@ -130,14 +130,14 @@ def main() -> None:
             {
                 "page": name,
                 "url": url,
-                "queries": len(captured),
+                "queries": queries,
                 "p50": statistics.median(times),
                 "p95": percentile(times, 95),
             }
         )
         print(
             f"{name:40} {results[-1]['p50']:7.1f} {results[-1]['p95']:7.1f} ms  "
-            f"{len(captured)} queries",
+            f"{queries} queries",
             file=sys.stderr,
         )
     print(json.dumps(results))

@@ -29,18 +29,40 @@ PLAIN = {
 }
 
 
+def allocate_keys(model: type[models.Model], count: int) -> range:
+    """Reserve a block of primary keys from the table's sequence.
+
+    The table is locked against other writers until the transaction ends, so
+    nobody takes a number from the sequence between the two steps.
+    """
+    table, column = model._meta.db_table, model._meta.pk.column
+    with connection.cursor() as cursor:
+        cursor.execute(f"LOCK TABLE {connection.ops.quote_name(table)} IN EXCLUSIVE MODE")
+        cursor.execute(
+            "SELECT setval(seq, nextval(seq) + %s - 1) FROM pg_get_serial_sequence(%s, %s) seq",
+            [count, table, column],
+        )
+        last = cursor.fetchone()[0]
+    return range(last - count + 1, last + 1)
+
+
 def _allocate_keys(model: type[models.Model], objs: list[models.Model]) -> None:
     missing = [obj for obj in objs if obj.pk is None]
-    if not missing:
-        return
-    pk = model._meta.pk
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [model._meta.db_table, pk.column, len(missing)],
-        )
-        for obj, (value,) in zip(missing, cursor.fetchall(), strict=True):
-            setattr(obj, pk.attname, value)
+    if missing:
+        attname = model._meta.pk.attname
+        for obj, value in zip(missing, allocate_keys(model, len(missing)), strict=True):
+            setattr(obj, attname, value)
+
+
+def _copy(model: type[models.Model], columns: list[str], rows) -> None:
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(column) for column in columns)
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {quote(model._meta.db_table)} ({names}) FROM STDIN") as copy,
+    ):
+        for row in rows:
+            copy.write_row(row)
 
 
 def insert(model: type[models.Model], objs: list[models.Model]) -> None:
@@ -79,6 +101,20 @@ def insert(model: type[models.Model], objs: list[models.Model]) -> None:
         obj._state.db = connection.alias
 
 
+def insert_pairs(model: type[models.Model], columns: list[str], rows: list[tuple]) -> None:
+    """Rows of a link table (statement, topic), written without building instances."""
+    if not rows:
+        return
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create(
+            [model(**dict(zip(columns, row, strict=True))) for row in rows], batch_size=BATCH
+        )
+        return
+    keys = allocate_keys(model, len(rows))
+    pk = model._meta.pk.column
+    _copy(model, [pk, *columns], ((key, *row) for key, row in zip(keys, rows, strict=True)))
+
+
 def insert_history(
     model: type[models.Model], objs: list[models.Model], *, update: bool, user, reason: str
 ) -> None:
@@ -86,18 +122,33 @@ def insert_history(
     if not objs:
         return
     historical = model.history.model
-    now = timezone.now()
+    values = {
+        "history_date": timezone.now(),
+        "history_user_id": user.pk if user else None,
+        "history_change_reason": reason,
+        "history_type": "~" if update else "+",
+    }
     tracked = [field.attname for field in historical.tracked_fields]
-    insert(
-        historical,
-        [
-            historical(
-                history_date=now,
-                history_user=user,
-                history_change_reason=reason,
-                history_type="~" if update else "+",
-                **{name: getattr(obj, name) for name in tracked},
-            )
-            for obj in objs
-        ],
-    )
+    if connection.vendor != "postgresql":
+        rows = [
+            historical(**values, **{name: getattr(obj, name) for name in tracked}) for obj in objs
+        ]
+        historical.objects.bulk_create(rows, batch_size=BATCH)
+        return
+    # Rows written straight from the objects: no historical instances to build.
+    fields = historical._meta.concrete_fields
+    keys = iter(allocate_keys(historical, len(objs)))
+
+    def row(obj) -> list:
+        out = []
+        for field in fields:
+            if field.primary_key:
+                out.append(next(keys))
+            elif field.attname in values:
+                out.append(values[field.attname])
+            else:
+                value = getattr(obj, field.attname)
+                out.append(str(value) if isinstance(field, CountryField) else value)
+        return out
+
+    _copy(historical, [f.column for f in fields], (row(obj) for obj in objs))

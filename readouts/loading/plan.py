@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -55,6 +56,15 @@ class MeetingPlan:
     origin: Origin
     attendances: dict[str, AttendancePlan] = field(default_factory=dict)
     readouts: dict[tuple[str, str], ReadoutPlan] = field(default_factory=dict)
+
+
+@lru_cache(maxsize=4096)  # publishers' websites come again and again
+def _valid_url(value: str) -> bool:
+    try:
+        URLValidator()(value)
+    except ValidationError:
+        return False
+    return True
 
 
 class Plan:
@@ -262,8 +272,5 @@ class Plan:
         return moment
 
     def _url(self, origin: Origin, value: str) -> None:
-        if value:
-            try:
-                URLValidator()(value)
-            except ValidationError:
-                self.problems.append(origin.problem(f"{shorten(value)} is not a valid URL"))
+        if value and not _valid_url(value):
+            self.problems.append(origin.problem(f"{shorten(value)} is not a valid URL"))

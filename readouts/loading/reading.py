@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -56,6 +57,9 @@ def _refuse_constant(name: str) -> None:
     raise ValueError(f"{name} is not valid JSON")
 
 
+MAYBE_UNSTORABLE = re.compile(r"\\u(0000|[dD][89a-fA-F])")
+
+
 def _unstorable_text(value: Any, path: list) -> tuple[list, str] | None:
     """The first string no database can store (a NUL, a lone surrogate), with its path."""
     stack = [(value, path)]
@@ -98,7 +102,8 @@ def read_source(path: Path) -> Source | Problem:
     except (ValueError, RecursionError) as exc:
         return Problem(name, "", f"invalid JSON: {exc}")
 
-    bad = _unstorable_text(data, [])
+    # Both can only come in as \u escapes: without one, there is nothing to look for.
+    bad = _unstorable_text(data, []) if MAYBE_UNSTORABLE.search(text) else None
     if bad is not None:
         path, message = bad
         return Problem(name, json_path(path), message)

@@ -9,7 +9,7 @@ from typing import Any
 from django.db import models
 
 from ..models import Attendance, Meeting, Participant, Publisher, Readout, Statement, Topic
-from .bulk import insert, insert_history
+from .bulk import insert, insert_history, insert_pairs
 from .plan import Definition, Plan, ReadoutPlan
 from .report import LoadReport, Problem
 
@@ -274,8 +274,8 @@ class Writer:
                 if att is None:
                     creating.append(
                         Attendance(
-                            meeting=meeting,
-                            participant=participant,
+                            meeting_id=meeting.pk,
+                            participant_id=participant.pk,
                             order=spec.order,
                             title=spec.title or "",
                         )
@@ -349,7 +349,7 @@ class Writer:
                 statement = stored.get(key)
                 if statement is None:
                     new = Statement(
-                        readout=readout,
+                        readout_id=readout.pk,
                         sequence=item.sequence,
                         speaker_id=speaker_id,
                         text=item.text,
@@ -381,12 +381,8 @@ class Writer:
         for chunk in _chunks(list(retopic)):
             through.objects.filter(statement_id__in=chunk).delete()
         links = [
-            through(statement_id=statement.pk, topic_id=topic_id)
+            (statement.pk, topic_id)
             for statement, topic_ids in creating
             for topic_id in sorted(topic_ids)
-        ] + [
-            through(statement_id=pk, topic_id=topic_id)
-            for pk, topic_ids in retopic.items()
-            for topic_id in sorted(topic_ids)
-        ]
-        insert(through, links)
+        ] + [(pk, topic_id) for pk, topic_ids in retopic.items() for topic_id in sorted(topic_ids)]
+        insert_pairs(through, ["statement_id", "topic_id"], links)

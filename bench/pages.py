@@ -22,14 +22,16 @@ import django
 
 django.setup()
 
-from django.contrib.auth.models import User  # noqa: E402
-from django.core.signals import request_finished, request_started  # noqa: E402
-from django.db import close_old_connections  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.contrib.auth.models import User
+from django.core.signals import request_finished, request_started
+from django.db import (
+    close_old_connections,
+    connection,
+)
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
-from readouts.models import Meeting, Participant, Topic  # noqa: E402
+from readouts.models import Meeting, Participant, Topic
 
 ADMIN_MODELS = [
     "meeting",
@@ -136,8 +138,7 @@ def main() -> None:
             }
         )
         print(
-            f"{name:40} {results[-1]['p50']:7.1f} {results[-1]['p95']:7.1f} ms  "
-            f"{queries} queries",
+            f"{name:40} {results[-1]['p50']:7.1f} {results[-1]['p95']:7.1f} ms  {queries} queries",
             file=sys.stderr,
         )
     print(json.dumps(results))

@@ -44,6 +44,11 @@ class CurationAdmin(SimpleHistoryAdmin):
 
     form = VersionedForm
 
+    # A country cell through the field's choices translates every country name, per row.
+    @admin.display(description="country", ordering="country")
+    def country_name(self, obj) -> str:
+        return obj.country.name
+
     def get_form(self, request: HttpRequest, obj=None, change: bool = False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
         match = request.resolver_match
@@ -120,7 +125,7 @@ class MeetingAdmin(CurationAdmin):
 
 @admin.register(Participant)
 class ParticipantAdmin(CurationAdmin):
-    list_display = ["name", "country", "organization", "meeting_count"]
+    list_display = ["name", "country_name", "organization", "meeting_count"]
     list_filter = [("country", CountryFilter)]
     search_fields = ["name", "aliases", "slug", "organization"]
     prepopulated_fields = {"slug": ["name"]}
@@ -146,7 +151,7 @@ class AttendanceAdmin(CurationAdmin):
 @admin.register(Publisher)
 class PublisherAdmin(CurationAdmin):
     formfield_overrides = HTTPS_URLS
-    list_display = ["name", "country", "website", "readout_count"]
+    list_display = ["name", "country_name", "website", "readout_count"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
 

@@ -12,9 +12,15 @@ from simple_history.models import HistoricalRecords
 class NaturalKeyManager(models.Manager):
     """Looks records up by the natural key that fixtures and readout documents use."""
 
-    def __init__(self, *lookups: str) -> None:
+    def __init__(self, *lookups: str, defer: tuple[str, ...] = ()) -> None:
         super().__init__()
         self.lookups = lookups
+        self.deferred = defer
+
+    def get_queryset(self) -> models.QuerySet:
+        # Search vectors are for the database's own use: never fetched with the rows.
+        queryset = super().get_queryset()
+        return queryset.defer(*self.deferred) if self.deferred else queryset
 
     def get_by_natural_key(self, *key):
         return self.get(**dict(zip(self.lookups, key, strict=True)))
@@ -252,7 +258,9 @@ class Readout(Versioned):
     # Kept up to date by a PostgreSQL trigger (migration 0002); unused on SQLite.
     search_vector = SearchVectorField(null=True, editable=False, serialize=False)
 
-    objects = NaturalKeyManager("meeting__slug", "publisher__slug", "language")
+    objects = NaturalKeyManager(
+        "meeting__slug", "publisher__slug", "language", defer=("search_vector",)
+    )
     history = tracked(excluded_fields=["search_vector"])
 
     class Meta:
@@ -298,7 +306,11 @@ class Statement(Versioned):
     search_vector = SearchVectorField(null=True, editable=False, serialize=False)
 
     objects = NaturalKeyManager(
-        "readout__meeting__slug", "readout__publisher__slug", "readout__language", "sequence"
+        "readout__meeting__slug",
+        "readout__publisher__slug",
+        "readout__language",
+        "sequence",
+        defer=("search_vector",),
     )
     history = tracked(excluded_fields=["search_vector"])
 

@@ -6,8 +6,20 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, F, Max, Min, OuterRef, Prefetch, Q, QuerySet, Window
-from django.db.models.functions import RowNumber
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    Max,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Window,
+)
+from django.db.models.functions import Coalesce, RowNumber
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.views.generic import DetailView, ListView, TemplateView, View
 
@@ -120,9 +132,16 @@ class MeetingListView(FilteredListView):
     template_name = "readouts/meeting_list.html"
 
     def base_queryset(self) -> QuerySet[Meeting]:
-        # Meta.ordering does not apply to a GROUP BY query: order explicitly.
+        # A correlated count, worked out for the rows shown only (not a GROUP BY over all).
+        participants = (
+            Attendance.objects.filter(meeting=OuterRef("pk"))
+            .order_by()
+            .values("meeting")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
         return (
-            Meeting.objects.annotate(participant_count=Count("attendances"))
+            Meeting.objects.annotate(participant_count=Coalesce(Subquery(participants), 0))
             .order_by("-date", "slug")
             .prefetch_related(
                 Prefetch("attendances", queryset=Attendance.objects.select_related("participant")),

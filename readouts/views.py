@@ -31,6 +31,7 @@ PAGE_SIZE = 25
 MAX_PAGE_SIZE = 100
 TIMELINE_LENGTH = 50
 SAMPLE_SIZE = 20
+SEARCH_LIMIT = 1000
 
 
 class ReadoutsView:
@@ -332,19 +333,25 @@ class StatementListView(FilteredListView):
 
     def get_queryset(self) -> QuerySet[Statement]:
         queryset = super().get_queryset()
-        ordered = (
-            self.filterset.form.cleaned_data.get("ordering") if self.filterset.is_bound else None
-        )
-        if not ordered:
-            newest = ["-readout__meeting__date", "readout_id", "sequence"]
-            searching = queryset.query.annotations.get("rank") is not None
-            queryset = queryset.order_by(*(["-rank", *newest] if searching else newest))
+        cleaned = self.filterset.form.cleaned_data if self.filterset.is_bound else {}
+        self.searching = bool(cleaned.get("q"))
+        if self.searching:
+            # A common word matches a large share of all statements: rank (and count)
+            # the newest SEARCH_LIMIT matches only, so a search costs the same at any size.
+            newest = queryset.order_by("-pk").values("pk")[:SEARCH_LIMIT]
+            queryset = queryset.filter(pk__in=Subquery(newest))
+        if not cleaned.get("ordering"):
+            order = ["-readout__meeting__date", "readout_id", "sequence"]
+            ranked = queryset.query.annotations.get("rank") is not None
+            queryset = queryset.order_by(*(["-rank", *order] if ranked else order))
         return queryset
 
     def get_context_data(self, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)
         form = self.filterset.form
         context["query"] = form.cleaned_data.get("q", "") if form.is_bound else ""
+        context["search_limit"] = SEARCH_LIMIT
+        context["limited"] = self.searching and context["paginator"].count >= SEARCH_LIMIT
         return context
 
 

@@ -333,3 +333,14 @@ def test_it_is_open_to_all_by_default(seeded, client, settings):
 
 def test_it_loads_the_seed_for_every_page(seeded):
     assert SEED.exists()
+
+
+def test_it_ranks_only_the_newest_matches_of_a_very_common_word(corpus, client, monkeypatch):
+    from readouts import views
+
+    monkeypatch.setattr(views, "SEARCH_LIMIT", 5)
+    page = get(client, "/statements/", q="Statement")
+    assert len(statements(page)) == 5
+    assert "these are the best matches among the newest 5" in page
+    newest = Statement.objects.filter(text__icontains="Statement").order_by("-pk")[:5]
+    assert set(statements(page)) == {str(s.pk) for s in newest}

@@ -218,7 +218,9 @@ def test_it_runs_a_fixed_number_of_queries_per_changelist(model, admin_client, t
     small = changelist_queries(admin_client, model)
     load([write_json(tmp_path / "large.json", [make_document(i) for i in range(5, 60)])])
     large = changelist_queries(admin_client, model)
-    assert small == large == EXPECTED_QUERIES[model]
+    # PostgreSQL asks for the table's estimated size first (EstimatedCountPaginator).
+    expected = EXPECTED_QUERIES[model] + (connection.vendor == "postgresql")
+    assert small == large == expected
 
 
 def test_it_shows_an_estimate_for_big_unfiltered_tables_on_postgresql(
@@ -236,5 +238,5 @@ def test_it_shows_an_estimate_for_big_unfiltered_tables_on_postgresql(
         expected = Statement.objects.count()
     changelist = admin_client.get(admin_url(Statement, "changelist")).context["cl"]
     assert changelist.result_count == expected
-    filtered = admin_client.get(admin_url(Statement, "changelist"), {"q": "Lavrov"})
+    filtered = admin_client.get(admin_url(Statement, "changelist"), {"q": "extended"})
     assert filtered.context["cl"].result_count == 1  # a filtered list is counted exactly

@@ -9,6 +9,11 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 
+def split_aliases(text: str) -> list[str]:
+    """Aliases are kept one per line; blank lines and repeats do not count."""
+    return list(dict.fromkeys(line.strip() for line in text.splitlines() if line.strip()))
+
+
 class NaturalKeyManager(models.Manager):
     """Looks records up by the natural key that fixtures and readout documents use."""
 
@@ -150,7 +155,7 @@ class Participant(Versioned):
 
     @property
     def alias_list(self) -> list[str]:
-        return [line.strip() for line in self.aliases.splitlines() if line.strip()]
+        return split_aliases(self.aliases)
 
 
 class MeetingKind(models.TextChoices):

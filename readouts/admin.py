@@ -1,9 +1,7 @@
 from django.contrib import admin
-from django.core.paginator import Paginator
-from django.db import connection, models
+from django.db import models
 from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 from django.http import HttpRequest, StreamingHttpResponse
-from django.utils.functional import cached_property
 from django_countries.filters import CountryFilter
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -11,8 +9,7 @@ from . import exporting
 from .filters import topic_family
 from .forms import AttendanceFormSet, StatementForm, StatementFormSet, VersionedForm
 from .models import Attendance, Meeting, Participant, Publisher, Readout, Statement, Topic
-
-ESTIMATE_ABOVE = 100_000  # rows; below this an exact count is cheap
+from .paginators import EstimatedCountPaginator
 
 
 def export_meetings(meetings: QuerySet[Meeting], what: str) -> StreamingHttpResponse:
@@ -41,25 +38,6 @@ def export_topics_meetings(modeladmin, request, queryset):
         statement__readout__meeting=OuterRef("pk"), topic__in=family
     )
     return export_meetings(Meeting.objects.filter(Exists(on_topic)), "topics")
-
-
-class EstimatedCountPaginator(Paginator):
-    """On PostgreSQL an unfiltered changelist of a big table shows the planner's estimate
-    of its size, not an exact count that reads every row."""
-
-    @cached_property
-    def count(self) -> int:
-        query = self.object_list.query
-        if connection.vendor == "postgresql" and not query.where:
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass",
-                    [self.object_list.model._meta.db_table],
-                )
-                estimate = cursor.fetchone()[0]
-            if estimate > ESTIMATE_ABOVE:
-                return estimate
-        return super().count
 
 
 class CurationAdmin(SimpleHistoryAdmin):

@@ -5,7 +5,6 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
-from django.core.paginator import Paginator
 from django.db.models import (
     Count,
     Exists,
@@ -26,6 +25,7 @@ from django.views.generic import DetailView, ListView, TemplateView, View
 from . import charts, exporting
 from .filters import MeetingFilter, ParticipantFilter, StatementFilter, topic_family
 from .models import Attendance, Meeting, Participant, Publisher, Readout, Statement, Topic
+from .paginators import EstimatedCountPaginator
 
 PAGE_SIZE = 25
 MAX_PAGE_SIZE = 100
@@ -67,7 +67,7 @@ class FilteredListView(ReadoutsView, ListView):
 
     def paginate_queryset(self, queryset: QuerySet, page_size: int):
         # A bad or out-of-range page number shows the first or last page, not an error.
-        paginator = Paginator(queryset, page_size)
+        paginator = EstimatedCountPaginator(queryset, page_size)
         page = paginator.get_page(self.request.GET.get("page"))
         return paginator, page, page.object_list, page.has_other_pages()
 

@@ -94,10 +94,15 @@ PAGES = {
 }
 
 
+ESTIMATED = {"/meetings/", "/participants/", "/statements/"}
+
+
 @pytest.mark.parametrize("url", PAGES)
 def test_it_runs_the_same_queries_at_n_and_10n_rows(url, client, tmp_path):
     build(tmp_path, meetings=4, statements=3)
     small = queries(client, url)
     build(tmp_path, meetings=40, statements=30)
     large = queries(client, url)
-    assert small == large == PAGES[url]
+    # Unfiltered lists on PostgreSQL first ask the planner how big the table is.
+    estimated = connection.vendor == "postgresql" and url in ESTIMATED
+    assert small == large == PAGES[url] + estimated

@@ -6,7 +6,7 @@ HOST_PORT ?= 127.0.0.1:8000
 
 WORKERS ?= 3
 
-.PHONY: run serve test lint format migrations-check loadtest venv clean
+.PHONY: run serve test lint format migrations-check bench loadtest venv clean
 
 $(BIN)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,10 @@ serve: $(BIN)/.installed
 test: $(BIN)/.installed-dev
 	@[ -x /usr/bin/chromium ] || echo "Browser tests skipped: /usr/bin/chromium is not installed (apt-get install chromium)."
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## Benchmarks at 10,000 and 100,000 meetings on PostgreSQL (DATABASE_URL); writes docs/benchmarks.md.
+bench: $(BIN)/.installed
+	$(BIN)/python bench/run.py
 
 ## Bounded load test against gunicorn and PostgreSQL (DATABASE_URL); writes docs/loadtest.md.
 loadtest: $(BIN)/.installed

@@ -64,6 +64,27 @@ def suggest_input(list_id: str, url: str) -> forms.TextInput:
     )
 
 
+def topic_filter() -> CharFilter:
+    """A topic by slug (with its subtopics), typed with suggestions."""
+    return CharFilter(
+        label="Topic",
+        method="filter_topic",
+        max_length=TEXT_LIMIT,
+        widget=suggest_input("topic-suggestions", reverse_lazy("readouts:suggest_topics")),
+    )
+
+
+def publisher_filter(**where) -> ModelChoiceFilter:
+    """A publisher by slug; publishers are few enough for a select."""
+    return ModelChoiceFilter(
+        label="Publisher",
+        queryset=Publisher.objects.all(),
+        to_field_name="slug",
+        empty_label="Any publisher",
+        **where,
+    )
+
+
 class ReadoutsFilterSet(FilterSet):
     """Shared parts: a free-text box, countries in use and publishers by slug."""
 
@@ -92,19 +113,8 @@ class MeetingFilter(ReadoutsFilterSet):
             "participant-suggestions", reverse_lazy("readouts:suggest_participants")
         ),
     )
-    topic = CharFilter(
-        label="Topic",
-        method="filter_topic",
-        max_length=TEXT_LIMIT,
-        widget=suggest_input("topic-suggestions", reverse_lazy("readouts:suggest_topics")),
-    )
-    publisher = ModelChoiceFilter(
-        label="Publisher",
-        queryset=Publisher.objects.all(),
-        to_field_name="slug",
-        method="filter_publisher",
-        empty_label="Any publisher",
-    )
+    topic = topic_filter()
+    publisher = publisher_filter(method="filter_publisher")
     ordering = OrderingFilter(
         fields=[("date", "date"), ("title", "title"), ("participant_count", "participants")],
         field_labels={"date": "Date", "title": "Title", "participant_count": "Participants"},
@@ -174,19 +184,8 @@ class StatementFilter(ReadoutsFilterSet):
         empty_label="Any country",
         choices=[],
     )
-    topic = CharFilter(
-        label="Topic",
-        method="filter_topic",
-        max_length=TEXT_LIMIT,
-        widget=suggest_input("topic-suggestions", reverse_lazy("readouts:suggest_topics")),
-    )
-    publisher = ModelChoiceFilter(
-        label="Publisher",
-        queryset=Publisher.objects.all(),
-        to_field_name="slug",
-        field_name="readout__publisher",
-        empty_label="Any publisher",
-    )
+    topic = topic_filter()
+    publisher = publisher_filter(field_name="readout__publisher")
     ordering = OrderingFilter(
         fields=[("readout__meeting__date", "date")],
         field_labels={"readout__meeting__date": "Date"},

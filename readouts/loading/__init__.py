@@ -21,15 +21,15 @@ from audit.models import LoadRun
 
 from .fixtures import load_fixture
 from .plan import Plan
-from .reading import collect_files, read_source
-from .report import LoadError, LoadReport, Origin, Problem, Tally
+from .reading import Source, collect_files, read_source, unstorable_text
+from .report import LoadError, LoadReport, Origin, Problem, Tally, json_path
 from .schema import SCHEMA_PATH
 from .writer import ProgressCallback, Writer
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-__all__ = ["SCHEMA_PATH", "LoadError", "LoadReport", "Problem", "Tally", "load"]
+__all__ = ["SCHEMA_PATH", "LoadError", "LoadReport", "Problem", "Tally", "load", "load_documents"]
 
 MAX_PROBLEMS = 50  # reported at most; the rest are counted
 PROGRESS_EVERY = 1000
@@ -73,7 +73,51 @@ def load(
             sources.append(result)
         if done % progress_every == 0:
             progress("reading files", done, len(files))
+    return _load_sources(
+        sources,
+        problems,
+        report,
+        dry_run=dry_run,
+        progress=progress,
+        progress_every=progress_every,
+        user=user,
+        command=command,
+    )
 
+
+def load_documents(
+    documents: Sequence[tuple[str, dict]],
+    *,
+    dry_run: bool = False,
+    user=None,
+    command: str = "load_readouts",
+) -> LoadReport:
+    """Load readout documents held in memory, each with the name to report it by.
+
+    The same checks and the same single transaction as files get.
+    """
+    sources, problems = [], []
+    for name, document in documents:
+        bad = unstorable_text(document, [])
+        if bad is not None:
+            problems.append(Problem(name, json_path(bad[0]), bad[1]))
+            continue
+        sources.append(Source(name, [(Origin(name, ()), document)]))
+    report = LoadReport(files=len(documents), dry_run=dry_run)
+    return _load_sources(sources, problems, report, dry_run=dry_run, user=user, command=command)
+
+
+def _load_sources(
+    sources: list[Source],
+    problems: list[Problem],
+    report: LoadReport,
+    *,
+    dry_run: bool,
+    progress: ProgressCallback = _no_progress,
+    progress_every: int = PROGRESS_EVERY,
+    user=None,
+    command: str,
+) -> LoadReport:
     plan = Plan()
     for source in sources:
         if source.export is not None:

@@ -60,7 +60,7 @@ def _refuse_constant(name: str) -> None:
 MAYBE_UNSTORABLE = re.compile(r"\\u(0000|[dD][89a-fA-F])")
 
 
-def _unstorable_text(value: Any, path: list) -> tuple[list, str] | None:
+def unstorable_text(value: Any, path: list) -> tuple[list, str] | None:
     """The first string no database can store (a NUL, a lone surrogate), with its path."""
     stack = [(value, path)]
     while stack:
@@ -103,7 +103,7 @@ def read_source(path: Path) -> Source | Problem:
         return Problem(name, "", f"invalid JSON: {exc}")
 
     # Both can only come in as \u escapes: without one, there is nothing to look for.
-    bad = _unstorable_text(data, []) if MAYBE_UNSTORABLE.search(text) else None
+    bad = unstorable_text(data, []) if MAYBE_UNSTORABLE.search(text) else None
     if bad is not None:
         path, message = bad
         return Problem(name, json_path(path), message)

@@ -1,0 +1,27 @@
+"""Drafting readout documents from published readouts, for an analyst to review.
+
+Plain Python over the models: no network, no downloaded language models. The
+importer reads a readout given as plain text (title, date line, paragraphs)
+or as Markdown with YAML front matter, and drafts a readout document: the
+meeting, its participants matched to the database (or proposed as new), the
+body split into statements attributed to their speakers, and topics from the
+existing vocabulary. Readouts that are not diplomatic contacts are reported
+as such instead of drafted.
+"""
+
+from __future__ import annotations
+
+from .draft import Draft, draft_readout
+from .text import Source, UnreadableText, read_text
+from .vocabulary import Vocabulary
+
+__all__ = ["Draft", "Source", "UnreadableText", "Vocabulary", "draft_text", "read_text"]
+
+
+def draft_text(
+    text: str, vocabulary: Vocabulary | None = None, *, publisher: dict | None = None
+) -> Draft:
+    """Draft a readout document from published text (raises UnreadableText)."""
+    if vocabulary is None:
+        vocabulary = Vocabulary.from_database()
+    return draft_readout(read_text(text), vocabulary, publisher=publisher)

@@ -1,0 +1,661 @@
+"""From a published readout to a draft readout document."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from readouts.models import MeetingKind
+
+from .people import (
+    DEMONYM_PATTERN,
+    DEMONYMS,
+    DOMESTIC_OFFICES,
+    FOREIGN_OFFICES,
+    OFFICES,
+    Person,
+    country_code,
+    fold,
+    parse_mention,
+    split_office,
+    strip_honorifics,
+)
+from .text import Source, sentences
+from .vocabulary import Known, Vocabulary
+
+WHITE_HOUSE = {
+    "slug": "white-house",
+    "name": "The White House",
+    "country": "US",
+    "website": "https://www.whitehouse.gov/",
+}
+WHITE_HOUSE_HOSTS = ("whitehouse.gov", "bidenwhitehouse.archives.gov", "www.whitehouse.gov")
+# Where a publisher's undated clock times are read, by the publisher's country.
+PUBLISHER_ZONES = {
+    "CN": "Asia/Shanghai",
+    "RU": "Europe/Moscow",
+    "US": "America/New_York",
+    "GB": "Europe/London",
+    "FR": "Europe/Paris",
+    "DE": "Europe/Berlin",
+    "JP": "Asia/Tokyo",
+    "IN": "Asia/Kolkata",
+}
+
+
+@dataclass
+class Draft:
+    """A drafted readout document, or the reason there is none."""
+
+    document: dict | None
+    diplomatic: bool
+    reason: str = ""
+    notes: list[str] = field(default_factory=list)
+    people: list[Person] = field(default_factory=list)
+
+    @property
+    def slug(self) -> str:
+        return self.document["meeting"]["slug"] if self.document else ""
+
+
+# --- the title -------------------------------------------------------------------
+
+KIND_WORDS = (
+    r"(?:Secure |Virtual |Bilateral |Phone |Video |Telephone |Introductory |Trilateral )*"
+    r"(?:Phone Call|Video Call|Call|Calls|Meeting|Meetings|Conversation|Dinner|Lunch|Breakfast|"
+    r"Discussion|Consultations|Talks|Visit|Trip|Engagement|Meeting and Call)"
+)
+TITLE_READOUT = re.compile(
+    rf"^(?:Readout\s+(?:of|from)\s+)(?:NSC Spokesperson [\w. ]+? on\s+)?(?:the\s+)?"
+    rf"(?P<host>.+?)(?:’s|'s|’|')?\s+(?P<what>{KIND_WORDS})\s+with\s+(?P<with>.+)$",
+    re.I,
+)
+TITLE_VERB = re.compile(
+    r"^(?P<host>.+?)\s+(?P<what>Speaks|Meets|Met|Holds Talks|Holds Phone Talks|Holds a Phone Call|"
+    r"Has a Phone Call|Has Phone Call|Holds Video Call|Holds a Video Call|Talks|Calls|Spoke)"
+    r"(?:\s+on the Phone)?\s+with\s+(?P<with>.+)$",
+    re.I,
+)
+WITH_TAIL = re.compile(
+    r"\s+(?:on the margins of|on the sidelines of|on the phone|on the|at the|at|to|during|about|"
+    r"regarding|ahead of|following|via|in|by phone|by video)\b.*$",
+    re.I,
+)
+LIST_SPLIT = re.compile(r",\s*(?:and\s+)?|\s+and\s+")
+
+
+def _people_list(text: str) -> list[Person]:
+    """Read "Prime Minister Kallas of Estonia, President Levits of Latvia, and ..."."""
+    text = WITH_TAIL.sub("", text.strip())
+    parts = [p for p in LIST_SPLIT.split(text) if p.strip()]
+    people: list[Person] = []
+    pending = ""
+    for part in parts:
+        phrase = f"{pending} and {part}" if pending else part
+        person = parse_mention(phrase)
+        office, rest = split_office(part.strip() + " X")
+        if person is None and people and office and rest == "X" and not pending:
+            # "Tomas Pojar, National Security Advisor of the Czech Republic"
+            described = parse_mention(part.strip() + " " + people[-1].name)
+            if described:
+                people[-1].title = people[-1].title or described.title
+                if people[-1].country is None:
+                    people[-1].country = described.country
+                people[-1].organization = people[-1].organization or described.organization
+                continue
+        shared = re.search(r"\s+of\s+((?:the\s+)?[A-Z][\w’'\- ]*)$", part)
+        if person is None and people and not pending and shared and country_code(shared.group(1)):
+            # "Asta Skaisgiryte and Kestutis Budrys, Advisors to the President of Lithuania"
+            for earlier in people:
+                if earlier.country is None:
+                    earlier.country = country_code(shared.group(1))
+            continue
+        if person is None:
+            # An office with "and" in it ("State Councilor and Foreign Minister Wang Yi").
+            pending = phrase
+            continue
+        pending = ""
+        people.append(person)
+    # "President Parmelin and Foreign Minister Cassis of Switzerland": the country is shared.
+    for i in range(len(people) - 2, -1, -1):
+        if people[i].country is None and people[i + 1].country and not people[i + 1].organization:
+            people[i].country = people[i + 1].country
+    return people
+
+
+def _read_title(title: str) -> tuple[list[Person], list[Person], str]:
+    """Hosts, counterparts and the kind word the title gives."""
+    title = title.replace("\u00a0", " ")
+    for pattern in (TITLE_READOUT, TITLE_VERB):
+        match = pattern.match(title)
+        if match:
+            hosts = _people_list(match.group("host"))
+            counterparts = _people_list(match.group("with"))
+            return hosts, counterparts, match.group("what")
+    return [], [], ""
+
+
+# --- the body --------------------------------------------------------------------
+
+CONTACT = re.compile(
+    r"^(?P<host>.+?)\s+(?:also\s+)?(?:spoke|met|held|had|talked|hosted|convened|received|"
+    r"welcomed|joined|participated)\b(?P<between>[^.]*?)\bwith\s+(?P<with>.+)$"
+)
+INTRO = re.compile(
+    r"^(?:(?:On \w+, \w+ \d+, \d{4}|(?:On|In|During|At|After|Following|Throughout|Before|Over|As|"
+    r"Earlier|Today|Also|Additionally|Finally|Separately|Moreover|Furthermore|Today’s|Later|"
+    r"More specifically|Specifically|In particular|To that end|Further|Lastly|[A-Z][a-z]+ing)"
+    r"\b[^,]{0,120}(?:,\s+(?!the\b|both\b|they\b)[a-z][^,]{0,80})*),\s+)+"
+)
+JOINT = re.compile(
+    r"^(?:the\s+|both\s+)?(?:two|three|four|five|six|seven|eight|several|all|both)?\s*"
+    r"(?:senior\s+|heads of state\s+)?"
+    r"(?:sides|leaders|parties|delegations|officials|ministers|counterparts|presidents|"
+    r"prime ministers|national security advisors|foreign ministers|participants|governments)\b"
+    r"|^(?:they|both|together|their|the two)\b",
+    re.I,
+)
+PRONOUN = re.compile(r"^(?:he|she)\b", re.I)
+CONTENT_AFTER = re.compile(
+    r",\s+[a-z]|\s+to\s+(?!the\b|a\b|an\b)[a-z]+|\s+and\s+(?!the\b)[a-z]+(?:ed|ated)\b|"
+    r"\b(?:discuss|about|regarding|congratulat|reaffirm|underscor|express|thank|welcom|offer)",
+    re.I,
+)
+WEEKDAYS = "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split()  # noqa: SIM905
+MONTH_NAMES = (
+    "January February March April May June July August September October November December"
+)
+MONTHS = {month: number for number, month in enumerate(MONTH_NAMES.split(), 1)}
+DATE_IN_TEXT = re.compile(
+    r"\b(?:on|On)\s+(?:(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday),\s+)?"
+    r"(?P<month>January|February|March|April|May|June|July|August|September|October|November|December)"
+    r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?(?:,\s+(?P<year>\d{4}))?"
+)
+WEEKDAY = re.compile(
+    r"\b(?:on|On)\s+(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
+)
+
+
+def _meeting_date(source: Source, first: str, notes: list[str]) -> dt.date | None:
+    published = source.published_date
+    relative = re.search(
+        r"\b(?:today|yesterday|tonight|this (?:morning|afternoon|evening))\b", first, re.I
+    )
+    match = DATE_IN_TEXT.match(first) or (
+        None
+        if relative
+        else re.search(
+            r"\b(?:spoke|met|held|talked|convened|hosted|traveled|travelled)\b[^.]{0,60}?"
+            + DATE_IN_TEXT.pattern,
+            first,
+        )
+    )
+    if match:
+        month, day = MONTHS[match.group("month")], int(match.group("day"))
+        year = (
+            int(match.group("year"))
+            if match.group("year")
+            else (published.year if published else None)
+        )
+        if year is None:
+            notes.append("the text gives a day but no year, and there is no published date")
+            return None
+        if (
+            not match.group("year")
+            and published
+            and (month, day) > (published.month, published.day)
+        ):
+            year -= 1  # "on December 30" in a readout published in January
+        try:
+            return dt.date(year, month, day)
+        except ValueError:
+            notes.append(f"the text names a day that does not exist: {match.group(0)!r}")
+    if published is None:
+        return None
+    if re.search(r"\byesterday\b", first, re.I):
+        return published - dt.timedelta(days=1)
+    weekday = WEEKDAY.search(first)
+    if weekday and not re.search(r"\btoday\b", first, re.I):
+        wanted = WEEKDAYS.index(weekday.group("weekday"))
+        return published - dt.timedelta(days=(published.weekday() - wanted) % 7)
+    return published
+
+
+def _kind(title_word: str, title: str, first_sentence: str) -> str:
+    context = f"{title} {first_sentence}".lower()
+    word = title_word.lower()
+    if re.search(r"video|virtual(?:ly)?\b|videoconference", context) and (
+        "call" in word or ("meeting" in word and "virtual" in context) or not word
+    ):
+        return MeetingKind.VIDEO_CALL
+    if re.search(r"\bcall|phone|conversation\b", word) or word in {"speaks", "spoke", "calls"}:
+        return MeetingKind.PHONE_CALL
+    if "talks" in word:
+        return MeetingKind.TALKS
+    if re.search(r"visit|trip", word):
+        return MeetingKind.VISIT
+    if re.search(r"meet|met|dinner|lunch|breakfast|discussion|consultation|engagement", word):
+        return MeetingKind.MEETING
+    if re.search(r"\b(?:by phone|phone call|telephone|spoke)\b", context):
+        return MeetingKind.PHONE_CALL
+    if re.search(r"\bmet\b|\bmeeting\b", context):
+        return MeetingKind.MEETING
+    if re.search(r"\bmessages?\b|\bletters?\b", context):
+        return MeetingKind.MESSAGES
+    return MeetingKind.OTHER
+
+
+# --- participants ----------------------------------------------------------------
+
+TITLE_WORD = re.compile(r"^(?:[A-Z][\w\-’']*|of|the|and|for|on|de|,)$")
+
+
+def _title_before(sentence: str, start: int) -> str:
+    """The office written just before a name: "Russian Foreign Minister" -> "Foreign Minister"."""
+    before = sentence[:start].rstrip()
+    tokens = re.findall(r"[^\s,]+|,", before)
+    taken: list[str] = []
+    for token in reversed(tokens):
+        if token in {"with", "With", "and"} and taken and taken[-1] not in {"and"}:
+            if token == "and" and taken and not taken[-1][0].isupper():
+                break
+            if token == "and":
+                taken.append(token)
+                continue
+            break
+        if token == "," and taken:
+            taken.append(token)
+            continue
+        if not TITLE_WORD.match(token) or re.search(r"\d", token):
+            break
+        taken.append(token)
+    words = list(reversed(taken))
+    while words and words[0] in {",", "and", "of", "the", "The", "for", "on"}:
+        words.pop(0)
+    while words and words[-1] in {",", "and", "of", "the"}:
+        words.pop()
+    title = " ".join(words).replace(" ,", ",")
+    # The leading month in "On October 27, 2022, Member of ..." never gets here (digits stop it).
+    demonym = re.match(rf"^(?:{DEMONYM_PATTERN})\s+", title)
+    if demonym:
+        title = title[demonym.end() :]
+    return strip_honorifics(title) if title != "The" else ""
+
+
+def _demonym_before(sentence: str, start: int) -> str | None:
+    """The nationality written before an office: "Chinese Communist Party Politburo Member ..."."""
+    before = sentence[:start]
+    found = re.findall(
+        rf"\b({DEMONYM_PATTERN})\s+(?:(?:[A-Z][\w\-’']*|of|the|and|for),?\s+){{0,14}}$", before
+    )
+    return DEMONYMS.get(found[-1]) or None if found else None
+
+
+def _enrich(person: Person, body_sentences: list[str]) -> None:
+    """Fill in the full name, office and country from the first mention in the body."""
+    if len(person.name.split()) == 1:
+        for sentence in body_sentences[:6]:
+            if not person.title:
+                break
+            after = re.search(
+                rf"\b{re.escape(person.title)}\s+{re.escape(person.name)}\s+([A-Z][a-z][\w\-]*)\b(?!\s+[A-Z]|[’']s)",
+                sentence,
+            )
+            if (
+                after
+                and after.group(1) not in {"Of", "The"}
+                and not any(after.group(1) == o.split()[0] for o in OFFICES)
+            ):
+                person.name = f"{person.name} {after.group(1)}"
+                break
+    surname = re.escape(person.surname)
+    given = re.escape(person.given) + r"\s+(?:[A-Z]\.\s+)?" if person.given else ""
+    full = re.compile(rf"\b((?:[A-Z][\w\-’']+\s+){{0,3}}?)({given}{surname})\b")
+    for sentence in body_sentences[:6]:
+        for match in full.finditer(sentence):
+            extra = match.group(1).split()
+            # Capitalised words just before the surname that are not an office are given names.
+            names = []
+            for word in reversed(extra):
+                if any(word == o.split()[-1] for o in OFFICES) or re.match(
+                    rf"^(?:{DEMONYM_PATTERN})$", word
+                ):
+                    break
+                if word in {"The", "On", "In", "During", "President", "Mr.", "Ms."}:
+                    break
+                names.insert(0, word)
+            if names and not person.given and 1 <= len(names) <= 2:
+                person.name = " ".join([*names, person.name])
+            start = match.start(2) - sum(len(w) + 1 for w in names)
+            if not person.title:
+                person.title = _title_before(sentence, start)
+            if person.country is None:
+                person.country = _demonym_before(sentence, start)
+            if person.country is None:
+                after = re.match(
+                    r"^(?:,\s+[A-Z][\w\- ]*?)?\s+of\s+"
+                    r"((?:the\s+)?[A-Z][\w’'\-]*(?:\s+[A-Z][\w’'\-]*){0,4})",
+                    sentence[match.end() :],
+                )
+                if after:
+                    words = after.group(1).split()
+                    for n in range(len(words), 0, -1):
+                        code = country_code(" ".join(words[:n]))
+                        if code:
+                            person.country = code
+                            break
+            return
+
+
+def _references(people: list[Person]) -> list[tuple[re.Pattern, Person | None]]:
+    """Ways the body refers to each participant, longest first; None marks an ambiguous form."""
+    forms: dict[str, list[Person]] = {}
+
+    def add(form: str, person: Person) -> None:
+        if form and person not in forms.setdefault(form, []):
+            forms[form].append(person)
+
+    for person in people:
+        tokens = person.name.split()
+        for variant in person.forms:
+            add(variant, person)
+            for office in filter(
+                None, {person.title, person.title.split()[-1] if person.title else ""}
+            ):
+                add(f"{office} {variant}", person)
+        add(person.name, person)
+        if tokens:
+            add(tokens[-1], person)
+            if len(tokens) == 2 and not person.home:
+                add(tokens[0], person)  # "Wang" for Wang Yi, "Moon" for Moon Jae-in
+        for honorific in ("Mr.", "Ms.", "Mrs.", "Dr."):
+            add(f"{honorific} {tokens[-1]}" if tokens else "", person)
+        offices = {person.title}
+        if person.title:
+            last = re.split(r",\s*|\s+and\s+", person.title)[-1]
+            offices.add(last)
+            words = last.split()
+            if len(words) >= 2:
+                offices.add(" ".join(words[-2:]))
+            offices.add(words[-1] if words else "")
+            offices.add(
+                person.title.split()[0]
+            )  # "Secretary Beliz" for a Secretary for Strategic Affairs
+        for office in filter(None, offices):
+            add(f"{office} {person.name}", person)
+            if tokens:
+                add(f"{office} {tokens[-1]}", person)
+            add(f"the {office}", person)
+    references = []
+    for form, owners in sorted(forms.items(), key=lambda item: len(item[0]), reverse=True):
+        if len(owners) == 1:
+            owner = owners[0]
+        else:
+            # "The President" when both are presidents: the publisher's own side.
+            homes = [p for p in owners if p.home]
+            owner = homes[0] if len(homes) == 1 and form.lower().startswith("the ") else None
+        flags = re.I if form.lower().startswith("the ") else 0
+        references.append((re.compile(rf"^{_name_pattern(form)}(?![\w\-])", flags), owner))
+    return references
+
+
+def _name_pattern(form: str) -> str:
+    """A form as a pattern that also takes "Joseph R. Biden, Jr." for "Joseph Biden"."""
+    words = [re.escape(word) for word in form.split()]
+    return r"\s+(?:[A-Z]\.\s+)?".join(words) + r"(?:,?\s+(?:Jr|Sr)\.)?"
+
+
+NOBODY = object()
+
+
+def _subject(sentence: str, references, last_speaker):
+    """Who the sentence reports: a Person, None for both sides, or NOBODY when it names no one."""
+    text = INTRO.sub("", sentence).lstrip('“"')
+    if JOINT.match(text):
+        return None
+    if PRONOUN.match(text):
+        return last_speaker if last_speaker is not None else NOBODY
+    subject = _reference_at(text, references)
+    if subject is NOBODY:
+        return NOBODY
+    person, end = subject
+    rest = text[end:]
+    other = re.match(r"^,?\s+(?:and|together with|along with)\s+", rest)
+    if other:
+        second = _reference_at(rest[other.end() :], references)
+        if second is NOBODY:
+            second = _reference_at("the " + rest[other.end() :], references)
+        if second is not NOBODY and second[0] is not person:
+            if person is not None and second[0] is not None and person.home and second[0].home:
+                return person  # two of the publisher's side: the first named
+            return None
+    return person if person is not None else NOBODY
+
+
+def _reference_at(text: str, references):
+    for pattern, person in references:
+        match = pattern.match(text)
+        if match:
+            return person, match.end()
+        # "U.S. President Biden", "Canadian Prime Minister Trudeau"
+    prefixed = re.match(rf"^(?:the\s+)?(?:U\.S\.|{DEMONYM_PATTERN})\s+", text, re.I)
+    if prefixed:
+        for pattern, person in references:
+            match = pattern.match(text[prefixed.end() :])
+            if match:
+                return person, prefixed.end() + match.end()
+    return NOBODY
+
+
+# --- putting it together ---------------------------------------------------------
+
+
+def draft_readout(
+    source: Source, vocabulary: Vocabulary, *, publisher: dict | None = None
+) -> Draft:
+    """Draft a readout document from a read source; nothing is written."""
+    notes = list(source.notes)
+    title = source.title
+    if re.match(r"^(?:Joint Statement|Statement|Fact Sheet|Remarks)\b", title, re.I):
+        return Draft(None, False, "not a readout of a contact (a statement, not a readout)", notes)
+    body_sentences = [s for p in source.paragraphs for s in sentences(p)]
+    first = body_sentences[0] if body_sentences else ""
+
+    hosts, counterparts, kind_word = _read_title(title)
+    contact = CONTACT.match(INTRO.sub("", first)) if first else None
+    if contact and not counterparts:
+        counterparts = _people_list(re.split(r"[.;]", contact.group("with"))[0])
+    if contact and not hosts:
+        hosts = _people_list(contact.group("host"))
+
+    # The publisher, and so which side is home.
+    host_url = urlsplit(source.url).hostname or ""
+    if publisher is None and host_url.endswith(WHITE_HOUSE_HOSTS):
+        publisher = dict(WHITE_HOUSE)
+    for person in hosts:
+        person.home = True
+    known_hosts = [vocabulary.match(p) for p in hosts]
+    home = (publisher or {}).get("country", "")
+    if publisher is None:
+        countries = {k.country for k in known_hosts if k and k.country} or {
+            p.country for p in hosts if p.country
+        }
+        if len(countries) == 1:
+            found = vocabulary.publisher_for(countries.pop())
+            if found:
+                publisher, home = {"slug": found.slug}, found.country
+    for person, known in zip(hosts, known_hosts, strict=True):
+        if person.country is None:
+            person.country = known.country if known else (home or None)
+
+    people = hosts + [p for p in counterparts if fold(p.name) not in {fold(h.name) for h in hosts}]
+    for person in people:
+        _enrich(person, body_sentences)
+        if person.country is None and home and person.home:
+            person.country = home
+
+    known_people = [vocabulary.match(p) for p in people]
+    for person, known in zip(people, known_people, strict=True):
+        if known and person.country is None:
+            person.country = known.country
+            person.organization = person.organization or known.organization
+    if not counterparts:
+        return Draft(
+            None,
+            False,
+            "no counterpart is named: this does not read as a contact with another side",
+            notes,
+            people,
+        )
+    foreign = [
+        p
+        for p in counterparts
+        if (p.foreign_or_organization or (p.country is None and FOREIGN_OFFICES.search(p.title)))
+        and (not home or p.country != home)
+        and not DOMESTIC_OFFICES.search(p.title)
+    ]
+    if not foreign:
+        names = ", ".join(f"{p.title} {p.name}".strip() for p in counterparts)
+        return Draft(
+            None,
+            False,
+            f"not a diplomatic contact: no foreign counterpart ({names})",
+            notes,
+            people,
+        )
+    if publisher is None:
+        notes.append("the publisher could not be told from the text; give one")
+
+    # Names to slugs: known participants keep theirs; new people get one from their name.
+    for person, known in zip(people, known_people, strict=True):
+        if known:
+            person.slug, person.existing = known.slug, True
+            person.forms.update({known.name, *known.aliases} - {person.name})
+            if person.country is None:
+                person.country = known.country
+        else:
+            person.slug = vocabulary.new_slug(person.name)
+            vocabulary.add(
+                Known(person.slug, person.name, person.country or "", person.organization)
+            )
+        if person.country is None:
+            notes.append(f"the country of {person.name} is not given; check it")
+
+    date = _meeting_date(source, first, notes)
+    if date is None:
+        notes.append("the meeting date could not be found; give it")
+    kind = _kind(kind_word, title, first)
+
+    statements = _statements(source, people, contact is not None)
+    for statement in statements:
+        statement["topics"] = [
+            t.slug for t in vocabulary.topics if t.pattern.search(statement["text"])
+        ]
+
+    slug_people = "-".join(p.slug for p in people[:2])
+    meeting_slug = f"{date.isoformat() if date else 'undated'}-{slug_people}"[:200].rstrip("-")
+    document = {
+        "meeting": {
+            "slug": meeting_slug,
+            "date": date.isoformat() if date else None,
+            "kind": str(kind),
+            "title": _meeting_title(title)[:500],
+            "location": "",
+        },
+        "participants": [_participant_entry(p) for p in people],
+        "readouts": [
+            {
+                "publisher": publisher or {"slug": ""},
+                "language": "en",
+                "title": title[:500],
+                "published_at": _published(source, home),
+                "url": source.url,
+                "body": source.body,
+                "statements": statements,
+            }
+        ],
+    }
+    return Draft(document, True, "", notes, people)
+
+
+def _meeting_title(title: str) -> str:
+    return re.sub(r"^Readout (?:of|from)\s+", "", title).strip() or title
+
+
+def _participant_entry(person: Person) -> dict:
+    if person.existing:
+        return {"slug": person.slug, "title": person.title}
+    entry = {"slug": person.slug, "name": person.name, "country": person.country or ""}
+    if person.organization:
+        entry["organization"] = person.organization
+    entry["title"] = person.title
+    return entry
+
+
+def _published(source: Source, country: str) -> str | None:
+    stamp = source.published_at
+    if stamp is None:
+        return None
+    if stamp.tzinfo is None:
+        zone = PUBLISHER_ZONES.get(country)
+        stamp = stamp.replace(tzinfo=ZoneInfo(zone) if zone else dt.UTC)
+    return stamp.isoformat()
+
+
+def _statements(source: Source, people: list[Person], has_contact: bool) -> list[dict]:
+    references = _references(people)
+    statements: list[dict] = []
+    last_person: Person | None = None
+    first_sentence = True
+    for paragraph in source.paragraphs:
+        groups: list[list] = []  # [speaker, [sentences]]
+        leading: list[str] = []
+        for sentence in sentences(paragraph):
+            if first_sentence:
+                first_sentence = False
+                if has_contact and _only_contact(sentence, people):
+                    # "He" in the next sentence is whoever opened the contact.
+                    opener = _subject(sentence, references, None)
+                    last_person = opener if isinstance(opener, Person) else None
+                    continue
+            speaker = _subject(sentence, references, last_person)
+            if speaker is NOBODY:
+                if groups:
+                    groups[-1][1].append(sentence)
+                else:
+                    leading.append(sentence)
+                continue
+            if isinstance(speaker, Person):
+                last_person = speaker
+            if groups and groups[-1][0] is speaker:
+                groups[-1][1].append(sentence)
+            else:
+                groups.append([speaker, [*leading, sentence]])
+                leading = []
+        if leading:
+            carry = statements[-1]["_speaker"] if statements else None
+            groups.append([carry, leading])
+        for speaker, texts in groups:
+            statements.append({"_speaker": speaker, "text": " ".join(texts)})
+    return [
+        {
+            "sequence": i,
+            "speaker": s["_speaker"].slug if s["_speaker"] else None,
+            "topics": [],
+            "text": s["text"],
+        }
+        for i, s in enumerate(statements, 1)
+    ]
+
+
+def _only_contact(sentence: str, people: list[Person]) -> bool:
+    """An opening that only says who spoke with whom (when, where) is not a statement."""
+    ends = [m.end() for p in people for m in re.finditer(re.escape(p.surname), sentence)]
+    if not ends:
+        return False
+    after = sentence[max(ends) :]
+    after = re.sub(r"^\s+of\s+(?:the\s+)?[A-Z][\w’'\-]*(?:\s+[A-Z][\w’'\-]*)*", "", after)
+    return not CONTENT_AFTER.search(after)

@@ -1,0 +1,423 @@
+"""Who is who in a readout: offices, countries, organisations and names."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from django_countries import countries
+
+# Offices that come before a name, longest first when matching. A qualifier
+# ("Deputy", "Acting", "Senior") may precede any of them.
+OFFICES = sorted(
+    """
+    President; Vice President; President-elect; Prime Minister; Deputy Prime Minister;
+    First Deputy Prime Minister; Chancellor; Federal Chancellor; Premier; Taoiseach; King; Queen;
+    Crown Prince; Prince; Emir; Amir; Sultan; Sheikh; Pope; His Majesty; Her Majesty;
+    His Highness; Her Highness; Foreign Minister; Minister of Foreign Affairs; Defense Minister;
+    Defence Minister; Minister of Defense; Minister of Defence; Finance Minister;
+    Minister of Finance; Minister; State Councilor; Secretary of State; Secretary of Defense;
+    Secretary of the Treasury; Secretary; Secretary General; Secretary-General;
+    Director-General; Director General; Director; National Security Advisor;
+    National Security Adviser; Deputy National Security Advisor; Ambassador;
+    Special Envoy; Special Presidential Envoy; Special Presidential Envoy for Climate; Envoy;
+    Chairman; Chair; Chairperson; Chairwoman; Chief Executive; Governor-General; Governor;
+    Senator; Speaker; Mayor; Leader; Majority Leader; Minority Leader; Representative;
+    General Secretary; Commission President; European Commission President;
+    European Council President; High Representative; Executive Director; Administrator;
+    Managing Director; Chief; Head; Advisor; Adviser; Diplomatic Advisor; Senior Advisor;
+    Head of Government; Head of State; Grand Duke; Member;
+    Assistant to the President and National Security Advisor; Dr; Dr.; Mr.; Ms.; Mrs.
+    """.replace("\n", " ").split(";"),
+    key=len,
+    reverse=True,
+)
+OFFICES = [office.strip() for office in OFFICES if office.strip()]
+OFFICE_INSIDE = re.compile(
+    r"(?<=\s)(?:"
+    + "|".join(re.escape(o) for o in OFFICES if not o.endswith(".") and o not in {"Dr", "Member"})
+    + r"|Member)(?:-(?:[Dd]esignate|[Ee]lect))?(?=\s)"
+)
+QUALIFIERS = ("Deputy ", "Acting ", "Senior ", "Interim ", "Transitional ", "Former ")
+HONORIFICS = frozenset({"Dr", "Dr.", "Mr.", "Ms.", "Mrs.", "Mr", "Ms", "Mrs", "H.E.", "His", "Her"})
+
+# Offices that only people at home hold: a counterpart with one of them is not foreign.
+DOMESTIC_OFFICES = re.compile(
+    r"\b(Governor|Senator|Mayor|Congress(?:man|woman|member)?|Representative|"
+    r"Majority Leader|Minority Leader|Speaker|Attorneys? General|Legislators?|CEOs?|"
+    r"Secretary of (?:the )?(?:Treasury|Commerce|Labor|Energy|Transportation|Agriculture|Education|"
+    r"Interior|Homeland Security|Health|Housing|Veterans))\b"
+)
+
+# Offices only another state's people hold in a readout of one's own side.
+FOREIGN_OFFICES = re.compile(
+    r"\b(?:King|Queen|Prime Minister|Chancellor|Emir|Amir|Sultan|Crown Prince|Foreign Minister|"
+    r"Taoiseach|His Majesty|Her Majesty|Pope|Grand Duke)\b"
+)
+
+# Names an organisation rather than a country after "of" (and how to write it).
+ORGANIZATIONS = {
+    "nato": "NATO",
+    "the north atlantic treaty organization": "NATO",
+    "the united nations": "United Nations",
+    "united nations": "United Nations",
+    "the un": "United Nations",
+    "the european union": "European Union",
+    "the eu": "European Union",
+    "the european commission": "European Commission",
+    "european commission": "European Commission",
+    "the european council": "European Council",
+    "european council": "European Council",
+    "the world health organization": "World Health Organization",
+    "world health organization": "World Health Organization",
+    "who": "World Health Organization",
+    "the african union": "African Union",
+    "the african union commission": "African Union Commission",
+    "the world bank": "World Bank",
+    "the world bank group": "World Bank Group",
+    "the international monetary fund": "International Monetary Fund",
+    "the imf": "International Monetary Fund",
+    "asean": "ASEAN",
+    "the association of southeast asian nations": "ASEAN",
+    "the organization of american states": "Organization of American States",
+    "the world trade organization": "World Trade Organization",
+    "the international atomic energy agency": "International Atomic Energy Agency",
+    "the iaea": "International Atomic Energy Agency",
+    "the g20": "G20",
+    "the g7": "G7",
+    "the international committee of the red cross": "International Committee of the Red Cross",
+}
+ORGANIZATION_MENTIONS = re.compile(
+    r"\b(NATO|World Health Organization|United Nations|European Commission|European Council|"
+    r"European Union|African Union|World Bank|International Monetary Fund|IMF|ASEAN|IAEA)\b"
+)
+ORGANIZATION_PREFIX = {
+    "NATO": "NATO",
+    "WHO": "World Health Organization",
+    "World Health Organization": "World Health Organization",
+    "UN": "United Nations",
+    "United Nations": "United Nations",
+    "EU": "European Union",
+    "European Commission": "European Commission",
+    "European Council": "European Council",
+    "African Union": "African Union",
+    "IMF": "International Monetary Fund",
+    "World Bank": "World Bank",
+    "ASEAN": "ASEAN",
+    "IAEA": "International Atomic Energy Agency",
+}
+
+COUNTRY_ALIASES = {
+    "united states": "US",
+    "the united states": "US",
+    "the united states of america": "US",
+    "america": "US",
+    "korea": "KR",
+    "republic of korea": "KR",
+    "the republic of korea": "KR",
+    "rok": "KR",
+    "the democratic people's republic of korea": "KP",
+    "dprk": "KP",
+    "the democratic republic of the congo": "CD",
+    "democratic republic of the congo": "CD",
+    "drc": "CD",
+    "the republic of the congo": "CG",
+    "palestine": "PS",
+    "the palestinian authority": "PS",
+    "palestinian authority": "PS",
+    "the vatican": "VA",
+    "vatican": "VA",
+    "the holy see": "VA",
+    "the people's republic of china": "CN",
+    "prc": "CN",
+    "the uk": "GB",
+    "uk": "GB",
+    "great britain": "GB",
+    "britain": "GB",
+    "the united kingdom of great britain and northern ireland": "GB",
+    "the uae": "AE",
+    "uae": "AE",
+    "the czech republic": "CZ",
+    "turkiye": "TR",
+    "ivory coast": "CI",
+    "cote d'ivoire": "CI",
+    "côte d’ivoire": "CI",
+    "the state of qatar": "QA",
+    "the kingdom of saudi arabia": "SA",
+    "the russian federation": "RU",
+    "micronesia": "FM",
+    "the federated states of micronesia": "FM",
+    "east timor": "TL",
+    "burma": "MM",
+    "swaziland": "SZ",
+    "macedonia": "MK",
+    "cape verde": "CV",
+    "argentine": "AR",
+    "u.k.": "GB",
+    "u.s.": "US",
+}
+
+# Adjectives of nationality that stand before an office ("Canadian Prime Minister").
+DEMONYMS = {
+    "Afghan": "AF", "Albanian": "AL", "Algerian": "DZ", "Angolan": "AO", "Argentine": "AR",
+    "Argentinian": "AR", "Armenian": "AM", "Australian": "AU", "Austrian": "AT",
+    "Azerbaijani": "AZ", "Bahraini": "BH", "Bangladeshi": "BD", "Belarusian": "BY",
+    "Belgian": "BE", "Bolivian": "BO", "Bosnian": "BA", "Brazilian": "BR", "British": "GB",
+    "Bulgarian": "BG", "Burmese": "MM", "Cambodian": "KH", "Cameroonian": "CM", "Canadian": "CA",
+    "Chilean": "CL", "Chinese": "CN", "Colombian": "CO", "Congolese": "CD", "Costa Rican": "CR",
+    "Croatian": "HR", "Cuban": "CU", "Cypriot": "CY", "Czech": "CZ", "Danish": "DK",
+    "Dominican": "DO", "Dutch": "NL", "Ecuadorian": "EC", "Egyptian": "EG", "Emirati": "AE",
+    "Estonian": "EE", "Ethiopian": "ET", "Fijian": "FJ", "Filipino": "PH", "Finnish": "FI",
+    "French": "FR", "Georgian": "GE", "German": "DE", "Ghanaian": "GH", "Greek": "GR",
+    "Guatemalan": "GT", "Haitian": "HT", "Honduran": "HN", "Hungarian": "HU", "Icelandic": "IS",
+    "Indian": "IN", "Indonesian": "ID", "Iranian": "IR", "Iraqi": "IQ", "Irish": "IE",
+    "Israeli": "IL", "Italian": "IT", "Jamaican": "JM", "Japanese": "JP", "Jordanian": "JO",
+    "Kazakh": "KZ", "Kenyan": "KE", "Korean": "KR", "South Korean": "KR", "Kosovar": "",
+    "Kuwaiti": "KW", "Kyrgyz": "KG", "Latvian": "LV", "Lebanese": "LB", "Libyan": "LY",
+    "Lithuanian": "LT", "Luxembourgish": "LU", "Malaysian": "MY", "Maltese": "MT",
+    "Mexican": "MX", "Moldovan": "MD", "Mongolian": "MN", "Montenegrin": "ME", "Moroccan": "MA",
+    "Mozambican": "MZ", "Namibian": "NA", "Nepali": "NP", "New Zealand": "NZ",
+    "Nigerian": "NG", "Nigerien": "NE", "Norwegian": "NO", "Omani": "OM", "Pakistani": "PK",
+    "Palestinian": "PS", "Panamanian": "PA", "Paraguayan": "PY", "Peruvian": "PE",
+    "Philippine": "PH", "Polish": "PL", "Portuguese": "PT", "Qatari": "QA", "Romanian": "RO",
+    "Russian": "RU", "Rwandan": "RW", "Saudi": "SA", "Senegalese": "SN", "Serbian": "RS",
+    "Singaporean": "SG", "Slovak": "SK", "Slovenian": "SI", "Somali": "SO",
+    "South African": "ZA", "Spanish": "ES", "Sri Lankan": "LK", "Sudanese": "SD",
+    "Swedish": "SE", "Swiss": "CH", "Syrian": "SY", "Taiwanese": "TW", "Tanzanian": "TZ",
+    "Thai": "TH", "Tunisian": "TN", "Turkish": "TR", "Ugandan": "UG", "Ukrainian": "UA",
+    "Uruguayan": "UY", "Uzbek": "UZ", "Venezuelan": "VE", "Vietnamese": "VN", "Yemeni": "YE",
+    "Zambian": "ZM", "Zimbabwean": "ZW", "American": "US", "U.S.": "US", "Djiboutian": "DJ",
+    "Nepalese": "NP", "Salvadoran": "SV", "Beninese": "BJ", "Kazakhstani": "KZ", "Bruneian": "BN",
+    "Barbadian": "BB", "Bahamian": "BS", "Guyanese": "GY", "Belizean": "BZ", "Botswanan": "BW",
+    "Gabonese": "GA", "Gambian": "GM", "Guinean": "GN", "Ivorian": "CI", "Liberian": "LR",
+    "Malagasy": "MG", "Malawian": "MW", "Malian": "ML", "Mauritanian": "MR", "Nicaraguan": "NI",
+    "Sierra Leonean": "SL", "Togolese": "TG", "South Sudanese": "SS", "Eritrean": "ER",
+    "Maldivian": "MV", "Samoan": "WS", "Tongan": "TO", "Papua New Guinean": "PG",
+    "Palauan": "PW", "Marshallese": "MH", "Tajik": "TJ", "Turkmen": "TM", "Macedonian": "MK",
+    "Emirian": "AE", "Chadian": "TD", "Nigerien President": "NE",
+}  # fmt: skip
+DEMONYM_PATTERN = "|".join(sorted((re.escape(d) for d in DEMONYMS), key=len, reverse=True))
+
+# Small words that belong inside names.
+NAME_PARTICLES = frozenset(
+    "bin bint al al- el de del della der di da das dos du van von ben ibn la le y e".split()  # noqa: SIM905
+)
+NAME_TOKEN = re.compile(r"^(?:[A-Z][\w’'\-.]*|[a-z]{1,4}-[A-Z][\w’'\-]*)$")
+SUFFIXES = re.compile(r",?\s+(?:Jr\.?|Sr\.?|II|III|IV)$")
+
+
+def fold(text: str) -> str:
+    """Lower case without accents or punctuation differences, for comparing names."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = text.replace("’", "'").replace("‘", "'").lower()
+    return re.sub(r"[\s\-.]+", " ", text).strip()
+
+
+def country_code(phrase: str) -> str | None:
+    """The ISO code a country name stands for, or None."""
+    phrase = phrase.strip().rstrip(".,;")
+    if not phrase:
+        return None
+    key = phrase.lower().replace("’", "'")
+    if key in COUNTRY_ALIASES:
+        return COUNTRY_ALIASES[key]
+    bare = re.sub(r"^the ", "", key)
+    if bare in COUNTRY_ALIASES:
+        return COUNTRY_ALIASES[bare]
+    name = phrase[4:] if phrase.lower().startswith("the ") else phrase
+    code = countries.by_name(name)
+    if not code:
+        # "the Republic of Fiji", "the Kingdom of Saudi Arabia", "the Argentine Republic"
+        bare = STATE_FORMS.sub("", name)
+        if bare != name:
+            code = countries.by_name(bare) or COUNTRY_ALIASES.get(bare.lower())
+    return code or None
+
+
+STATE_FORMS = re.compile(
+    r"^(?:(?:Federal|Islamic|People’s|People's|Democratic|Socialist|United|Oriental|Bolivarian|"
+    r"Plurinational|Hashemite|Cooperative|Co-operative|Independent|Federative)\s+)*"
+    r"(?:Republic|Kingdom|State|Sultanate|Principality|Grand Duchy|Federation|Commonwealth|"
+    r"Emirate)\s+of\s+(?:the\s+)?|\s+Republic$"
+)
+
+
+def organization(phrase: str) -> str | None:
+    return ORGANIZATIONS.get(phrase.strip().lower().replace("’", "'"))
+
+
+@dataclass
+class Person:
+    """One person as the readout names them."""
+
+    name: str
+    title: str = ""
+    country: str | None = None  # None: not known; "" for an organisation
+    organization: str = ""
+    home: bool = False
+    slug: str = ""
+    existing: bool = False
+    forms: set[str] = field(default_factory=set)  # how the text refers to them
+
+    @property
+    def surname(self) -> str:
+        tokens = self.name.split()
+        return tokens[-1] if tokens else ""
+
+    @property
+    def given(self) -> str:
+        tokens = self.name.split()
+        return tokens[0] if len(tokens) > 1 else ""
+
+    @property
+    def foreign_or_organization(self) -> bool:
+        return bool(self.organization) or self.country not in (None, "", "US")
+
+
+def clean_name(name: str) -> str:
+    name = SUFFIXES.sub("", name.strip().strip(",")).strip()
+    tokens = [t for t in name.split() if t not in HONORIFICS]
+    # Middle initials ("Joseph R. Biden") are a way of writing, not a different name.
+    if len(tokens) > 2:
+        tokens = (
+            [tokens[0]]
+            + [t for t in tokens[1:-1] if not re.fullmatch(r"[A-Z]\.", t)]
+            + [tokens[-1]]
+        )
+    return " ".join(tokens)
+
+
+def split_office(phrase: str) -> tuple[str, str]:
+    """Split "Prime Minister Justin Trudeau" into ("Prime Minister", "Justin Trudeau")."""
+    phrase = phrase.strip()
+    title_parts = []
+    while True:
+        for qualifier in QUALIFIERS:
+            if phrase.startswith(qualifier):
+                title_parts.append(qualifier.strip())
+                phrase = phrase[len(qualifier) :]
+                break
+        else:
+            break
+    rest = phrase
+    found = ""
+    while True:
+        for office in OFFICES:
+            has = re.match(re.escape(office) + r"(?:-(?:[Dd]esignate|[Ee]lect))?(?=[ ,])", rest)
+            if has:
+                found = (found + " " + has.group(0)).strip()
+                rest = rest[has.end() :].lstrip(" ,")
+                # "Minister of Foreign Affairs and Trade", "Foreign Minister and Deputy PM"
+                more = re.match(
+                    r"(?:of|for|and) (?:[A-Z][\w\-]*|and|the|of)(?: (?:[A-Z][\w\-]*|and|of|the))*",
+                    rest,
+                )
+                if more and office in {"Minister", "Secretary", "Director", "Special Envoy"}:
+                    candidate = more.group(0)
+                    words = candidate.split()
+                    # Keep the words up to the name: the last two capitalised words are the name.
+                    if len(words) > 3:
+                        keep = " ".join(words[:-2])
+                        found += " " + keep
+                        rest = rest[len(keep) :].lstrip()
+                break
+        else:
+            break
+    title = " ".join(title_parts + ([found] if found else []))
+    return strip_honorifics(title), rest.strip()
+
+
+def strip_honorifics(title: str) -> str:
+    words = title.split()
+    while words and words[-1] in HONORIFICS:
+        words.pop()
+    return " ".join(words)
+
+
+def parse_mention(phrase: str) -> Person | None:
+    """Read one "[Demonym] [Office] Name [of Country|Organisation]" phrase."""
+    phrase = phrase.strip().strip(",;.").strip()
+    phrase = re.sub(r"^(?:the|The) ", "", phrase)
+    if not phrase:
+        return None
+    country: str | None = None
+    org = ""
+    of = None
+    for candidate in reversed(
+        list(re.finditer(r"\s+of\s+((?:the\s+)?[A-Z][\w’'\-. ]*?)$", phrase))
+    ):
+        of = candidate
+    for candidate in re.finditer(r"\s+of\s+(?=(?:the\s+)?[A-Z])", phrase):
+        where = phrase[candidate.end() :]
+        code = country_code(where)
+        organisation = organization(where)
+        if code:
+            country, phrase, of = code, phrase[: candidate.start()], candidate
+            break
+        if organisation:
+            country, org, phrase, of = "", organisation, phrase[: candidate.start()], candidate
+            break
+    demonym = re.match(rf"^({DEMONYM_PATTERN})\s+", phrase)
+    if demonym:
+        country = country or DEMONYMS[demonym.group(1)] or None
+        phrase = phrase[demonym.end() :]
+    else:
+        # "Mexico's Foreign Secretary ...", "United Kingdom Secretary of State ..."
+        words = phrase.split()
+        for n in range(min(5, len(words) - 1), 0, -1):
+            head = " ".join(words[:n])
+            bare = re.sub(r"(?:’s|'s)$", "", head)
+            code = country_code(bare) if bare[:1].isupper() else None
+            if code and (bare != head or split_office(" ".join(words[n:]) + " X")[0]):
+                country = country or code
+                phrase = " ".join(words[n:])
+                break
+    # "President of Egypt Abdel Fattah El-Sisi": the country inside the office.
+    inside = re.match(r"^(?P<office>.+?)\s+of\s+(?P<rest>.+)$", phrase)
+    if inside and split_office(inside.group("office") + " X")[0]:
+        words = inside.group("rest").split()
+        for n in range(min(6, len(words) - 1), 0, -1):
+            code = country_code(" ".join(words[:n]))
+            found_org = organization(" ".join(words[:n]))
+            if code or found_org:
+                if code:
+                    country = country or code
+                else:
+                    country, org = "", found_org
+                phrase = inside.group("office") + " " + " ".join(words[n:])
+                break
+    for prefix, name in ORGANIZATION_PREFIX.items():
+        if phrase.startswith(prefix + " "):
+            org, country = org or name, ""
+            phrase = phrase[len(prefix) + 1 :]
+            break
+    title, rest = split_office(phrase)
+    # An office further in: "Politburo Member Yang Jiechi",
+    # "Incoming Israeli National Security Advisor Eyal Hulata".
+    inner = OFFICE_INSIDE.search(rest)
+    if inner and inner.end() < len(rest):
+        lead = rest[: inner.start()].split()
+        if all(w[:1].isupper() for w in lead) and len(lead) <= 4:
+            office_words = rest[: inner.end()]
+            for word in lead:
+                code = DEMONYMS.get(word)
+                if code and country is None:
+                    country = code
+            office_words = re.sub(rf"\b(?:{DEMONYM_PATTERN})\s+", "", office_words)
+            title = f"{title} {office_words}".strip()
+            rest = rest[inner.end() :].lstrip(" ,")
+    tokens = rest.split()
+    name_tokens = []
+    for token in tokens:
+        if NAME_TOKEN.match(token) or (name_tokens and token.lower() in NAME_PARTICLES):
+            name_tokens.append(token)
+        else:
+            break
+    while name_tokens and name_tokens[-1].lower() in NAME_PARTICLES:
+        name_tokens.pop()
+    name = clean_name(" ".join(name_tokens))
+    if not name or (not title and len(name_tokens) < 2 and not of):
+        return None
+    return Person(name=name, title=title, country=country, organization=org)

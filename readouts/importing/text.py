@@ -1,0 +1,229 @@
+"""Reading a published readout: front matter or a plain header, paragraphs, sentences."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+import yaml
+
+
+class UnreadableText(ValueError):
+    """The text cannot be read as a readout at all (the message says why)."""
+
+
+@dataclass
+class Source:
+    """What a published readout says about itself, before any interpretation."""
+
+    title: str
+    paragraphs: list[str]
+    published_date: dt.date | None = None
+    published_at: dt.datetime | None = None  # naive when the text gives no offset
+    url: str = ""
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def body(self) -> str:
+        return "\n\n".join(self.paragraphs)
+
+
+FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n---[ \t]*(?:\n|\Z)", re.S)
+# Markdown escapes the archive added: \_ inside words, \### after the last paragraph.
+MARKDOWN_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~])")
+END_MARK = re.compile(r"^\s*\\?(?:#{3}|\*{3})\s*$")
+HEADER_TIME = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[ T](\d{1,2}:\d{2})(?::(\d{2}))?)?$")
+SPACES = re.compile(r"[ \t\u00a0\u2002-\u200a\u202f]+")
+
+
+def read_text(text: str) -> Source:
+    """Read a readout given as Markdown with front matter or as plain text.
+
+    Plain text: the first line is the title, an optional line with the
+    published date (and time) follows, then paragraphs separated by blank lines.
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+    if "\x00" in text:
+        raise UnreadableText("the text contains NUL characters")
+    match = FRONT_MATTER.match(text)
+    if match:
+        return _markdown(match.group(1), text[match.end() :])
+    return _plain(text)
+
+
+def _clean_line(line: str) -> str:
+    return SPACES.sub(" ", line).strip()
+
+
+def _paragraphs(text: str, *, markdown: bool) -> list[str]:
+    paragraphs = []
+    for block in re.split(r"\n\s*\n", text):
+        lines = [_clean_line(line) for line in block.split("\n")]
+        lines = [line for line in lines if line]
+        lines = [line for line in lines if not END_MARK.match(line)]
+        if lines:
+            paragraph = " ".join(lines)
+            paragraphs.append(_unmark(paragraph) if markdown else paragraph)
+    return paragraphs
+
+
+MARKDOWN_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+EMPHASIS = re.compile(r"(?<![\w*])\*{1,2}([^*\n]+?)\*{1,2}(?![\w*])")
+HTML_TAG = re.compile(r"</?(?:sup|sub|em|strong|i|b|span|a)\b[^>]*>")
+
+
+def _unmark(line: str) -> str:
+    """The published text of a line of the archive's Markdown: no links, emphasis or escapes."""
+    line = HTML_TAG.sub("", MARKDOWN_LINK.sub(r"\1", line))
+    return MARKDOWN_ESCAPE.sub(r"\1", EMPHASIS.sub(r"\1", line))
+
+
+def _markdown(front: str, body: str) -> Source:
+    try:
+        meta = yaml.safe_load(front)
+    except yaml.YAMLError as exc:
+        problem = getattr(exc, "problem", None) or "not valid YAML"
+        raise UnreadableText(f"the front matter is not valid YAML: {problem}") from None
+    if not isinstance(meta, dict):
+        raise UnreadableText("the front matter is not a set of fields")
+    title = _clean_line(str(meta.get("title") or ""))
+    paragraphs = _paragraphs(body, markdown=True)
+    if not paragraphs and not title:
+        raise UnreadableText("there is neither a title nor any text")
+    source = Source(title=title, paragraphs=paragraphs, url=str(meta.get("source_url") or ""))
+    published = meta.get("published_time") or meta.get("date")
+    source.published_at = _timestamp(published, source.notes)
+    day = meta.get("date")
+    if isinstance(day, str):
+        day = _timestamp(day, source.notes)
+    if isinstance(day, dt.datetime):
+        day = day.date()
+    if isinstance(day, dt.date):
+        source.published_date = day
+    elif source.published_at is not None:
+        source.published_date = source.published_at.date()
+    if not title:
+        source.notes.append("the front matter has no title")
+    return source
+
+
+def _timestamp(value, notes: list[str]) -> dt.datetime | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, dt.date):
+        return dt.datetime.combine(value, dt.time())
+    try:
+        return dt.datetime.fromisoformat(str(value).strip())
+    except ValueError:
+        notes.append(f"could not read the published time {str(value)[:40]!r}")
+        return None
+
+
+def _plain(text: str) -> Source:
+    lines = text.split("\n")
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    if not lines:
+        raise UnreadableText("the text is empty")
+    title = _clean_line(lines.pop(0))
+    source = Source(title=title, paragraphs=[])
+    rest = "\n".join(lines)
+    first = rest.strip().split("\n", 1)[0].strip()
+    match = HEADER_TIME.match(first)
+    if match:
+        day, clock, seconds = match.groups()
+        try:
+            source.published_date = dt.date.fromisoformat(day)
+            if clock:
+                hour, minute = (int(part) for part in clock.split(":"))
+                source.published_at = dt.datetime.combine(
+                    source.published_date, dt.time(hour, minute, int(seconds or 0))
+                )
+        except ValueError:
+            source.notes.append(f"could not read the date line {first!r}")
+        rest = rest.strip().split("\n", 1)[1] if "\n" in rest.strip() else ""
+    source.paragraphs = _paragraphs(rest, markdown=False)
+    if not source.paragraphs:
+        raise UnreadableText("there is a title but no text under it")
+    return source
+
+
+# Words ending in a full stop that do not end a sentence.
+ABBREVIATIONS = frozenset(
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "prof",
+        "sr",
+        "jr",
+        "st",
+        "gen",
+        "lt",
+        "col",
+        "maj",
+        "capt",
+        "adm",
+        "sgt",
+        "gov",
+        "sen",
+        "rep",
+        "amb",
+        "hon",
+        "rev",
+        "no",
+        "vs",
+        "etc",
+        "inc",
+        "ltd",
+        "co",
+        "corp",
+        "dept",
+        "fig",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "e.g",
+        "i.e",
+        "a.m",
+        "p.m",
+        "u.s",
+        "u.k",
+        "u.n",
+        "e.u",
+        "d.c",
+    ]
+)
+SENTENCE_END = re.compile(r"(?<=[.!?])([\"”’)]*)\s+(?=[\"“‘(]?[A-Z0-9])")
+
+
+def sentences(paragraph: str) -> list[str]:
+    """Split a paragraph into sentences, keeping abbreviations and initials whole."""
+    parts, start = [], 0
+    for match in SENTENCE_END.finditer(paragraph):
+        end = match.start(1)
+        word = paragraph[start:end].rsplit(None, 1)[-1] if paragraph[start:end].strip() else ""
+        bare = word.rstrip(".!?").lstrip('("“').lower()
+        if paragraph[end - 1] == "." and (
+            bare in ABBREVIATIONS or (len(bare) == 1 and bare.isalpha()) or "." in bare
+        ):
+            continue
+        parts.append(paragraph[start : match.end(1)].strip())
+        start = match.end()
+    tail = paragraph[start:].strip()
+    if tail:
+        parts.append(tail)
+    return parts

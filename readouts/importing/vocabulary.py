@@ -1,0 +1,133 @@
+"""What the database already knows: participants, topics and publishers to match against."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from django.utils.text import slugify
+
+from readouts.models import Participant, Publisher, Topic
+
+from .people import Person, fold
+
+GENERIC_TOPIC_WORDS = re.compile(r"\s+(?:issues?|question|situation|matters?)$", re.I)
+
+
+@dataclass
+class Known:
+    slug: str
+    name: str
+    country: str
+    organization: str = ""
+    aliases: list[str] = field(default_factory=list)
+
+
+@dataclass
+class KnownPublisher:
+    slug: str
+    name: str
+    country: str
+    website: str
+
+
+@dataclass
+class KnownTopic:
+    slug: str
+    name: str
+    pattern: re.Pattern
+
+
+class Vocabulary:
+    """Participants, topics and publishers to match drafts against.
+
+    Built from the database; an import of several files adds the people each
+    draft proposes, so the same person gets the same slug in every draft.
+    """
+
+    def __init__(self) -> None:
+        self.people: list[Known] = []
+        self.by_form: dict[str, list[Known]] = {}
+        self.by_surname: dict[str, list[Known]] = {}
+        self.by_given: dict[str, list[Known]] = {}
+        self.topics: list[KnownTopic] = []
+        self.publishers: list[KnownPublisher] = []
+        self.slugs: set[str] = set()
+
+    @classmethod
+    def from_database(cls) -> Vocabulary:
+        vocabulary = cls()
+        for row in Participant.objects.values_list(
+            "slug", "name", "country", "organization", "aliases"
+        ):
+            slug, name, country, organization, aliases = row
+            vocabulary.add(
+                Known(
+                    slug,
+                    name,
+                    country or "",
+                    organization,
+                    [a for a in aliases.splitlines() if a.strip()],
+                )
+            )
+        for slug, name in Topic.objects.values_list("slug", "name"):
+            vocabulary.add_topic(slug, name)
+        for row in Publisher.objects.values_list("slug", "name", "country", "website"):
+            vocabulary.publishers.append(KnownPublisher(*row))
+        return vocabulary
+
+    def add(self, known: Known) -> None:
+        self.people.append(known)
+        self.slugs.add(known.slug)
+        for form in {known.name, *known.aliases}:
+            self.by_form.setdefault(fold(form), []).append(known)
+            tokens = form.split()
+            if len(tokens) > 1:
+                self.by_surname.setdefault(fold(tokens[-1]), []).append(known)
+                # Family name first ("Kishida Fumio", "Wang Yi"): found by its first word alone.
+                self.by_given.setdefault(fold(tokens[0]), []).append(known)
+
+    def add_topic(self, slug: str, name: str) -> None:
+        phrases = {name, GENERIC_TOPIC_WORDS.sub("", name)}
+        phrases = sorted((p for p in phrases if len(p) >= 3), key=len, reverse=True)
+        pattern = re.compile(
+            r"(?<![\w-])(?:" + "|".join(re.escape(p) for p in phrases) + r")(?![\w-])", re.I
+        )
+        self.topics.append(KnownTopic(slug, name, pattern))
+
+    def match(self, person: Person) -> Known | None:
+        """The known participant this person is, by name or alias, else by surname and country."""
+        exact = self.by_form.get(fold(person.name), [])
+        if len(exact) == 1:
+            return exact[0]
+        if len(exact) > 1 and person.country:
+            same = [k for k in exact if k.country == person.country]
+            if len(same) == 1:
+                return same[0]
+        found = self.by_surname.get(fold(person.surname), [])
+        if not found and len(person.name.split()) == 1 and person.country:
+            found = self.by_given.get(fold(person.name), [])
+        candidates = list({k.slug: k for k in found}.values())
+        if person.country:
+            candidates = [k for k in candidates if k.country == person.country]
+        elif person.organization:
+            candidates = [k for k in candidates if k.organization == person.organization]
+        if len(candidates) > 1 and person.given:
+            given = fold(person.given)
+            candidates = [
+                k
+                for k in candidates
+                if any(fold(f).split()[0] == given for f in (k.name, *k.aliases))
+            ]
+        return candidates[0] if len(candidates) == 1 else None
+
+    def new_slug(self, name: str) -> str:
+        base = slugify(name)[:90] or "participant"
+        slug, n = base, 2
+        while slug in self.slugs:
+            slug, n = f"{base}-{n}", n + 1
+        return slug
+
+    def publisher_for(self, country: str) -> KnownPublisher | None:
+        found = [p for p in self.publishers if p.country == country]
+        return found[0] if len(found) == 1 else None

@@ -1,11 +1,15 @@
+from functools import partial
+
 from django.contrib import admin
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 from django.http import HttpRequest, StreamingHttpResponse
+from django.urls import path
 from django_countries.filters import CountryFilter
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import exporting
+from .admin_import import import_view
 from .filters import topic_family
 from .forms import AttendanceFormSet, StatementForm, StatementFormSet, VersionedForm
 from .models import Attendance, Meeting, Participant, Publisher, Readout, Statement, Topic
@@ -105,6 +109,17 @@ class MeetingAdmin(CurationAdmin):
     fields = ["title", "slug", ("date", "end_date"), ("kind", "location"), "opened_version"]
     inlines = [AttendanceInline, ReadoutInline]
     actions = [export_selected_meetings]
+    change_list_template = "admin/readouts/meeting/change_list.html"
+
+    def get_urls(self):
+        return [
+            path(
+                "import-text/",
+                self.admin_site.admin_view(partial(import_view, self)),
+                name="readouts_meeting_import_text",
+            ),
+            *super().get_urls(),
+        ]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Meeting]:
         return (

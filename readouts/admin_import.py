@@ -1,0 +1,272 @@
+"""The admin's "Import readout from text": paste or upload, review the draft, save."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils.text import slugify
+from django_countries import countries
+
+from .importing import UnreadableText, Vocabulary, draft_text
+from .loading import LoadError, load_documents
+from .models import Attendance, Meeting, MeetingKind, Participant, Readout, Statement, Topic
+
+MAX_UPLOAD = 1_000_000  # bytes: a readout is a few kilobytes
+
+
+class SourceForm(forms.Form):
+    text = forms.CharField(
+        label="Readout text",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 16, "cols": 100}),
+        help_text="Paste the readout: title on the first line, the date (and time) on the next, "
+        "then the paragraphs. Markdown with front matter works too.",
+    )
+    file = forms.FileField(label="Or upload a file", required=False, help_text=".txt or .md, UTF-8")
+
+    def clean(self):
+        data = super().clean()
+        upload = data.get("file")
+        if upload:
+            if upload.size > MAX_UPLOAD:
+                raise forms.ValidationError("The file is larger than a readout can be (1 MB).")
+            try:
+                data["text"] = upload.read().decode("utf-8-sig")
+            except UnicodeDecodeError:
+                raise forms.ValidationError("The file is not UTF-8 text.") from None
+        if not (data.get("text") or "").strip():
+            raise forms.ValidationError("Paste the text of a readout or upload a file.")
+        return data
+
+
+class MeetingDraftForm(forms.Form):
+    slug = forms.SlugField(max_length=200)
+    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    kind = forms.ChoiceField(choices=MeetingKind.choices)
+    title = forms.CharField(max_length=500, widget=forms.TextInput(attrs={"size": 100}))
+    location = forms.CharField(max_length=200, required=False)
+    publisher = forms.ModelChoiceField(
+        queryset=Readout._meta.get_field("publisher").related_model.objects.all(),
+        widget=AutocompleteSelect(Readout._meta.get_field("publisher"), admin.site),
+    )
+    readout_title = forms.CharField(max_length=500, widget=forms.TextInput(attrs={"size": 100}))
+    published_at = forms.CharField(required=False, help_text="ISO 8601 with an offset")
+    url = forms.URLField(max_length=500, required=False, assume_scheme="https")
+    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 8, "cols": 100}))
+
+
+class ParticipantDraftForm(forms.Form):
+    existing = forms.ModelChoiceField(
+        queryset=Participant.objects.all(),
+        required=False,
+        label="Participant",
+        widget=AutocompleteSelect(Attendance._meta.get_field("participant"), admin.site),
+        help_text="Choose someone already recorded, or leave empty and give a new person below.",
+    )
+    slug = forms.SlugField(max_length=100, required=False)
+    name = forms.CharField(max_length=200, required=False)
+    country = forms.ChoiceField(choices=[("", "—"), *countries], required=False)
+    organization = forms.CharField(max_length=200, required=False)
+    title = forms.CharField(
+        max_length=300, required=False, widget=forms.TextInput(attrs={"size": 60})
+    )
+
+    def clean(self):
+        data = super().clean()
+        existing = data.get("existing")
+        if existing:
+            data["slug"] = existing.slug
+        elif data.get("name"):
+            data["slug"] = data.get("slug") or slugify(data["name"])[:100]
+        elif not self.has_changed() or data.get("DELETE"):
+            return data
+        else:
+            raise forms.ValidationError("Choose a participant or give the new person's name.")
+        return data
+
+
+class StatementDraftForm(forms.Form):
+    speaker = forms.CharField(
+        required=False,
+        help_text="a participant's slug; empty for both sides",
+        widget=forms.TextInput(attrs={"list": "draft-speakers", "size": 24}),
+    )
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 3, "cols": 100}))
+    topics = forms.ModelMultipleChoiceField(
+        queryset=Topic.objects.all(),
+        required=False,
+        widget=AutocompleteSelectMultiple(Statement._meta.get_field("topics"), admin.site),
+    )
+
+
+ParticipantFormSet = forms.formset_factory(ParticipantDraftForm, extra=1, can_delete=True)
+StatementFormSet = forms.formset_factory(StatementDraftForm, extra=1, can_delete=True)
+
+
+def import_view(model_admin, request):
+    """Step 1 reads the text and drafts; step 2 shows the draft for review and saves it."""
+    if not model_admin.has_add_permission(request):
+        raise PermissionDenied
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "opts": Meeting._meta,
+        "title": "Import readout from text",
+        "media": model_admin.media,
+    }
+    if request.method == "POST" and "review" in request.POST:
+        return _save(model_admin, request, context)
+    source = SourceForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and source.is_valid():
+        try:
+            draft = draft_text(source.cleaned_data["text"], Vocabulary.from_database())
+        except UnreadableText as exc:
+            source.add_error(None, f"This text cannot be read as a readout: {exc}.")
+        else:
+            if draft.document is None:
+                source.add_error(None, f"Nothing to draft: {draft.reason}.")
+            else:
+                return _review(request, context, *_forms_from(draft), notes=draft.notes)
+    return TemplateResponse(
+        request, "admin/readouts/import_source.html", {**context, "form": source}
+    )
+
+
+def _forms_from(draft):
+    doc = draft.document
+    readout = doc["readouts"][0]
+    publisher = (
+        Readout._meta.get_field("publisher")
+        .related_model.objects.filter(slug=readout["publisher"].get("slug"))
+        .first()
+    )
+    meeting = MeetingDraftForm(
+        initial={
+            **doc["meeting"],
+            "publisher": publisher,
+            "readout_title": readout["title"],
+            "published_at": readout["published_at"] or "",
+            "url": readout["url"],
+            "body": readout["body"],
+        }
+    )
+    known = {p.slug: p for p in Participant.objects.filter(slug__in=[p.slug for p in draft.people])}
+    people = ParticipantFormSet(
+        prefix="people",
+        initial=[
+            {
+                "existing": known.get(p.slug),
+                "slug": p.slug,
+                "name": "" if p.slug in known else p.name,
+                "country": p.country or "",
+                "organization": p.organization,
+                "title": p.title,
+            }
+            for p in draft.people
+        ],
+    )
+    topics = dict(Topic.objects.values_list("slug", "pk"))
+    statements = StatementFormSet(
+        prefix="statements",
+        initial=[
+            {
+                "speaker": s["speaker"] or "",
+                "text": s["text"],
+                "topics": [topics[slug] for slug in s["topics"] if slug in topics],
+            }
+            for s in readout["statements"]
+        ],
+    )
+    return meeting, people, statements
+
+
+def _review(request, context, meeting, people, statements, notes=(), problems=()):
+    return TemplateResponse(
+        request,
+        "admin/readouts/import_review.html",
+        {
+            **context,
+            "title": "Review the draft",
+            "meeting_form": meeting,
+            "people": people,
+            "statements": statements,
+            "notes": notes,
+            "problems": problems,
+            "media": context["media"] + meeting.media + people.media + statements.media,
+        },
+    )
+
+
+def _save(model_admin, request, context):
+    meeting = MeetingDraftForm(request.POST)
+    people = ParticipantFormSet(request.POST, prefix="people")
+    statements = StatementFormSet(request.POST, prefix="statements")
+    if not (meeting.is_valid() and people.is_valid() and statements.is_valid()):
+        return _review(request, context, meeting, people, statements)
+    m = meeting.cleaned_data
+    entries = []
+    for row in people.cleaned_data:
+        if not row or row.get("DELETE") or not row.get("slug"):
+            continue
+        if row.get("existing"):
+            entries.append({"slug": row["slug"], "title": row["title"]})
+        else:
+            entries.append(
+                {
+                    "slug": row["slug"],
+                    "name": row["name"],
+                    "country": row["country"],
+                    "organization": row["organization"],
+                    "title": row["title"],
+                }
+            )
+    document = {
+        "meeting": {k: m[k] for k in ("slug", "kind", "title", "location")}
+        | {"date": m["date"].isoformat()},
+        "participants": entries,
+        "readouts": [
+            {
+                "publisher": {"slug": m["publisher"].slug},
+                "language": "en",
+                "title": m["readout_title"],
+                "published_at": m["published_at"] or None,
+                "url": m["url"],
+                "body": m["body"],
+                "statements": [
+                    {
+                        "sequence": i,
+                        "speaker": row["speaker"] or None,
+                        "topics": [t.slug for t in row["topics"]],
+                        "text": row["text"],
+                    }
+                    for i, row in enumerate(
+                        (r for r in statements.cleaned_data if r and not r.get("DELETE")), 1
+                    )
+                ],
+            }
+        ],
+    }
+    if Meeting.objects.filter(slug=m["slug"]).exists():
+        meeting.add_error(
+            "slug", "A meeting with this slug is already recorded; give this one another."
+        )
+        return _review(request, context, meeting, people, statements)
+    try:
+        load_documents(
+            [("the reviewed draft", document)],
+            user=request.user,
+            command="admin: import readout from text",
+        )
+    except LoadError as exc:
+        return _review(
+            request, context, meeting, people, statements, problems=[str(p) for p in exc.problems]
+        )
+    saved = Meeting.objects.get(slug=m["slug"])
+    messages.success(
+        request,
+        f"Imported “{saved.title}” with {len(document['readouts'][0]['statements'])} statement(s).",
+    )
+    return redirect("admin:readouts_meeting_change", saved.pk)

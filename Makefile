@@ -6,7 +6,7 @@ HOST_PORT ?= 127.0.0.1:8000
 
 WORKERS ?= 3
 
-.PHONY: run serve test lint format migrations-check bench loadtest venv clean
+.PHONY: run serve test lint format migrations-check bench loadtest eval-importer venv clean
 
 $(BIN)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,11 @@ test: $(BIN)/.installed-dev
 ## Benchmarks at 10,000 and 100,000 meetings on PostgreSQL (DATABASE_URL); writes docs/benchmarks.md.
 bench: $(BIN)/.installed
 	$(BIN)/python bench/run.py
+
+## Score the readout text importer on the hand-checked dev set; writes docs/importer-accuracy.md.
+## CORPUS=folder also runs every readout in the folder through it.
+eval-importer: $(BIN)/.installed
+	$(BIN)/python bench/eval_importer.py $(if $(CORPUS),--corpus $(CORPUS))
 
 ## Bounded load test against gunicorn and PostgreSQL (DATABASE_URL); writes docs/loadtest.md.
 loadtest: $(BIN)/.installed

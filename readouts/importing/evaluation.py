@@ -1,0 +1,216 @@
+"""Scoring drafts against hand-checked readout documents.
+
+Each case is a published readout and the document an analyst checked by hand.
+The cases are drafted in order with one vocabulary, as an analyst importing
+them one after another would, so a person met in an earlier readout is
+matched rather than proposed again.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import UnreadableText, Vocabulary, draft_text
+
+TARGETS = {"date": 0.98, "kind": 0.98, "participants_f1": 0.95, "speaker": 0.90}
+
+
+@dataclass
+class Counts:
+    right: int = 0
+    total: int = 0
+
+    def add(self, ok: bool) -> None:
+        self.right += ok
+        self.total += 1
+
+    @property
+    def rate(self) -> float:
+        return self.right / self.total if self.total else 1.0
+
+
+@dataclass
+class Scores:
+    cases: int = 0
+    date: Counts = field(default_factory=Counts)
+    kind: Counts = field(default_factory=Counts)
+    publisher: Counts = field(default_factory=Counts)
+    titles: Counts = field(default_factory=Counts)
+    countries: Counts = field(default_factory=Counts)
+    segmentation: Counts = field(default_factory=Counts)
+    drafted: Counts = field(default_factory=Counts)  # drafted statements that are expected ones
+    speaker: Counts = field(default_factory=Counts)
+    not_contacts: Counts = field(default_factory=Counts)
+    participants_found: int = 0
+    participants_proposed: int = 0
+    participants_expected: int = 0
+    misses: list[str] = field(default_factory=list)
+
+    @property
+    def participants_precision(self) -> float:
+        return (
+            self.participants_found / self.participants_proposed
+            if self.participants_proposed
+            else 1.0
+        )
+
+    @property
+    def participants_recall(self) -> float:
+        return (
+            self.participants_found / self.participants_expected
+            if self.participants_expected
+            else 1.0
+        )
+
+    @property
+    def participants_f1(self) -> float:
+        p, r = self.participants_precision, self.participants_recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def met(self) -> dict[str, bool]:
+        return {
+            "date": self.date.rate >= TARGETS["date"],
+            "kind": self.kind.rate >= TARGETS["kind"],
+            "participants_f1": self.participants_f1 >= TARGETS["participants_f1"],
+            "speaker": self.speaker.rate >= TARGETS["speaker"],
+        }
+
+
+def cases(folder: Path) -> list[tuple[Path, Path | None]]:
+    """(readout, expected document) pairs, oldest first; no expected document: not a contact."""
+    found = []
+    for readout in sorted((folder / "readouts").iterdir()):
+        expected = folder / "expected" / f"{readout.stem}.json"
+        found.append((readout, expected if expected.exists() else None))
+    return found
+
+
+def evaluate(folder: Path, vocabulary: Vocabulary | None = None) -> Scores:
+    vocabulary = vocabulary or Vocabulary.from_database()
+    scores = Scores()
+    for readout, expected_path in cases(folder):
+        name = readout.name
+        try:
+            draft = draft_text(readout.read_text(encoding="utf-8"), vocabulary)
+        except UnreadableText as exc:
+            draft = None
+            scores.misses.append(f"{name}: unreadable: {exc}")
+        if expected_path is None:
+            recognised = draft is not None and draft.document is None
+            scores.not_contacts.add(recognised)
+            if not recognised:
+                scores.misses.append(f"{name}: drafted, but it is not a diplomatic contact")
+            continue
+        scores.cases += 1
+        expected = json.loads(expected_path.read_text(encoding="utf-8"))
+        _score(name, expected, draft, scores)
+    return scores
+
+
+def _score(name: str, expected: dict, draft, scores: Scores) -> None:
+    want_people = {p["slug"]: p for p in expected["participants"]}
+    scores.participants_expected += len(want_people)
+    want_statements = expected["readouts"][0]["statements"]
+    if draft is None or draft.document is None:
+        scores.misses.append(f"{name}: not drafted: {draft.reason if draft else ''}")
+        for counts in (scores.date, scores.kind, scores.publisher):
+            counts.add(False)
+        for _ in want_people:
+            scores.titles.add(False)
+            scores.countries.add(False)
+        for _ in want_statements:
+            scores.segmentation.add(False)
+            scores.speaker.add(False)
+        return
+    document = draft.document
+    meeting, want_meeting = document["meeting"], expected["meeting"]
+    for key, counts in (("date", scores.date), ("kind", scores.kind)):
+        ok = meeting[key] == want_meeting[key]
+        counts.add(ok)
+        if not ok:
+            scores.misses.append(f"{name}: {key} {meeting[key]!r}, expected {want_meeting[key]!r}")
+    readout, want_readout = document["readouts"][0], expected["readouts"][0]
+    scores.publisher.add(readout["publisher"]["slug"] == want_readout["publisher"]["slug"])
+
+    got_people = {p.slug: p for p in draft.people}
+    scores.participants_proposed += len(got_people)
+    for slug in got_people.keys() - want_people.keys():
+        scores.misses.append(f"{name}: participant {slug!r} proposed, not expected")
+    for slug, want in want_people.items():
+        got = got_people.get(slug)
+        if got is None:
+            scores.misses.append(f"{name}: participant {slug!r} missed")
+            scores.titles.add(False)
+            scores.countries.add(False)
+            continue
+        scores.participants_found += 1
+        scores.titles.add(got.title == want.get("title", ""))
+        if got.title != want.get("title", ""):
+            scores.misses.append(
+                f"{name}: title of {slug} {got.title!r}, expected {want.get('title')!r}"
+            )
+        got_country = got.country or ""
+        scores.countries.add(got_country == want.get("country", ""))
+        if got_country != want.get("country", ""):
+            scores.misses.append(
+                f"{name}: country of {slug} {got_country!r}, expected {want.get('country')!r}"
+            )
+
+    drafted = readout["statements"]
+    texts = {s["text"] for s in drafted}
+    expected_texts = {s["text"] for s in want_statements}
+    for statement in drafted:
+        scores.drafted.add(statement["text"] in expected_texts)
+        if statement["text"] not in expected_texts and not any(
+            statement["text"].startswith(text[:80]) for text in expected_texts
+        ):
+            scores.misses.append(
+                f"{name}: drafted a statement not expected: {statement['text'][:50]!r}…"
+            )
+    for want in want_statements:
+        scores.segmentation.add(want["text"] in texts)
+        # The statement holding the start of the expected one carries its speaker.
+        start = want["text"][:80]
+        holder = next((s for s in drafted if start in s["text"]), None)
+        ok = holder is not None and holder["speaker"] == want["speaker"]
+        scores.speaker.add(ok)
+        if not ok:
+            got = holder["speaker"] if holder else "(not in any statement)"
+            scores.misses.append(
+                f"{name}: {start[:50]!r}… spoken by {got}, expected {want['speaker']}"
+            )
+
+
+def report(scores: Scores) -> str:
+    """The scores as a Markdown table."""
+    rows = [
+        ("Meeting date", scores.date, TARGETS["date"]),
+        ("Meeting kind", scores.kind, TARGETS["kind"]),
+        ("Publisher", scores.publisher, None),
+        ("Participant titles (of expected participants)", scores.titles, None),
+        ("Participant countries (of expected participants)", scores.countries, None),
+        ("Statement segmentation: expected statements drafted exactly", scores.segmentation, None),
+        ("Statement segmentation: drafted statements that are expected ones", scores.drafted, None),
+        ("Speaker attribution (of expected statements)", scores.speaker, TARGETS["speaker"]),
+        ("Not-contacts recognised", scores.not_contacts, None),
+    ]
+    lines = ["| field | right | of | rate | target |", "|---|---:|---:|---:|---|"]
+    for label, counts, target in rows:
+        goal = (
+            f"≥ {target:.0%}" + (" met" if counts.rate >= target else " **not met**")
+            if target
+            else ""
+        )
+        lines.append(f"| {label} | {counts.right} | {counts.total} | {counts.rate:.1%} | {goal} |")
+    f1_ok = scores.participants_f1 >= TARGETS["participants_f1"]
+    lines.append(
+        f"| Participants: precision {scores.participants_precision:.3f}, recall "
+        f"{scores.participants_recall:.3f} | {scores.participants_found} | "
+        f"{scores.participants_expected} expected, {scores.participants_proposed} proposed | "
+        f"F1 {scores.participants_f1:.3f} | ≥ {TARGETS['participants_f1']} "
+        + ("met" if f1_ok else "**not met**")
+        + " |"
+    )
+    return "\n".join(lines)

@@ -1,0 +1,441 @@
+"""The readout text importer: reading, drafting, the command, the admin page, the evaluation."""
+
+import json
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from readouts.importing import UnreadableText, Vocabulary, draft_text, read_text
+from readouts.importing.evaluation import TARGETS, evaluate
+from readouts.importing.text import sentences
+from readouts.loading import load
+from readouts.models import Meeting, Participant, Statement
+
+from .factories import SEED, seed_document, snapshot
+
+pytestmark = pytest.mark.django_db
+
+DATA = Path(__file__).parent / "data" / "importer"
+READOUTS = DATA / "readouts"
+SEED_TEXT = READOUTS / "2022-10-27-wang-yi-speaks-with-sergey-lavrov.txt"
+TRUDEAU = READOUTS / (
+    "2021-04-21-readout-of-president-joseph-r-biden-jr-call-with-prime-minister-"
+    "justin-trudeau-of-canada.md"
+)
+GOVERNOR = READOUTS / (
+    "2021-02-18-readout-of-president-joseph-r-biden-jr-call-with-governor-greg-abbott-of-texas.md"
+)
+KNOWN = DATA / "known-participants.json"
+
+
+@pytest.fixture
+def vocabulary(seeded):
+    load([KNOWN])
+    return Vocabulary.from_database()
+
+
+def test_it_drafts_the_founding_readout_as_it_was_curated(vocabulary):
+    draft = draft_text(SEED_TEXT.read_text(encoding="utf-8"), vocabulary)
+    curated = seed_document()
+    document = draft.document
+    assert draft.diplomatic
+    assert {k: document["meeting"][k] for k in ("slug", "date", "kind", "title")} == {
+        k: curated["meeting"][k] for k in ("slug", "date", "kind", "title")
+    }
+    assert [(p["slug"], p["title"]) for p in document["participants"]] == [
+        (p["slug"], p["title"]) for p in curated["participants"]
+    ]
+    readout, want = document["readouts"][0], curated["readouts"][0]
+    assert readout["publisher"] == {"slug": "mfa-prc"}
+    assert readout["published_at"] == "2022-10-27T23:38:00+08:00"
+    assert readout["body"] == want["body"]
+    assert [(s["speaker"], s["text"]) for s in readout["statements"]] == [
+        (s["speaker"], s["text"]) for s in want["statements"]
+    ]
+    # Topics come from the vocabulary: the Ukraine issue is found where the text names it.
+    assert "ukraine-issue" in readout["statements"][-1]["topics"]
+
+
+def test_it_reads_markdown_front_matter_and_unwraps_the_body():
+    source = read_text(TRUDEAU.read_text(encoding="utf-8"))
+    assert source.title == (
+        "Readout of President Joseph R. Biden, Jr. Call with "
+        "Prime Minister Justin Trudeau of Canada"
+    )
+    assert source.url.startswith("https://bidenwhitehouse.archives.gov/")
+    assert source.published_at.isoformat() == "2021-04-21T14:52:55-04:00"
+    assert len(source.paragraphs) == 1
+    assert "\n" not in source.body and "###" not in source.body and "\\" not in source.body
+    assert source.body.startswith(
+        "President Biden spoke with Canadian Prime Minister Justin Trudeau"
+    )
+
+
+def test_it_removes_the_archives_markdown_but_keeps_the_words():
+    text = (
+        "---\ntitle: \"Readout of a Call\"\ndate: '2022-07-27'\n---\n\nIn [April](https://x.test/a\n"
+        "b) the *Zaporizhzhya* plant and the 31<sup>st</sup> prime minister.\n\n\\###\n"
+    )
+    assert read_text(text).body == "In April the Zaporizhzhya plant and the 31st prime minister."
+
+
+def test_it_keeps_abbreviations_and_initials_inside_sentences():
+    assert sentences(
+        "President Joseph R. Biden, Jr. spoke with Mr. Sullivan about the U.S. economy. "
+        "They agreed."
+    ) == [
+        "President Joseph R. Biden, Jr. spoke with Mr. Sullivan about the U.S. economy.",
+        "They agreed.",
+    ]
+
+
+def test_it_drafts_a_white_house_call_matching_known_people(vocabulary):
+    draft = draft_text(TRUDEAU.read_text(encoding="utf-8"), vocabulary)
+    document = draft.document
+    assert document["meeting"]["slug"] == "2021-04-21-joe-biden-justin-trudeau"
+    assert document["meeting"]["kind"] == "phone_call"
+    assert document["participants"] == [
+        {"slug": "joe-biden", "title": "President"},  # known: matched through an alias
+        {
+            "slug": "justin-trudeau",
+            "name": "Justin Trudeau",
+            "country": "CA",
+            "title": "Prime Minister",
+        },
+    ]
+    assert document["readouts"][0]["publisher"] == {
+        "slug": "white-house",
+        "name": "The White House",
+        "country": "US",
+        "website": "https://www.whitehouse.gov/",
+    }
+    speakers = [s["speaker"] for s in document["readouts"][0]["statements"]]
+    assert speakers == ["joe-biden", None, "joe-biden"]
+
+
+def test_it_reports_a_readout_without_a_foreign_counterpart_instead_of_drafting_it(vocabulary):
+    draft = draft_text(GOVERNOR.read_text(encoding="utf-8"), vocabulary)
+    assert draft.document is None
+    assert not draft.diplomatic
+    assert draft.reason.startswith("not a diplomatic contact: no foreign counterpart")
+    assert "Governor Greg Abbott" in draft.reason
+
+
+def test_it_gives_the_same_person_the_same_slug_across_a_batch(vocabulary):
+    first = draft_text(
+        "Readout of a Call with Prime Minister Kishida Fumio of Japan\n2022-05-01\n\n"
+        "Wang Yi spoke with Prime Minister Kishida Fumio of Japan. The two sides agreed.",
+        vocabulary,
+    )
+    second = draft_text(
+        "Readout of a Meeting with Prime Minister Kishida of Japan\n2022-06-01\n\n"
+        "Wang Yi met Prime Minister Kishida. Kishida said that Japan is ready.",
+        vocabulary,
+    )
+    assert [p.slug for p in first.people] == ["wang-yi", "kishida-fumio"]
+    assert "kishida-fumio" in [p.slug for p in second.people]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "the text is empty"),
+        ("   \n\n  ", "the text is empty"),
+        ("Just a title", "there is a title but no text under it"),
+        ("---\ntitle: [unclosed\n---\nbody", "the front matter is not valid YAML"),
+        ("---\n- a list\n---\nbody", "the front matter is not a set of fields"),
+        ("Title\x00\n\nBody", "NUL"),
+    ],
+)
+def test_it_refuses_text_it_cannot_read_with_a_reason(text, message, vocabulary):
+    with pytest.raises(UnreadableText, match=message):
+        draft_text(text, vocabulary)
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(
+        st.one_of(
+            st.text(max_size=80),
+            st.sampled_from(
+                [
+                    "Readout of President Biden’s Call with",
+                    " Prime Minister ",
+                    " of the Republic of ",
+                    "---\n",
+                    "title: ",
+                    "\n\n",
+                    "The two leaders",
+                    " and ",
+                    "He said",
+                    "2022-13-45 25:61",
+                    "On February 30, 2022, ",
+                    "Mr. ",
+                    "“",
+                ]
+            ),
+        ),
+        max_size=12,
+    )
+)
+def test_it_never_fails_on_arbitrary_text_except_to_say_it_cannot_read_it(vocabulary, parts):
+    try:
+        draft = draft_text("".join(parts), vocabulary)
+    except UnreadableText:
+        return
+    assert (draft.document is None) == (not draft.diplomatic)
+
+
+def test_the_dev_set_meets_the_accuracy_targets(vocabulary):
+    scores = evaluate(DATA, vocabulary)
+    assert scores.cases >= 40
+    assert scores.date.rate >= TARGETS["date"]
+    assert scores.kind.rate >= TARGETS["kind"]
+    assert scores.participants_f1 >= TARGETS["participants_f1"]
+    assert scores.speaker.rate >= TARGETS["speaker"]
+    assert scores.not_contacts.total >= 5
+    assert scores.not_contacts.rate == 1.0
+
+
+@pytest.mark.parametrize("folder", [DATA / "expected", DATA / "held-out" / "expected"])
+def test_every_hand_checked_document_loads(seeded, folder):
+    load([KNOWN])
+    report = load([folder], dry_run=True)
+    assert report.documents == len(list(folder.glob("*.json")))
+
+
+def test_the_held_out_readouts_go_through_and_every_non_contact_is_recognised(vocabulary):
+    scores = evaluate(DATA / "held-out", vocabulary)
+    assert scores.cases + scores.not_contacts.total == 30
+    assert scores.not_contacts.rate == 1.0
+
+
+# --- the command ---------------------------------------------------------------------
+
+
+def test_the_command_writes_drafts_that_the_loader_accepts(vocabulary, tmp_path, capsys):
+    call_command("import_readout_text", str(TRUDEAU), str(GOVERNOR), "-o", str(tmp_path / "d"))
+    out = capsys.readouterr().out
+    written = sorted(p.name for p in (tmp_path / "d").iterdir())
+    assert written == ["2021-04-21-joe-biden-justin-trudeau.json"]
+    assert "not drafted: not a diplomatic contact" in out
+    assert "Wrote 1 draft(s)" in out
+    before = snapshot()
+    load([tmp_path / "d"], dry_run=True)
+    assert snapshot() == before
+
+
+def test_the_command_loads_drafts_once(vocabulary, capsys):
+    call_command("import_readout_text", str(TRUDEAU), "--load")
+    meeting = Meeting.objects.get(slug="2021-04-21-joe-biden-justin-trudeau")
+    assert list(meeting.attendances.values_list("participant__slug", "title")) == [
+        ("joe-biden", "President"),
+        ("justin-trudeau", "Prime Minister"),
+    ]
+    statements = Statement.objects.filter(readout__meeting=meeting).order_by("sequence")
+    assert [s.speaker.slug if s.speaker else None for s in statements] == [
+        "joe-biden",
+        None,
+        "joe-biden",
+    ]
+    before = snapshot()
+    call_command("import_readout_text", str(TRUDEAU), "--load")
+    assert "Nothing to change" in capsys.readouterr().out
+    assert snapshot() == before
+
+
+def test_the_command_refuses_unreadable_files_and_writes_nothing(vocabulary, tmp_path):
+    bad = tmp_path / "latin1.txt"
+    bad.write_bytes("Caf\xe9 readout\n\nText".encode("latin-1"))
+    before = snapshot()
+    with pytest.raises(CommandError, match=r"latin1.txt: is not UTF-8 text"):
+        call_command("import_readout_text", str(TRUDEAU), str(bad), "--load")
+    with pytest.raises(CommandError, match=r"missing.md: cannot be read"):
+        call_command("import_readout_text", str(tmp_path / "missing.md"), "--load")
+    assert snapshot() == before
+
+
+def test_the_command_names_an_unknown_publisher(vocabulary):
+    with pytest.raises(CommandError, match="no publisher with the slug 'nobody'"):
+        call_command("import_readout_text", str(SEED_TEXT), "--publisher", "nobody")
+
+
+def test_the_command_loads_a_plain_text_readout_whose_publisher_it_cannot_tell(
+    vocabulary, tmp_path
+):
+    readout = tmp_path / "plain.txt"
+    readout.write_text(
+        "Foreign Minister Anna Example Meets with Foreign Minister Jan Muster of Germany\n"
+        "2023-01-05 10:00\n\nAnna Example met Foreign Minister Jan Muster of Germany today, "
+        "and said that ties are strong. Muster agreed.\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(CommandError, match="publisher"):
+        call_command("import_readout_text", str(readout), "--load")
+    call_command("import_readout_text", str(readout), "--load", "--publisher", "mfa-prc")
+    assert Participant.objects.filter(slug="jan-muster", country="DE").exists()
+
+
+# --- the admin page --------------------------------------------------------------------
+
+
+def administrator(client):
+    user = User.objects.create_user("admin-user", password="x", is_staff=True)
+    user.groups.add(Group.objects.get(name="Administrator"))
+    client.force_login(user)
+    return user
+
+
+IMPORT = "/admin/readouts/meeting/import-text/"
+
+
+def review_data(response) -> dict:
+    """What the review page would post back unchanged."""
+    data = {"review": "1"}
+    meeting = response.context["meeting_form"]
+    for name in meeting.fields:
+        value = meeting.initial.get(name, "")
+        data[name] = getattr(value, "pk", value) if value is not None else ""
+    for formset in (response.context["people"], response.context["statements"]):
+        management = formset.management_form
+        for name in ("TOTAL_FORMS", "INITIAL_FORMS", "MIN_NUM_FORMS", "MAX_NUM_FORMS"):
+            data[f"{formset.prefix}-{name}"] = management.initial.get(name, 0)
+        for form in formset.forms:
+            for name in form.fields:
+                value = form.initial.get(name, "")
+                if name == "topics":
+                    data[form.add_prefix(name)] = list(value or [])
+                elif name != "DELETE":
+                    data[form.add_prefix(name)] = (
+                        getattr(value, "pk", value) if value is not None else ""
+                    )
+    return data
+
+
+def test_the_changelist_links_to_the_import_page(vocabulary, client):
+    administrator(client)
+    response = client.get(reverse("admin:readouts_meeting_changelist"))
+    assert IMPORT.encode() in response.content
+    assert b"Import readout from text" in response.content
+
+
+def test_an_analyst_pastes_reviews_corrects_and_saves_a_readout(vocabulary, client):
+    user = administrator(client)
+    response = client.post(IMPORT, {"text": TRUDEAU.read_text(encoding="utf-8")})
+    assert response.status_code == 200
+    assert response.context["title"] == "Review the draft"
+    people = response.context["people"]
+    assert people.forms[0].initial["existing"].slug == "joe-biden"
+    assert people.forms[1].initial["name"] == "Justin Trudeau"
+    data = review_data(response)
+    # The analyst corrects the draft: the joint statement was Trudeau's, and a topic is added.
+    assert data["statements-1-speaker"] == ""
+    data["statements-1-speaker"] = "justin-trudeau"
+    data["statements-0-topics"] = [
+        Statement._meta.get_field("topics").related_model.objects.get(slug="ukraine-issue").pk
+    ]
+    response = client.post(IMPORT, data)
+    meeting = Meeting.objects.get(slug="2021-04-21-joe-biden-justin-trudeau")
+    assert response.status_code == 302
+    assert response.url == reverse("admin:readouts_meeting_change", args=[meeting.pk])
+    statements = list(Statement.objects.filter(readout__meeting=meeting).order_by("sequence"))
+    assert [s.speaker.slug if s.speaker else None for s in statements] == [
+        "joe-biden",
+        "justin-trudeau",
+        "joe-biden",
+    ]
+    assert list(statements[0].topics.values_list("slug", flat=True)) == ["ukraine-issue"]
+    assert meeting.history.first().history_user == user
+
+
+def test_the_import_page_explains_what_it_cannot_draft(vocabulary, client):
+    administrator(client)
+    before = snapshot()
+    for data, message in [
+        ({"text": "  "}, "Paste the text of a readout or upload a file."),
+        (
+            {"text": GOVERNOR.read_text(encoding="utf-8")},
+            "Nothing to draft: not a diplomatic contact",
+        ),
+        ({"text": "Only a title"}, "cannot be read as a readout: there is a title but no text"),
+    ]:
+        response = client.post(IMPORT, data)
+        assert response.status_code == 200
+        assert message in response.content.decode()
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("r.txt", "Caf\xe9".encode("latin-1"))
+    response = client.post(IMPORT, {"text": "", "file": upload})
+    assert "The file is not UTF-8 text." in response.content.decode()
+    assert snapshot() == before
+
+
+def test_the_review_refuses_a_speaker_who_did_not_attend_and_keeps_the_draft(vocabulary, client):
+    administrator(client)
+    response = client.post(IMPORT, {"text": TRUDEAU.read_text(encoding="utf-8")})
+    data = review_data(response)
+    data["statements-0-speaker"] = "sergey-lavrov"
+    before = snapshot()
+    response = client.post(IMPORT, data)
+    assert response.status_code == 200
+    assert response.context["problems"]
+    assert "sergey-lavrov" in " ".join(response.context["problems"])
+    assert snapshot() == before
+
+
+def test_the_review_refuses_a_slug_already_recorded(vocabulary, client):
+    administrator(client)
+    response = client.post(IMPORT, {"text": SEED_TEXT.read_text(encoding="utf-8")})
+    data = review_data(response)
+    assert data["slug"] == "2022-10-27-wang-yi-sergey-lavrov"
+    before = snapshot()
+    response = client.post(IMPORT, data)
+    assert "already recorded" in response.content.decode()
+    assert snapshot() == before
+
+
+def test_only_those_who_may_add_meetings_can_import(vocabulary, client):
+    user = User.objects.create_user("viewer-user", password="x", is_staff=True)
+    user.groups.add(Group.objects.get(name="Viewer"))
+    client.force_login(user)
+    assert client.get(IMPORT).status_code == 403
+    assert client.post(IMPORT, {"text": SEED_TEXT.read_text(encoding="utf-8")}).status_code == 403
+
+
+@pytest.mark.parametrize("folder", [DATA, DATA / "held-out"])
+def test_the_hand_checked_documents_are_true_to_their_readouts(folder):
+    readouts = folder / "readouts"
+    for expected in (folder / "expected").glob("*.json"):
+        document = json.loads(expected.read_text(encoding="utf-8"))
+        (path,) = readouts.glob(f"{expected.stem}.*")
+        source = read_text(path.read_text(encoding="utf-8"))
+        body = document["readouts"][0]["body"]
+        assert body == source.body
+        # Statements are passages of the body, in order.
+        position = 0
+        for statement in document["readouts"][0]["statements"]:
+            found = body.find(statement["text"], position)
+            assert found >= 0, (expected.name, statement["text"][:60])
+            position = found + len(statement["text"])
+    assert SEED.exists()
+
+
+def test_it_suggests_topics_by_name_including_short_ones(vocabulary):
+    from readouts.models import Topic
+
+    Topic.objects.create(slug="g7", name="G7")
+    Topic.objects.create(slug="x", name="X")
+    draft = draft_text(
+        "Wang Yi Speaks with Russian Foreign Minister Sergey Lavrov on the Phone\n2022-10-27\n\n"
+        "Wang Yi said that the G7 summit matters. Lavrov said that the Ukraine issue matters.",
+        Vocabulary.from_database(),
+    )
+    topics = [s["topics"] for s in draft.document["readouts"][0]["statements"]]
+    assert topics == [["g7"], ["ukraine-issue"]]

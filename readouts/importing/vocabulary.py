@@ -89,9 +89,13 @@ class Vocabulary:
 
     def add_topic(self, slug: str, name: str) -> None:
         phrases = {name, GENERIC_TOPIC_WORDS.sub("", name)}
-        phrases = sorted((p for p in phrases if len(p) >= 3), key=len, reverse=True)
+        # Short names only as written ("G7"); a name of one letter finds nothing.
+        phrases = sorted((p for p in phrases if len(p.strip()) >= 2), key=len, reverse=True)
+        if not phrases:
+            return
+        flags = re.I if all(len(p) >= 4 for p in phrases) else 0
         pattern = re.compile(
-            r"(?<![\w-])(?:" + "|".join(re.escape(p) for p in phrases) + r")(?![\w-])", re.I
+            r"(?<![\w-])(?:" + "|".join(re.escape(p) for p in phrases) + r")(?![\w-])", flags
         )
         self.topics.append(KnownTopic(slug, name, pattern))
 

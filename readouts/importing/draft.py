@@ -87,9 +87,9 @@ WITH_TAIL = re.compile(
 LIST_SPLIT = re.compile(r",\s*(?:and\s+)?|\s+and\s+")
 
 
-def _people_list(text: str) -> list[Person]:
+def _people_list(text: str, *, tail: bool = True) -> list[Person]:
     """Read "Prime Minister Kallas of Estonia, President Levits of Latvia, and ..."."""
-    text = WITH_TAIL.sub("", text.strip())
+    text = WITH_TAIL.sub("", text.strip()) if tail else text.strip()
     parts = [p for p in LIST_SPLIT.split(text) if p.strip()]
     people: list[Person] = []
     pending = ""
@@ -132,7 +132,7 @@ def _read_title(title: str) -> tuple[list[Person], list[Person], str]:
     for pattern in (TITLE_READOUT, TITLE_VERB):
         match = pattern.match(title)
         if match:
-            hosts = _people_list(match.group("host"))
+            hosts = _people_list(match.group("host"), tail=False)
             counterparts = _people_list(match.group("with"))
             return hosts, counterparts, match.group("what")
     return [], [], ""
@@ -143,26 +143,31 @@ def _read_title(title: str) -> tuple[list[Person], list[Person], str]:
 CONTACT = re.compile(
     r"^(?P<host>.+?)\s+(?:also\s+)?(?:spoke|met|held|had|talked|hosted|convened|received|"
     r"welcomed|joined|participated)\b(?P<between>[^.]*?)\bwith\s+(?P<with>.+)$"
+    r"|^(?P<host2>.+?)\s+(?:welcomed|hosted|received)\s+(?P<with2>.+?)\s+(?:to|at|in)\s+.*$"
 )
+# "Today the Quad Leaders (dash) Prime Minister Morrison of Australia, ... (dash) convened"
+LISTED = re.compile(r"[–—]\s*(?P<with>[^–—]+?)\s*[–—]")
 INTRO = re.compile(
-    r"^(?:(?:On \w+, \w+ \d+, \d{4}|(?:On|In|During|At|After|Following|Throughout|Before|Over|As|"
-    r"Earlier|Today|Also|Additionally|Finally|Separately|Moreover|Furthermore|Today’s|Later|"
-    r"More specifically|Specifically|In particular|To that end|Further|Lastly|[A-Z][a-z]+ing)"
+    r"^(?:(?:On \w+, \w+ \d+, \d{4}|(?:Earlier|Today|Also|Additionally|Finally|Separately|"
+    r"Moreover|Furthermore|Later|Specifically|Further|Lastly)"
+    r"|(?:On|In|During|At|After|Following|Throughout|Before|Over|As|Today’s|More specifically|"
+    r"In particular|To that end|Standing|[A-Z][a-z]+ing)"
     r"\b[^,]{0,120}(?:,\s+(?!the\b|both\b|they\b)[a-z][^,]{0,80})*),\s+)+"
 )
 JOINT = re.compile(
     r"^(?:the\s+|both\s+)?(?:two|three|four|five|six|seven|eight|several|all|both)?\s*"
-    r"(?:senior\s+|heads of state\s+)?"
+    r"(?:senior\s+|heads of state\s+|(?:[A-Z][\w\-]*\s+){1,2})?"
     r"(?:sides|leaders|parties|delegations|officials|ministers|counterparts|presidents|"
     r"prime ministers|national security advisors|foreign ministers|participants|governments)\b"
     r"|^(?:they|both|together|their|the two)\b",
     re.I,
 )
 PRONOUN = re.compile(r"^(?:he|she)\b", re.I)
+# After the counterpart, words that carry what was said: ", highlighting", " to discuss",
+# " and reaffirmed", "about". Lower case only: ", Minister of Foreign Affairs" is a title.
 CONTENT_AFTER = re.compile(
     r",\s+[a-z]|\s+to\s+(?!the\b|a\b|an\b)[a-z]+|\s+and\s+(?!the\b)[a-z]+(?:ed|ated)\b|"
-    r"\b(?:discuss|about|regarding|congratulat|reaffirm|underscor|express|thank|welcom|offer)",
-    re.I,
+    r"\b(?i:discuss|about|regarding|congratulat|reaffirm|underscor|express|thank|welcom|offer)"
 )
 WEEKDAYS = "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split()  # noqa: SIM905
 MONTH_NAMES = (
@@ -189,7 +194,7 @@ def _meeting_date(source: Source, first: str, notes: list[str]) -> dt.date | Non
         if relative
         else re.search(
             r"\b(?:spoke|met|held|talked|convened|hosted|traveled|travelled)\b[^.]{0,60}?"
-            + DATE_IN_TEXT.pattern,
+            + DATE_IN_TEXT.pattern.replace(r"\b(?:on|On)\s+", r"\b(?:(?:on|On)\s+)?", 1),
             first,
         )
     )
@@ -239,6 +244,8 @@ def _kind(title_word: str, title: str, first_sentence: str) -> str:
         return MeetingKind.VISIT
     if re.search(r"meet|met|dinner|lunch|breakfast|discussion|consultation|engagement", word):
         return MeetingKind.MEETING
+    if not word and re.search(r"\bcalls?\b", title.lower()):
+        return MeetingKind.PHONE_CALL
     if re.search(r"\b(?:by phone|phone call|telephone|spoke)\b", context):
         return MeetingKind.PHONE_CALL
     if re.search(r"\bmet\b|\bmeeting\b", context):
@@ -467,10 +474,16 @@ def draft_readout(
     hosts, counterparts, kind_word = _read_title(title)
     contact = CONTACT.match(INTRO.sub("", first)) if first else None
     if contact and not counterparts:
-        counterparts = _people_list(re.split(r"[.;]", contact.group("with"))[0])
+        between = contact.group("with") or contact.group("with2")
+        counterparts = _people_list(re.split(r"[.;]", between)[0])
     if contact and not hosts:
-        hosts = _people_list(contact.group("host"))
-
+        hosts = _people_list(contact.group("host") or contact.group("host2"), tail=False)
+    listed = LISTED.search(first) if not counterparts else None
+    if listed:
+        # A multilateral readout naming everyone, its own side among them.
+        everyone = _people_list(listed.group("with"))
+        if len(everyone) >= 2:
+            counterparts = everyone
     # The publisher, and so which side is home.
     host_url = urlsplit(source.url).hostname or ""
     if publisher is None and host_url.endswith(WHITE_HOUSE_HOSTS):
@@ -653,7 +666,8 @@ def _statements(source: Source, people: list[Person], has_contact: bool) -> list
 
 def _only_contact(sentence: str, people: list[Person]) -> bool:
     """An opening that only says who spoke with whom (when, where) is not a statement."""
-    ends = [m.end() for p in people for m in re.finditer(re.escape(p.surname), sentence)]
+    counterparts = [p for p in people if not p.home] or people
+    ends = [m.end() for p in counterparts for m in re.finditer(re.escape(p.surname), sentence)]
     if not ends:
         return False
     after = sentence[max(ends) :]

@@ -28,7 +28,9 @@ OFFICES = sorted(
     European Council President; High Representative; Executive Director; Administrator;
     Managing Director; Chief; Head; Advisor; Adviser; Diplomatic Advisor; Senior Advisor;
     Head of Government; Head of State; Grand Duke; Member;
-    Assistant to the President and National Security Advisor; Dr; Dr.; Mr.; Ms.; Mrs.
+    Assistant to the President and National Security Advisor;
+    Assistant to the President for National Security Affairs; First Minister;
+    Deputy First Minister; Dr; Dr.; Mr.; Ms.; Mrs.
     """.replace("\n", " ").split(";"),
     key=len,
     reverse=True,
@@ -153,6 +155,10 @@ COUNTRY_ALIASES = {
     "swaziland": "SZ",
     "macedonia": "MK",
     "cape verde": "CV",
+    "northern ireland": "GB",
+    "scotland": "GB",
+    "wales": "GB",
+    "england": "GB",
     "argentine": "AR",
     "u.k.": "GB",
     "u.s.": "US",

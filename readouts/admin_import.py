@@ -13,7 +13,16 @@ from django_countries import countries
 
 from .importing import UnreadableText, Vocabulary, draft_text
 from .loading import LoadError, load_documents
-from .models import Attendance, Meeting, MeetingKind, Participant, Readout, Statement, Topic
+from .models import (
+    Attendance,
+    Meeting,
+    MeetingKind,
+    Participant,
+    Publisher,
+    Readout,
+    Statement,
+    Topic,
+)
 
 MAX_UPLOAD = 1_000_000  # bytes: a readout is a few kilobytes
 
@@ -50,13 +59,44 @@ class MeetingDraftForm(forms.Form):
     title = forms.CharField(max_length=500, widget=forms.TextInput(attrs={"size": 100}))
     location = forms.CharField(max_length=200, required=False)
     publisher = forms.ModelChoiceField(
-        queryset=Readout._meta.get_field("publisher").related_model.objects.all(),
+        queryset=Publisher.objects.all(),
+        required=False,
         widget=AutocompleteSelect(Readout._meta.get_field("publisher"), admin.site),
+        help_text="Choose a recorded publisher, or give a new one below.",
+    )
+    publisher_slug = forms.SlugField(max_length=100, required=False, label="New publisher: slug")
+    publisher_name = forms.CharField(max_length=200, required=False, label="New publisher: name")
+    publisher_country = forms.ChoiceField(
+        choices=[("", "—"), *countries], required=False, label="New publisher: country"
+    )
+    publisher_website = forms.URLField(
+        max_length=500, required=False, assume_scheme="https", label="New publisher: website"
     )
     readout_title = forms.CharField(max_length=500, widget=forms.TextInput(attrs={"size": 100}))
     published_at = forms.CharField(required=False, help_text="ISO 8601 with an offset")
     url = forms.URLField(max_length=500, required=False, assume_scheme="https")
     body = forms.CharField(widget=forms.Textarea(attrs={"rows": 8, "cols": 100}))
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("publisher") and not (
+            data.get("publisher_slug") and data.get("publisher_name")
+        ):
+            raise forms.ValidationError(
+                "Choose the publisher, or give a new publisher's slug and name."
+            )
+        return data
+
+    def publisher_entry(self) -> dict:
+        data = self.cleaned_data
+        if data["publisher"]:
+            return {"slug": data["publisher"].slug}
+        return {
+            "slug": data["publisher_slug"],
+            "name": data["publisher_name"],
+            "country": data["publisher_country"],
+            "website": data["publisher_website"],
+        }
 
 
 class ParticipantDraftForm(forms.Form):
@@ -138,15 +178,16 @@ def import_view(model_admin, request):
 def _forms_from(draft):
     doc = draft.document
     readout = doc["readouts"][0]
-    publisher = (
-        Readout._meta.get_field("publisher")
-        .related_model.objects.filter(slug=readout["publisher"].get("slug"))
-        .first()
-    )
+    drafted = readout["publisher"]
+    publisher = Publisher.objects.filter(slug=drafted.get("slug")).first()
+    new_publisher = {
+        f"publisher_{key}": drafted.get(key, "") for key in ("slug", "name", "country", "website")
+    }
     meeting = MeetingDraftForm(
         initial={
             **doc["meeting"],
             "publisher": publisher,
+            **({} if publisher else new_publisher),
             "readout_title": readout["title"],
             "published_at": readout["published_at"] or "",
             "url": readout["url"],
@@ -229,7 +270,7 @@ def _save(model_admin, request, context):
         "participants": entries,
         "readouts": [
             {
-                "publisher": {"slug": m["publisher"].slug},
+                "publisher": meeting.publisher_entry(),
                 "language": "en",
                 "title": m["readout_title"],
                 "published_at": m["published_at"] or None,

@@ -294,3 +294,48 @@ def test_it_takes_the_screenshots_of_the_main_pages(page, corpus):
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto("/meetings/")
     page.screenshot(path=SCREENSHOTS / "meetings-phone.png")
+
+
+def test_an_analyst_imports_a_readout_from_text_and_corrects_it_with_autocomplete(page):
+    load([SEED])
+    sign_in(page)
+    text = (PROJECT / "tests" / "data" / "importer" / "readouts").glob(
+        "2021-04-21-readout-of-president-joseph-r-biden-jr-call-with-prime-minister-justin-*.md"
+    )
+    page.goto("/admin/readouts/meeting/")
+    page.get_by_role("link", name="Import readout from text").click()
+    page.get_by_label("Readout text").fill(next(text).read_text(encoding="utf-8"))
+    page.get_by_role("button", name="Draft the record").click()
+    page.get_by_role("heading", name="Review the draft").wait_for()
+
+    # Nobody is recorded yet: both are proposed as new people, whom the analyst can
+    # instead match to a recorded participant through autocomplete.
+    assert page.locator("#id_people-1-name").input_value() == "Justin Trudeau"
+    assert page.locator("#id_people-1-country").input_value() == "CA"
+    choose(page, "id_people-0-existing", "Lavrov", "Sergey Lavrov")
+    page.locator("#id_people-0-title").fill("Foreign Minister")
+    # The speakers follow: the analyst types the slug, offered from the participants.
+    for i in range(3):
+        if page.locator(f"#id_statements-{i}-speaker").input_value() == "joseph-biden":
+            page.locator(f"#id_statements-{i}-speaker").fill("sergey-lavrov")
+    choose(page, "id_statements-1-topics", "Ukraine", "Ukraine issue")
+    # The White House is not recorded yet: the draft proposes it as a new publisher.
+    assert page.locator("#id_publisher_name").input_value() == "The White House"
+    page.locator("#id_slug").fill("2021-04-21-sergey-lavrov-justin-trudeau")
+    page.get_by_role("button", name="Save the record").click()
+    page.wait_for_url(re.compile(r"/admin/readouts/meeting/\d+/change/"))
+    assert page.get_by_text("Imported").is_visible()
+
+    meeting = Meeting.objects.get(slug="2021-04-21-sergey-lavrov-justin-trudeau")
+    assert [a.participant.slug for a in meeting.attendances.all()] == [
+        "sergey-lavrov",
+        "justin-trudeau",
+    ]
+    statements = list(meeting.readouts.get().statements.order_by("sequence"))
+    assert [s.speaker.slug if s.speaker else None for s in statements] == [
+        "sergey-lavrov",
+        None,
+        "sergey-lavrov",
+    ]
+    assert list(statements[1].topics.values_list("slug", flat=True)) == ["ukraine-issue"]
+    assert meeting.readouts.get().publisher.name == "The White House"

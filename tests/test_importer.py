@@ -439,3 +439,14 @@ def test_it_suggests_topics_by_name_including_short_ones(vocabulary):
     )
     topics = [s["topics"] for s in draft.document["readouts"][0]["statements"]]
     assert topics == [["g7"], ["ukraine-issue"]]
+
+
+def test_the_review_asks_for_a_publisher(vocabulary, client):
+    administrator(client)
+    response = client.post(IMPORT, {"text": TRUDEAU.read_text(encoding="utf-8")})
+    data = review_data(response)
+    data["publisher"] = ""
+    before = snapshot()
+    response = client.post(IMPORT, data)
+    assert "Choose the publisher, or give a new publisher" in response.content.decode()
+    assert snapshot() == before

@@ -2,7 +2,8 @@ from functools import partial
 
 from django.contrib import admin
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, StreamingHttpResponse
 from django.urls import path
 from django_countries.filters import CountryFilter
@@ -44,12 +45,29 @@ def export_topics_meetings(modeladmin, request, queryset):
     return export_meetings(Meeting.objects.filter(Exists(on_topic)), "topics")
 
 
+def count_of(queryset: QuerySet, field: str) -> Coalesce:
+    """How many rows of queryset point at each row listed, counted for the rows shown.
+
+    A correlated count runs only for the page of rows the changelist shows,
+    where a GROUP BY annotation would count for every row of the table first.
+    """
+    counted = (
+        queryset.filter(**{field: OuterRef("pk")})
+        .order_by()
+        .values(field)
+        .annotate(n=Count("*"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
 class CurationAdmin(SimpleHistoryAdmin):
     """History with field-by-field changes and restore; stale forms refused."""
 
     form = VersionedForm
     paginator = EstimatedCountPaginator
     show_full_result_count = False  # a second count of the whole table on every page
+    list_per_page = 50  # rendering a changelist row costs about as much as its query
 
     # A country cell through the field's choices translates every country name, per row.
     @admin.display(description="country", ordering="country")
@@ -102,9 +120,10 @@ class StatementInline(admin.StackedInline):
 @admin.register(Meeting)
 class MeetingAdmin(CurationAdmin):
     list_display = ["date", "title", "kind", "participant_names", "readout_count"]
-    list_filter = ["kind", "readouts__publisher"]
+    # A date filter rather than date_hierarchy, whose year links need a pass over every
+    # meeting on each page view.
+    list_filter = ["kind", "date", "readouts__publisher"]
     search_fields = ["title", "slug", "location", "participants__name"]
-    date_hierarchy = "date"
     prepopulated_fields = {"slug": ["date", "title"]}
     fields = ["title", "slug", ("date", "end_date"), ("kind", "location"), "opened_version"]
     inlines = [AttendanceInline, ReadoutInline]
@@ -125,7 +144,7 @@ class MeetingAdmin(CurationAdmin):
         return (
             super()
             .get_queryset(request)
-            .annotate(readout_count=Count("readouts", distinct=True))
+            .annotate(readout_count=count_of(Readout.objects.all(), "meeting"))
             .order_by(*Meeting._meta.ordering)
             .prefetch_related(
                 Prefetch("attendances", queryset=Attendance.objects.select_related("participant"))
@@ -150,7 +169,11 @@ class ParticipantAdmin(CurationAdmin):
     actions = [export_participants_meetings]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Participant]:
-        queryset = super().get_queryset(request).annotate(meeting_count=Count("attendances"))
+        queryset = (
+            super()
+            .get_queryset(request)
+            .annotate(meeting_count=count_of(Attendance.objects.all(), "participant"))
+        )
         return queryset.order_by("name")
 
     @admin.display(description="meetings", ordering="meeting_count")
@@ -164,6 +187,7 @@ class AttendanceAdmin(CurationAdmin):
     list_select_related = ["participant", "meeting"]
     search_fields = ["participant__name", "title", "meeting__title"]
     autocomplete_fields = ["meeting", "participant"]
+    ordering = ["-pk"]  # the latest recorded first, along the primary key
 
 
 @admin.register(Publisher)
@@ -174,7 +198,11 @@ class PublisherAdmin(CurationAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Publisher]:
-        queryset = super().get_queryset(request).annotate(readout_count=Count("readouts"))
+        queryset = (
+            super()
+            .get_queryset(request)
+            .annotate(readout_count=count_of(Readout.objects.all(), "publisher"))
+        )
         return queryset.order_by("name")
 
     @admin.display(description="readouts", ordering="readout_count")
@@ -187,10 +215,9 @@ class ReadoutAdmin(CurationAdmin):
     formfield_overrides = HTTPS_URLS
     list_display = ["title", "publisher", "language", "published_at", "meeting_date"]
     list_select_related = ["publisher", "meeting"]
-    list_filter = ["publisher", "language"]
+    list_filter = ["publisher", "language", "published_at"]
     search_fields = ["title", "meeting__title", "meeting__slug"]
     autocomplete_fields = ["meeting", "publisher"]
-    date_hierarchy = "published_at"
     inlines = [StatementInline]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Readout]:
@@ -227,7 +254,11 @@ class TopicAdmin(CurationAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Topic]:
         # Meta.ordering does not apply to a GROUP BY query (autocomplete pages need one).
-        queryset = super().get_queryset(request).annotate(statement_count=Count("statements"))
+        queryset = (
+            super()
+            .get_queryset(request)
+            .annotate(statement_count=count_of(Statement.topics.through.objects.all(), "topic"))
+        )
         return queryset.order_by("name")
 
     @admin.display(description="statements", ordering="statement_count")

@@ -271,6 +271,11 @@ class Readout(Versioned):
     class Meta:
         # Undated readouts last, the same on every database.
         ordering = [F("published_at").asc(nulls_last=True), "id"]
+        indexes = [
+            # The admin lists readouts in this order: a page of them is read off the index
+            # (ascending b-tree indexes keep NULLs last on PostgreSQL).
+            models.Index(fields=["published_at", "id"], name="readout_published_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["meeting", "publisher", "language"], name="readout_unique"

@@ -190,6 +190,9 @@ def statements(page: str) -> list[str]:
 
 def test_it_filters_statements(corpus, client):
     assert len(statements(get(client, "/statements/", speaker="wang-yi"))) == 2
+    # Nobody by that name speaks: no statements (not the joint ones).
+    assert statements(get(client, "/statements/", speaker="nobody")) == []
+    assert client.get("/meetings/", {"participant": "nobody"}).context["paginator"].count == 0
     joint = get(client, "/statements/", speaker="joint")
     assert len(statements(joint)) == 1 + 8
     assert len(statements(get(client, "/statements/", country="RU"))) == 2

@@ -70,17 +70,19 @@ PAGES = {
     # countries in use + publishers (filter form), count, the page of meetings,
     # their attendances with participants, their readouts with publishers, per-month chart
     "/meetings/": 7,
-    # + the topics' family for the topic filter, checking the publisher's slug
+    # + the topics' family for the topic filter, checking the publisher's slug, the
+    # participant's key
     "/meetings/?q=cooperation&topic=root&publisher=pub-a&country=DE&participant=hub"
-    "&date_after=2010-01-01&kind=talks": 9,
+    "&date_after=2010-01-01&kind=talks": 10,
     # countries in use, count, the page of participants with meeting counts
     "/participants/": 3,
     "/participants/?q=person&country=DE&ordering=-meeting_count": 3,
     # countries in use + publishers (filter form), count, the page of statements with
     # speakers, readouts, meetings and publishers, their topics
     "/statements/": 5,
-    "/statements/?q=cooperation&topic=root&speaker=hub&publisher=pub-b&country=FR": 7,
-    # the topics with their statement counts
+    # + the speaker's key, the topics' family, checking the publisher's slug
+    "/statements/?q=cooperation&topic=root&speaker=hub&publisher=pub-b&country=FR": 8,
+    # the topics
     "/topics/": 1,
     # the meeting, attendances with participants, readouts with publishers,
     # their statements with speakers, the statements' topics

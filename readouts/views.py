@@ -275,7 +275,9 @@ class TopicListView(ReadoutsView, ListView):
     template_name = "readouts/topic_list.html"
 
     def get_queryset(self) -> list[dict]:
-        topics = list(Topic.objects.annotate(statement_count=Count("statements")).order_by("name"))
+        # The tree alone: counting statements per topic reads every topic link, and a
+        # topic's own page has its counts.
+        topics = list(Topic.objects.order_by("name"))
         children = defaultdict(list)
         for topic in topics:
             children[topic.parent_id].append(topic)

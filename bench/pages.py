@@ -3,6 +3,7 @@
 Run by bench/run.py against a loaded database (DATABASE_URL); prints JSON.
 Each URL is requested a few times to warm up, then timed; the time is the
 server's (the Django test client calls the application directly, no network).
+BENCH_ONLY=admin,search times only the pages whose names hold one of the words.
 """
 
 import json
@@ -116,7 +117,10 @@ def main() -> None:
     client = Client()
     client.force_login(user)
     results = []
+    only = [part for part in os.environ.get("BENCH_ONLY", "").split(",") if part]
     for name, url in urls():
+        if only and not any(part in name for part in only):
+            continue
         for _ in range(2):
             assert client.get(url).status_code == 200, url
         with CaptureQueriesContext(connection) as captured:

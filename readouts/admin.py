@@ -2,8 +2,7 @@ from functools import partial
 
 from django.contrib import admin
 from django.db import models
-from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.http import HttpRequest, StreamingHttpResponse
 from django.urls import path
 from django_countries.filters import CountryFilter
@@ -11,6 +10,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from . import exporting
 from .admin_import import import_view
+from .counting import count_of
 from .filters import topic_family
 from .forms import AttendanceFormSet, StatementForm, StatementFormSet, VersionedForm
 from .models import Attendance, Meeting, Participant, Publisher, Readout, Statement, Topic
@@ -43,22 +43,6 @@ def export_topics_meetings(modeladmin, request, queryset):
         statement__readout__meeting=OuterRef("pk"), topic__in=family
     )
     return export_meetings(Meeting.objects.filter(Exists(on_topic)), "topics")
-
-
-def count_of(queryset: QuerySet, field: str) -> Coalesce:
-    """How many rows of queryset point at each row listed, counted for the rows shown.
-
-    A correlated count runs only for the page of rows the changelist shows,
-    where a GROUP BY annotation would count for every row of the table first.
-    """
-    counted = (
-        queryset.filter(**{field: OuterRef("pk")})
-        .order_by()
-        .values(field)
-        .annotate(n=Count("*"))
-        .values("n")
-    )
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
 class CurationAdmin(SimpleHistoryAdmin):

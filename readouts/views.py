@@ -18,11 +18,12 @@ from django.db.models import (
     Subquery,
     Window,
 )
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models.functions import RowNumber
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.views.generic import DetailView, ListView, TemplateView, View
 
 from . import charts, exporting
+from .counting import count_of
 from .filters import MeetingFilter, ParticipantFilter, StatementFilter, topic_family
 from .models import Attendance, Meeting, Participant, Publisher, Readout, Statement, Topic
 from .paginators import EstimatedCountPaginator
@@ -133,16 +134,10 @@ class MeetingListView(FilteredListView):
     template_name = "readouts/meeting_list.html"
 
     def base_queryset(self) -> QuerySet[Meeting]:
-        # A correlated count, worked out for the rows shown only (not a GROUP BY over all).
-        participants = (
-            Attendance.objects.filter(meeting=OuterRef("pk"))
-            .order_by()
-            .values("meeting")
-            .annotate(n=Count("pk"))
-            .values("n")
-        )
         return (
-            Meeting.objects.annotate(participant_count=Coalesce(Subquery(participants), 0))
+            Meeting.objects.annotate(
+                participant_count=count_of(Attendance.objects.all(), "meeting")
+            )
             .order_by("-date", "slug")
             .prefetch_related(
                 Prefetch("attendances", queryset=Attendance.objects.select_related("participant")),
@@ -190,7 +185,9 @@ class ParticipantListView(FilteredListView):
     template_name = "readouts/participant_list.html"
 
     def base_queryset(self) -> QuerySet[Participant]:
-        return Participant.objects.annotate(meeting_count=Count("attendances")).order_by("name")
+        return Participant.objects.annotate(
+            meeting_count=count_of(Attendance.objects.all(), "participant")
+        ).order_by("name")
 
 
 @dataclass

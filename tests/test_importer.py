@@ -377,10 +377,17 @@ def test_the_import_page_explains_what_it_cannot_draft(vocabulary, client):
     assert snapshot() == before
 
 
-def test_the_review_refuses_a_speaker_who_did_not_attend_and_keeps_the_draft(vocabulary, client):
+@pytest.fixture
+def trudeau_review(vocabulary, client) -> dict:
+    """Signed in as an administrator, the review form of the Trudeau call as posted back."""
     administrator(client)
-    response = client.post(IMPORT, {"text": TRUDEAU.read_text(encoding="utf-8")})
-    data = review_data(response)
+    return review_data(client.post(IMPORT, {"text": TRUDEAU.read_text(encoding="utf-8")}))
+
+
+def test_the_review_refuses_a_speaker_who_did_not_attend_and_keeps_the_draft(
+    trudeau_review, client
+):
+    data = trudeau_review
     data["statements-0-speaker"] = "sergey-lavrov"
     before = snapshot()
     response = client.post(IMPORT, data)
@@ -441,10 +448,8 @@ def test_it_suggests_topics_by_name_including_short_ones(vocabulary):
     assert topics == [["g7"], ["ukraine-issue"]]
 
 
-def test_the_review_asks_for_a_publisher(vocabulary, client):
-    administrator(client)
-    response = client.post(IMPORT, {"text": TRUDEAU.read_text(encoding="utf-8")})
-    data = review_data(response)
+def test_the_review_asks_for_a_publisher(trudeau_review, client):
+    data = trudeau_review
     data["publisher"] = ""
     before = snapshot()
     response = client.post(IMPORT, data)

@@ -443,17 +443,14 @@ def _subject(sentence: str, references, last_speaker):
 
 
 def _reference_at(text: str, references):
-    for pattern, person in references:
-        match = pattern.match(text)
-        if match:
-            return person, match.end()
-        # "U.S. President Biden", "Canadian Prime Minister Trudeau"
+    """The participant named at the start of text, and where the name ends, or NOBODY."""
+    # Also after a nationality: "U.S. President Biden", "Canadian Prime Minister Trudeau".
     prefixed = re.match(rf"^(?:the\s+)?(?:U\.S\.|{DEMONYM_PATTERN})\s+", text, re.I)
-    if prefixed:
+    for start in (0, prefixed.end()) if prefixed else (0,):
         for pattern, person in references:
-            match = pattern.match(text[prefixed.end() :])
+            match = pattern.match(text[start:])
             if match:
-                return person, prefixed.end() + match.end()
+                return person, start + match.end()
     return NOBODY
 
 

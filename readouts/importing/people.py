@@ -350,20 +350,15 @@ def parse_mention(phrase: str) -> Person | None:
         return None
     country: str | None = None
     org = ""
-    of = None
-    for candidate in reversed(
-        list(re.finditer(r"\s+of\s+((?:the\s+)?[A-Z][\w’'\-. ]*?)$", phrase))
-    ):
-        of = candidate
+    # "... of <somewhere>": a lone name with it is still a person ("Kishida of Japan").
+    placed = re.search(r"\s+of\s+(?:the\s+)?[A-Z]", phrase) is not None
     for candidate in re.finditer(r"\s+of\s+(?=(?:the\s+)?[A-Z])", phrase):
         where = phrase[candidate.end() :]
         code = country_code(where)
         organisation = organization(where)
-        if code:
-            country, phrase, of = code, phrase[: candidate.start()], candidate
-            break
-        if organisation:
-            country, org, phrase, of = "", organisation, phrase[: candidate.start()], candidate
+        if code or organisation:
+            country, org = (code, "") if code else ("", organisation)
+            phrase = phrase[: candidate.start()]
             break
     demonym = re.match(rf"^({DEMONYM_PATTERN})\s+", phrase)
     if demonym:
@@ -424,6 +419,6 @@ def parse_mention(phrase: str) -> Person | None:
     while name_tokens and name_tokens[-1].lower() in NAME_PARTICLES:
         name_tokens.pop()
     name = clean_name(" ".join(name_tokens))
-    if not name or (not title and len(name_tokens) < 2 and not of):
+    if not name or (not title and len(name_tokens) < 2 and not placed):
         return None
     return Person(name=name, title=title, country=country, organization=org)

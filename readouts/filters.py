@@ -133,8 +133,16 @@ class MeetingFilter(ReadoutsFilterSet):
         model = Meeting
         fields = ["q", "date", "kind", "country", "participant", "topic", "publisher"]
 
+    # With a number, a search keeps only that many matches, the newest (see the view).
+    newest_matches: int | None = None
+
     def search(self, queryset, name, value):
-        return search.search_meetings(queryset, value)
+        return queryset  # applied in filter_queryset, after the other filters
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        text = self.form.cleaned_data.get("q")
+        return search.search_meetings(queryset, text, self.newest_matches) if text else queryset
 
     def filter_country(self, queryset, name, value):
         attending = Attendance.objects.filter(meeting=OuterRef("pk"), participant__country=value)

@@ -79,15 +79,45 @@ def search_statements(queryset: QuerySet[Statement], text: str) -> QuerySet[Stat
     )
 
 
-def search_meetings(queryset: QuerySet[Meeting], text: str) -> QuerySet[Meeting]:
-    """Meetings whose title matches, or one of whose readouts matches in title or body."""
+class TitleVector(Func):
+    """A meeting title's words, as its full-text index (migration 0007) holds them."""
+
+    template = f"to_tsvector('{CONFIG}'::regconfig, %(expressions)s)"
+    output_field = SearchVectorField()
+
+
+def search_meetings(
+    queryset: QuerySet[Meeting], text: str, newest: int | None = None
+) -> QuerySet[Meeting]:
+    """Meetings whose title matches, or one of whose readouts matches in title or body;
+    with `newest`, only that many of them, the most recent."""
     if full_text():
-        readouts = Readout.objects.filter(meeting=OuterRef("pk"), search_vector=_query(text))
+        query = _query(text)
+        readouts = Readout.objects.filter(meeting=OuterRef("pk"), search_vector=query)
+        queryset = queryset.alias(title_vector=TitleVector("title"))
+        by_title = Q(title_vector=query)
     else:
         readouts = Readout.objects.filter(
             Q(title__icontains=text) | Q(body__icontains=text), meeting=OuterRef("pk")
         )
-    return queryset.filter(Q(title__icontains=text) | Exists(readouts))
+        by_title = Q(title__icontains=text)
+    if newest is None:
+        return queryset.filter(by_title | Exists(readouts))
+    # The newest matches are looked up once, here, so that the page, its count and its
+    # chart each read only them.
+    order = ("-date", "-pk")
+    if not full_text():
+        matching = queryset.filter(by_title | Exists(readouts))
+        newest_ids = matching.order_by(*order).values_list("pk", flat=True)[:newest]
+        return queryset.filter(pk__in=list(newest_ids))
+    # Each way of matching on its own, newest first: without an OR between them
+    # PostgreSQL walks the meetings by date and stops after `newest` matches for a
+    # common word, or starts from the full-text indexes for a rare one.
+    by_readout = queryset.filter(Exists(readouts)).order_by(*order).values("pk")[:newest]
+    titled = queryset.filter(by_title).order_by(*order).values("pk")[:newest]
+    either = Meeting.objects.filter(pk__in=by_readout.union(titled, all=True))
+    newest_ids = either.order_by(*order).values_list("pk", flat=True)[:newest]
+    return queryset.filter(pk__in=list(newest_ids))
 
 
 def _terms(text: str) -> list[str]:

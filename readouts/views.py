@@ -50,10 +50,13 @@ class FilteredListView(ReadoutsView, ListView):
     filterset_class = None
     paginate_by = PAGE_SIZE
 
-    def get_queryset(self) -> QuerySet:
-        self.filterset = self.filterset_class(
+    def get_filterset(self):
+        return self.filterset_class(
             self.request.GET or None, queryset=self.base_queryset(), request=self.request
         )
+
+    def get_queryset(self) -> QuerySet:
+        self.filterset = self.get_filterset()
         return self.filterset.qs
 
     def base_queryset(self) -> QuerySet:
@@ -145,9 +148,23 @@ class MeetingListView(FilteredListView):
             )
         )
 
+    def get_queryset(self) -> QuerySet[Meeting]:
+        queryset = super().get_queryset()
+        self.searching = bool(self.filterset.is_bound and self.filterset.form.cleaned_data.get("q"))
+        return queryset
+
+    def get_filterset(self) -> MeetingFilter:
+        filterset = super().get_filterset()
+        # A common word is in most readouts: list (count, chart) the newest
+        # SEARCH_LIMIT matching meetings only, as the statements page does.
+        filterset.newest_matches = SEARCH_LIMIT
+        return filterset
+
     def get_context_data(self, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)
-        context["chart"] = charts.per_month(self.filterset.qs)
+        context["chart"] = charts.per_month(self.object_list)
+        context["search_limit"] = SEARCH_LIMIT
+        context["limited"] = self.searching and context["paginator"].count >= SEARCH_LIMIT
         return context
 
 

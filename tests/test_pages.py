@@ -125,6 +125,18 @@ def test_it_searches_meetings_by_text(corpus, client):
     assert found == ["Wang Yi Speaks with Russian Foreign Minister Sergey Lavrov on the Phone"]
 
 
+def test_it_finds_meetings_by_their_own_title_and_combines_filters_with_search(corpus, client):
+    Meeting.objects.filter(title="Meeting number 6").update(title="Meeting number 6 in Reykjavik")
+    # Only the meeting's title says Reykjavik, none of its readouts.
+    assert titles(get(client, "/meetings/", q="Reykjavik")) == ["Meeting number 6 in Reykjavik"]
+    kinds = dict(Meeting.objects.values_list("title", "kind"))
+    for kind in ("phone_call", "visit"):
+        found = titles(get(client, "/meetings/", q="Meeting number", kind=kind))
+        assert found and all(kinds[title] == kind for title in found)
+        expected = sum(1 for t, k in kinds.items() if k == kind and t.startswith("Meeting number"))
+        assert len(found) == expected
+
+
 def test_it_sorts_and_paginates_meetings(corpus, client):
     page = get(client, "/meetings/", ordering="date", per_page=3, page=2)
     assert titles(page) == ["Meeting number 2", "Meeting number 3", "Meeting number 4"]
@@ -347,3 +359,19 @@ def test_it_ranks_only_the_newest_matches_of_a_very_common_word(corpus, client, 
     assert "these are the best matches among the newest 5" in page
     newest = Statement.objects.filter(text__icontains="Statement").order_by("-pk")[:5]
     assert set(statements(page)) == {str(s.pk) for s in newest}
+
+
+def test_it_lists_only_the_newest_meetings_a_very_common_word_matches(corpus, client, monkeypatch):
+    from readouts import views
+
+    monkeypatch.setattr(views, "SEARCH_LIMIT", 3)
+    page = get(client, "/meetings/", q="Meeting number", ordering="date")
+    # The newest three matches, then sorted as asked; the chart counts the same three.
+    assert titles(page) == ["Meeting number 5", "Meeting number 6", "Meeting number 7"]
+    assert "these are the newest 3 of them" in page
+    assert "3 in all" in page
+    assert "Download every match" in page
+    monkeypatch.setattr(views, "SEARCH_LIMIT", 100)
+    page = get(client, "/meetings/", q="Meeting number")
+    assert "these are the newest" not in page
+    assert "Download all 8 meetings" in page

@@ -71,9 +71,9 @@ PAGES = {
     # their attendances with participants, their readouts with publishers, per-month chart
     "/meetings/": 7,
     # + the topics' family for the topic filter, checking the publisher's slug, the
-    # participant's key
+    # participant's key, the newest meetings the search matches
     "/meetings/?q=cooperation&topic=root&publisher=pub-a&country=DE&participant=hub"
-    "&date_after=2010-01-01&kind=talks": 10,
+    "&date_after=2010-01-01&kind=talks": 11,
     # countries in use, count, the page of participants with meeting counts
     "/participants/": 3,
     "/participants/?q=person&country=DE&ordering=-meeting_count": 3,

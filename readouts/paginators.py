@@ -13,6 +13,11 @@ class EstimatedCountPaginator(Paginator):
 
     estimated = False
 
+    def __init__(self, *args, known_count: int | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if known_count is not None:  # counted already, e.g. by a chart of the same rows
+            self.count = known_count
+
     @cached_property
     def count(self) -> int:
         query = self.object_list.query

@@ -69,9 +69,14 @@ class FilteredListView(ReadoutsView, ListView):
             return self.paginate_by
         return min(max(size, 1), MAX_PAGE_SIZE)
 
+    def known_count(self, queryset: QuerySet) -> int | None:
+        return None
+
     def paginate_queryset(self, queryset: QuerySet, page_size: int):
         # A bad or out-of-range page number shows the first or last page, not an error.
-        paginator = EstimatedCountPaginator(queryset, page_size)
+        paginator = EstimatedCountPaginator(
+            queryset, page_size, known_count=self.known_count(queryset)
+        )
         page = paginator.get_page(self.request.GET.get("page"))
         return paginator, page, page.object_list, page.has_other_pages()
 
@@ -160,9 +165,14 @@ class MeetingListView(FilteredListView):
         filterset.newest_matches = SEARCH_LIMIT
         return filterset
 
+    def known_count(self, queryset: QuerySet[Meeting]) -> int:
+        # The chart counts the same meetings month by month: its total is the count.
+        self.chart = charts.per_month(queryset)
+        return self.chart.total if self.chart else 0
+
     def get_context_data(self, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)
-        context["chart"] = charts.per_month(self.object_list)
+        context["chart"] = self.chart
         context["search_limit"] = SEARCH_LIMIT
         context["limited"] = self.searching and context["paginator"].count >= SEARCH_LIMIT
         return context
@@ -327,11 +337,12 @@ class TopicDetailView(ReadoutsView, DetailView):
             .prefetch_related("topics")
             .order_by("-readout__meeting__date", "-pk")
         )
+        chart = charts.per_month(meetings)
         context.update(
             children=topic.children.annotate(statement_count=Count("statements")),
-            meeting_count=meetings.count(),
+            meeting_count=chart.total if chart else 0,
             meetings=meetings.order_by("-date", "slug")[:SAMPLE_SIZE],
-            chart=charts.per_month(meetings),
+            chart=chart,
             statement_count=statements.count(),
             statements=statements[:SAMPLE_SIZE],
         )

@@ -18,6 +18,7 @@ from django_filters import (
     ModelChoiceFilter,
     OrderingFilter,
 )
+from django_filters.constants import EMPTY_VALUES
 
 from . import search
 from .models import Attendance, Meeting, Participant, Publisher, Readout, Statement, Topic
@@ -85,6 +86,24 @@ def publisher_filter(**where) -> ModelChoiceFilter:
     )
 
 
+class SortFilter(OrderingFilter):
+    """Sorting by the chosen fields, then by `then` where they tie, so that pages of
+    equal values (meetings with three participants) keep a stable order."""
+
+    def __init__(self, *args, then: tuple[str, ...] = (), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.then = then
+
+    def filter(self, qs: QuerySet, value) -> QuerySet:
+        qs = super().filter(qs, value)
+        if value in EMPTY_VALUES:
+            return qs
+        chosen = {name.lstrip("-") for name in qs.query.order_by}
+        return qs.order_by(
+            *qs.query.order_by, *(name for name in self.then if name.lstrip("-") not in chosen)
+        )
+
+
 class ReadoutsFilterSet(FilterSet):
     """Shared parts: a free-text box, countries in use and publishers by slug."""
 
@@ -122,11 +141,12 @@ class MeetingFilter(ReadoutsFilterSet):
     )
     topic = topic_filter()
     publisher = publisher_filter(method="filter_publisher")
-    ordering = OrderingFilter(
+    ordering = SortFilter(
         fields=[("date", "date"), ("title", "title"), ("participant_count", "participants")],
         field_labels={"date": "Date", "title": "Title", "participant_count": "Participants"},
         label="Sort by",
         empty_label="Newest first",
+        then=("-date", "slug"),
     )
 
     class Meta:
@@ -171,11 +191,12 @@ class ParticipantFilter(ReadoutsFilterSet):
     q = CharFilter(label="Name", method="search", max_length=TEXT_LIMIT)
     country = ChoiceFilter(label="Country", empty_label="Any country", choices=[])
     organization = CharFilter(label="Organization", lookup_expr="icontains", max_length=TEXT_LIMIT)
-    ordering = OrderingFilter(
+    ordering = SortFilter(
         fields=[("name", "name"), ("meeting_count", "meetings")],
         field_labels={"name": "Name", "meeting_count": "Number of meetings"},
         label="Sort by",
         empty_label="Name",
+        then=("name", "slug"),
     )
 
     class Meta:
@@ -205,11 +226,12 @@ class StatementFilter(ReadoutsFilterSet):
     )
     topic = topic_filter()
     publisher = publisher_filter(field_name="readout__publisher")
-    ordering = OrderingFilter(
+    ordering = SortFilter(
         fields=[("readout__meeting__date", "date")],
         field_labels={"readout__meeting__date": "Date"},
         label="Sort by",
         empty_label="Best match, then newest",
+        then=("readout_id", "sequence"),
     )
 
     class Meta:

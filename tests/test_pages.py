@@ -144,6 +144,20 @@ def test_it_sorts_and_paginates_meetings(corpus, client):
     assert 'href="?ordering=date&amp;per_page=3&amp;page=3"' in page
 
 
+def test_it_breaks_ties_in_a_sort_newest_first(corpus, client):
+    by_size = titles(get(client, "/meetings/", ordering="-participants", per_page=100))
+    meetings = {m.title: m for m in Meeting.objects.all()}
+    size = {title: meetings[title].attendances.count() for title in by_size}
+    expected = sorted(by_size, key=lambda t: (-size[t], -meetings[t].date.toordinal(), t))
+    assert by_size == expected and len(set(size.values())) < len(by_size)
+    names = re.findall(
+        r'<a href="/participants/[^"]+/">([^<]+)</a>',
+        get(client, "/participants/", ordering="-meetings", per_page=100),
+    )
+    counts = {p.name: p.attendances.count() for p in Participant.objects.all()}
+    assert names == sorted(names, key=lambda n: (-counts[n], n))
+
+
 def test_it_keeps_bad_pages_and_sizes_harmless(corpus, client):
     assert len(titles(get(client, "/meetings/", page="abc"))) == 9
     last = get(client, "/meetings/", page="99999", per_page="4")

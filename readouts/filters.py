@@ -65,6 +65,14 @@ def suggest_input(list_id: str, url: str) -> forms.TextInput:
     )
 
 
+class ListSelect(forms.Select):
+    """A select of many options (some 200 countries) drawn in one template: Django's
+    own draws each option through a template include, which took longer than the
+    list page's queries."""
+
+    template_name = "readouts/widgets/select.html"
+
+
 def topic_filter() -> CharFilter:
     """A topic by slug (with its subtopics), typed with suggestions."""
     return CharFilter(
@@ -82,6 +90,7 @@ def publisher_filter(**where) -> ModelChoiceFilter:
         queryset=Publisher.objects.all(),
         to_field_name="slug",
         empty_label="Any publisher",
+        widget=ListSelect,
         **where,
     )
 
@@ -129,7 +138,11 @@ class MeetingFilter(ReadoutsFilterSet):
     date = DateFromToRangeFilter(label="Date")
     kind = ChoiceFilter(choices=Meeting.Kind.choices, empty_label="Any kind")
     country = ChoiceFilter(
-        label="Country", method="filter_country", empty_label="Any country", choices=[]
+        label="Country",
+        method="filter_country",
+        empty_label="Any country",
+        choices=[],
+        widget=ListSelect,
     )
     participant = CharFilter(
         label="Participant",
@@ -189,7 +202,9 @@ class MeetingFilter(ReadoutsFilterSet):
 
 class ParticipantFilter(ReadoutsFilterSet):
     q = CharFilter(label="Name", method="search", max_length=TEXT_LIMIT)
-    country = ChoiceFilter(label="Country", empty_label="Any country", choices=[])
+    country = ChoiceFilter(
+        label="Country", empty_label="Any country", choices=[], widget=ListSelect
+    )
     organization = CharFilter(label="Organization", lookup_expr="icontains", max_length=TEXT_LIMIT)
     ordering = SortFilter(
         fields=[("name", "name"), ("meeting_count", "meetings")],
@@ -223,6 +238,7 @@ class StatementFilter(ReadoutsFilterSet):
         field_name="speaker__country",
         empty_label="Any country",
         choices=[],
+        widget=ListSelect,
     )
     topic = topic_filter()
     publisher = publisher_filter(field_name="readout__publisher")

@@ -107,12 +107,19 @@ def test_it_filters_meetings_by_kind_and_date(corpus, client):
 
 
 def test_it_filters_meetings_by_country_participant_publisher_and_topic(corpus, client):
-    assert titles(get(client, "/meetings/", country="RU")) == [
+    page = get(client, "/meetings/", country="RU")
+    assert titles(page) == [
         "Meeting number 1",
         "Wang Yi Speaks with Russian Foreign Minister Sergey Lavrov on the Phone",
     ]
+    # The form shows the filter in use, and offers only countries someone is from.
+    assert '<option value="RU" selected>Russia</option>' in page
+    assert '<option value="CN">China</option>' in page
+    assert '<option value="AQ">' not in page
     assert titles(get(client, "/meetings/", participant="person-3")) == ["Meeting number 3"]
-    assert len(titles(get(client, "/meetings/", publisher="pub-1"))) == 3
+    page = get(client, "/meetings/", publisher="pub-1")
+    assert len(titles(page)) == 3
+    assert '<option value="pub-1" selected>' in page
     # A topic includes its subtopics: "trade" is the parent of every topic-N.
     assert len(titles(get(client, "/meetings/", topic="trade"))) == 8
     assert titles(get(client, "/meetings/", topic="international-and-regional-issues")) == [
@@ -325,6 +332,8 @@ def test_it_draws_meetings_per_month(corpus, client):
     page = get(client, "/meetings/")
     # Oct 2022 to Aug 2023 is eleven months, empty ones included.
     assert page.count("<rect") == 11
+    assert "<title>October 2022: 1</title>" in page
+    assert "<title>December 2022: 0</title>" in page
     assert "Meetings per month, Oct 2022 to Aug 2023: 9 in all" in page
     assert get(client, "/meetings/", kind="visit").count("<rect") == 5
 

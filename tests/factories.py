@@ -1,18 +1,29 @@
 """Readout documents built in code, for tests that need many records or a variant."""
 
 import copy
+import importlib
 import json
+import sys
 from pathlib import Path
+from types import ModuleType
 
 from django.apps import apps
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+PROJECT = Path(__file__).resolve().parent.parent
+FIXTURES = PROJECT / "fixtures"
 SEED = FIXTURES / "000-2022-10-27-wang-yi-sergey-lavrov.json"
 COUNTRIES = ["CN", "RU", "US", "FR", "DE", "IN", "BR", "JP", "ZA", "GB"]
 
 
 def seed_document() -> dict:
     return json.loads(SEED.read_text(encoding="utf-8"))
+
+
+def corpus_generator() -> ModuleType:
+    """bench/corpus.py, the benchmarks' seeded generator of realistic readouts."""
+    if str(PROJECT / "bench") not in sys.path:
+        sys.path.insert(0, str(PROJECT / "bench"))
+    return importlib.import_module("corpus")
 
 
 def make_document(i: int, statements: int = 3) -> dict:

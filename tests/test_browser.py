@@ -14,7 +14,7 @@ from django.contrib.auth.models import User
 from readouts.loading import load
 from readouts.models import Meeting, Statement
 
-from .factories import SEED, write_json
+from .factories import SEED, corpus_generator, write_json
 
 CHROMIUM = "/usr/bin/chromium"
 PROJECT = Path(__file__).resolve().parent.parent
@@ -65,10 +65,8 @@ def page(browser, live_server):
 @pytest.fixture
 def corpus(tmp_path):
     """The founding readout and 60 generated meetings (fixed seed: stable screenshots)."""
-    sys.path.insert(0, str(PROJECT / "bench"))
-    import corpus as generator
-
-    load([SEED, write_json(tmp_path / "corpus.json", generator.build(60, seed=7))])
+    documents = corpus_generator().build(60, seed=7)
+    load([SEED, write_json(tmp_path / "corpus.json", documents)])
 
 
 def sign_in(page) -> None:

@@ -36,6 +36,19 @@ class MonthChart:
         return self.bars[-1].month
 
 
+class Month(TruncMonth):
+    """The first day of a date's month.
+
+    TruncMonth on a date column makes PostgreSQL pick DATE_TRUNC for a timestamp
+    with time zone, converting every row through the session's time zone; a plain
+    timestamp gives the same month, faster over a whole table.
+    """
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.lhs)
+        return f"DATE_TRUNC('month', ({sql})::timestamp)::date", params
+
+
 def _next_month(day: date) -> date:
     return date(day.year + day.month // 12, day.month % 12 + 1, 1)
 
@@ -48,7 +61,7 @@ def per_month(queryset: QuerySet, field: str = "date") -> MonthChart | None:
     """
     rows = (
         queryset.order_by()
-        .annotate(month=TruncMonth(field))
+        .annotate(month=Month(field))
         .values("month")
         .annotate(count=Count("pk"))
         .order_by("month")

@@ -178,7 +178,10 @@ class MeetingFilter(ReadoutsFilterSet):
         return search.search_meetings(queryset, text, self.newest_matches) if text else queryset
 
     def filter_country(self, queryset, name, value):
-        attending = Attendance.objects.filter(meeting=OuterRef("pk"), participant__country=value)
+        # The country's participants are looked up first, as one participant is (see
+        # participant_id): PostgreSQL's statistics then tell how often they attend.
+        people = Participant.objects.filter(country=value).values_list("pk", flat=True)
+        attending = Attendance.objects.filter(meeting=OuterRef("pk"), participant__in=list(people))
         return queryset.filter(Exists(attending))
 
     def filter_participant(self, queryset, name, value):

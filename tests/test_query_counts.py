@@ -72,9 +72,10 @@ PAGES = {
     # readouts with publishers
     "/meetings/": 6,
     # + the topics' family for the topic filter, checking the publisher's slug, the
-    # participant's key, the newest meetings the search matches
+    # country's participants, the participant's key, the newest meetings the search
+    # matches
     "/meetings/?q=cooperation&topic=root&publisher=pub-a&country=DE&participant=hub"
-    "&date_after=2010-01-01&kind=talks": 10,
+    "&date_after=2010-01-01&kind=talks": 11,
     # countries in use, count, the page of participants with meeting counts
     "/participants/": 3,
     "/participants/?q=person&country=DE&ordering=-meeting_count": 3,

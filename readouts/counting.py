@@ -18,3 +18,12 @@ def count_of(queryset: QuerySet, field: str) -> Coalesce:
         .values("n")
     )
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def count_up_to(queryset: QuerySet, limit: int) -> tuple[int, bool]:
+    """How many rows match, counted no further than limit; and whether more match.
+
+    Unordered, so that the database can stop at the first rows it finds.
+    """
+    found = queryset.order_by()[: limit + 1].count()
+    return min(found, limit), found > limit

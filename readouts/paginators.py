@@ -4,17 +4,27 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.utils.functional import cached_property
 
+from .counting import count_up_to
+
 ESTIMATE_ABOVE = 100_000  # rows; below this an exact count is cheap
 
 
 class EstimatedCountPaginator(Paginator):
     """On PostgreSQL an unfiltered list of a big table takes its size from the planner's
-    statistics (pg_class.reltuples) instead of counting every row; `estimated` says so."""
+    statistics (pg_class.reltuples) instead of counting every row; `estimated` says so.
+
+    With `count_limit`, a filtered list counts its rows only that far: when more match,
+    `capped` says so, and the pages go as far as that many rows.
+    """
 
     estimated = False
+    capped = False
 
-    def __init__(self, *args, known_count: int | None = None, **kwargs) -> None:
+    def __init__(
+        self, *args, known_count: int | None = None, count_limit: int | None = None, **kwargs
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.count_limit = count_limit
         if known_count is not None:  # counted already, e.g. by a chart of the same rows
             self.count = known_count
 
@@ -31,4 +41,7 @@ class EstimatedCountPaginator(Paginator):
             if estimate > ESTIMATE_ABOVE:
                 self.estimated = True
                 return estimate
-        return super().count
+        if self.count_limit is None:
+            return super().count
+        count, self.capped = count_up_to(self.object_list, self.count_limit)
+        return count

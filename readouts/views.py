@@ -23,7 +23,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpRe
 from django.views.generic import DetailView, ListView, TemplateView, View
 
 from . import charts, exporting
-from .counting import count_of
+from .counting import count_of, count_up_to
 from .filters import MeetingFilter, ParticipantFilter, StatementFilter, topic_family
 from .models import Attendance, Meeting, Participant, Publisher, Readout, Statement, Topic
 from .paginators import EstimatedCountPaginator
@@ -33,6 +33,7 @@ MAX_PAGE_SIZE = 100
 TIMELINE_LENGTH = 50
 SAMPLE_SIZE = 20
 SEARCH_LIMIT = 1000
+COUNT_LIMIT = 10_000
 
 
 class ReadoutsView:
@@ -49,6 +50,7 @@ class FilteredListView(ReadoutsView, ListView):
 
     filterset_class = None
     paginate_by = PAGE_SIZE
+    count_limit: int | None = None  # count a filtered list only this far (see the paginator)
 
     def get_filterset(self):
         return self.filterset_class(
@@ -75,7 +77,10 @@ class FilteredListView(ReadoutsView, ListView):
     def paginate_queryset(self, queryset: QuerySet, page_size: int):
         # A bad or out-of-range page number shows the first or last page, not an error.
         paginator = EstimatedCountPaginator(
-            queryset, page_size, known_count=self.known_count(queryset)
+            queryset,
+            page_size,
+            known_count=self.known_count(queryset),
+            count_limit=self.count_limit,
         )
         page = paginator.get_page(self.request.GET.get("page"))
         return paginator, page, page.object_list, page.has_other_pages()
@@ -244,6 +249,7 @@ class ParticipantDetailView(ReadoutsView, DetailView):
             .annotate(first=Min("meeting__date"), last=Max("meeting__date"), meetings=Count("pk"))
             .order_by("first", "title")
         )
+        # Someone attends a meeting once, so each shared meeting is one attendance.
         counterparts = (
             Participant.objects.filter(attendances__meeting__attendances__participant=person)
             .exclude(pk=person.pk)
@@ -338,12 +344,14 @@ class TopicDetailView(ReadoutsView, DetailView):
             .order_by("-readout__meeting__date", "-pk")
         )
         chart = charts.per_month(meetings)
+        statement_count, more_statements = count_up_to(statements, COUNT_LIMIT)
         context.update(
             children=topic.children.annotate(statement_count=Count("statements")),
             meeting_count=chart.total if chart else 0,
             meetings=meetings.order_by("-date", "slug")[:SAMPLE_SIZE],
             chart=chart,
-            statement_count=statements.count(),
+            statement_count=statement_count,
+            more_statements=more_statements,
             statements=statements[:SAMPLE_SIZE],
         )
         return context
@@ -352,6 +360,9 @@ class TopicDetailView(ReadoutsView, DetailView):
 class StatementListView(FilteredListView):
     filterset_class = StatementFilter
     template_name = "readouts/statement_list.html"
+    # A country's or a topic's statements can be half a million: counting them all
+    # took longer than the rest of the page.
+    count_limit = COUNT_LIMIT
 
     def base_queryset(self) -> QuerySet[Statement]:
         return Statement.objects.select_related(

@@ -236,6 +236,23 @@ def test_it_filters_statements(corpus, client):
     assert len(statements(get(client, "/statements/", date_before="2022-12-31"))) == 4
 
 
+def test_it_counts_a_long_list_of_statements_only_so_far(corpus, client, monkeypatch):
+    from readouts.views import StatementListView
+
+    monkeypatch.setattr(StatementListView, "count_limit", 5)
+    page = get(client, "/statements/", speaker="joint", per_page=2)  # 9 match
+    assert "More than 5 statements, showing 1–2" in page
+    assert "the pages list the first 5 in this order" in page
+    assert "Download every match" in page
+    assert "Page 1 of more than 3" in page and ">Last</a>" not in page
+    # The pages end at the fifth statement; a page number past them shows the last.
+    assert len(statements(get(client, "/statements/", speaker="joint", per_page=2, page=99))) == 1
+    # A list within the limit is counted exactly.
+    page = get(client, "/statements/", publisher="mfa-prc", per_page=2)
+    assert "4 statements, showing 1–2" in page and "Page 1 of 2" in page
+    assert "Download all 4 statements" in page and ">Last</a>" in page
+
+
 def test_it_highlights_search_matches_and_escapes_text(seeded, client):
     Statement.objects.filter(sequence=4).update(
         text="The two sides <script>alert(1)</script> exchanged views on the Ukraine issue."
@@ -326,6 +343,17 @@ def test_it_shows_a_topic_with_subtopics_meetings_and_statements(seeded, client)
     assert "Wang Yi Speaks with Russian Foreign Minister" in page
     assert "The two sides also exchanged views" in page
     assert "<svg" in page and page.count("<rect") == 1
+    assert "All 2 statements</a>" in page
+
+
+def test_it_counts_a_topics_statements_only_so_far(corpus, client, monkeypatch):
+    from readouts import views
+
+    monkeypatch.setattr(views, "COUNT_LIMIT", 5)
+    # "trade" is the parent of every generated topic: 8 meetings, 24 statements.
+    page = get(client, "/topics/trade/")
+    assert "More than 5 statements</a>" in page
+    assert "All 8 meetings</a>" in page
 
 
 def test_it_draws_meetings_per_month(corpus, client):

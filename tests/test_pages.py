@@ -337,6 +337,20 @@ def test_it_shows_a_participant_over_time(seeded, client, tmp_path):
     assert "4 statements</a>; the latest:" in page
 
 
+def test_it_groups_only_a_prolific_speakers_latest_statements_by_topic(
+    seeded, client, monkeypatch
+):
+    from readouts import views
+
+    page = get(client, "/participants/wang-yi/")
+    assert "2 statements</a>; the latest:" in page  # 20th CPC National Congress
+    monkeypatch.setattr(views, "TOPIC_SAMPLE", 1)
+    page = get(client, "/participants/wang-yi/")
+    assert "The topics of the latest 1 of 2 statements." in page
+    assert "1 of them; " in page and "2 of them" not in page
+    assert "all statements on this topic</a>" in page
+
+
 def test_it_shows_a_topic_with_subtopics_meetings_and_statements(seeded, client):
     page = get(client, "/topics/international-and-regional-issues/")
     assert 'href="/topics/ukraine-issue/"' in page

@@ -90,8 +90,9 @@ PAGES = {
     # their statements with speakers, the statements' topics
     "/meetings/m-1/": 5,
     # the participant, meeting count, timeline, its counterparts prefetched, titles,
-    # counterparts met most often, statement count, topic counts, latest per topic
-    "/participants/hub/": 9,
+    # counterparts met most often, statement count, the latest statements, their
+    # topic counts, latest per topic
+    "/participants/hub/": 10,
     # the topic with its parent, subtopics, the topics' family, per-month chart (which
     # gives the meeting count), latest meetings, statement count, latest statements,
     # their topics

@@ -297,6 +297,7 @@ def statements_by_topic(statements: list[int], per_topic: int = 3, topics: int =
         )
         .filter(position__lte=per_topic)
         .select_related("statement__readout__meeting", "statement__speaker")
+        .defer("statement__readout__body")
     )
     samples = defaultdict(list)
     for link in latest:
@@ -351,6 +352,7 @@ class TopicDetailView(ReadoutsView, DetailView):
         statements = (
             Statement.objects.filter(Exists(on_topic.filter(statement=OuterRef("pk"))))
             .select_related("speaker", "readout__meeting", "readout__publisher")
+            .defer("readout__body")
             .prefetch_related("topics")
             .order_by("-readout__meeting__date", "-pk")
         )
@@ -376,9 +378,12 @@ class StatementListView(FilteredListView):
     count_limit = COUNT_LIMIT
 
     def base_queryset(self) -> QuerySet[Statement]:
-        return Statement.objects.select_related(
-            "speaker", "readout__meeting", "readout__publisher"
-        ).prefetch_related("topics")
+        # A readout's body is its whole text, which a list of statements never shows.
+        return (
+            Statement.objects.select_related("speaker", "readout__meeting", "readout__publisher")
+            .defer("readout__body")
+            .prefetch_related("topics")
+        )
 
     def get_queryset(self) -> QuerySet[Statement]:
         queryset = super().get_queryset()

@@ -23,7 +23,9 @@ def count_of(queryset: QuerySet, field: str) -> Coalesce:
 def count_up_to(queryset: QuerySet, limit: int) -> tuple[int, bool]:
     """How many rows match, counted no further than limit; and whether more match.
 
-    Unordered, so that the database can stop at the first rows it finds.
+    Unordered, so that the database can stop at the first rows it finds, and keys
+    only: a sliced count would otherwise work out every annotation (a search's
+    highlights) for every row.
     """
-    found = queryset.order_by()[: limit + 1].count()
+    found = queryset.order_by().values("pk")[: limit + 1].count()
     return min(found, limit), found > limit

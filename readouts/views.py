@@ -15,7 +15,6 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
     Window,
 )
 from django.db.models.functions import RowNumber
@@ -389,16 +388,23 @@ class StatementListView(FilteredListView):
         queryset = super().get_queryset()
         cleaned = self.filterset.form.cleaned_data if self.filterset.is_bound else {}
         self.searching = bool(cleaned.get("q"))
+        self.matches = None
         if self.searching:
             # A common word matches a large share of all statements: rank (and count)
             # the newest SEARCH_LIMIT matches only, so a search costs the same at any size.
-            newest = queryset.order_by("-pk").values("pk")[:SEARCH_LIMIT]
-            queryset = queryset.filter(pk__in=Subquery(newest))
+            # They are looked up once: their number is the count, and the page ranks them.
+            self.matches = list(
+                queryset.order_by("-pk").values_list("pk", flat=True)[:SEARCH_LIMIT]
+            )
+            queryset = queryset.filter(pk__in=self.matches)
         if not cleaned.get("ordering"):
             order = ["-readout__meeting__date", "readout_id", "sequence"]
             ranked = queryset.query.annotations.get("rank") is not None
             queryset = queryset.order_by(*(["-rank", *order] if ranked else order))
         return queryset
+
+    def known_count(self, queryset: QuerySet[Statement]) -> int | None:
+        return None if self.matches is None else len(self.matches)
 
     def get_context_data(self, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)

@@ -1,12 +1,9 @@
 """Pagination that does not count every row of a big table to say how many there are."""
 
 from django.core.paginator import Paginator
-from django.db import connection
 from django.utils.functional import cached_property
 
-from .counting import count_up_to
-
-ESTIMATE_ABOVE = 100_000  # rows; below this an exact count is cheap
+from .counting import count_up_to, estimated_sizes
 
 
 class EstimatedCountPaginator(Paginator):
@@ -30,15 +27,10 @@ class EstimatedCountPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        query = self.object_list.query
-        if connection.vendor == "postgresql" and not query.where:
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass",
-                    [self.object_list.model._meta.db_table],
-                )
-                estimate = cursor.fetchone()[0]
-            if estimate > ESTIMATE_ABOVE:
+        model = self.object_list.model
+        if not self.object_list.query.where:
+            estimate = estimated_sizes(model).get(model)
+            if estimate is not None:
                 self.estimated = True
                 return estimate
         if self.count_limit is None:

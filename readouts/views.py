@@ -22,7 +22,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpRe
 from django.views.generic import DetailView, ListView, TemplateView, View
 
 from . import charts, exporting
-from .counting import count_of, count_up_to
+from .counting import count_of, count_up_to, estimated_sizes
 from .filters import MeetingFilter, ParticipantFilter, StatementFilter, topic_family
 from .models import Attendance, Meeting, Participant, Publisher, Readout, Statement, Topic
 from .paginators import EstimatedCountPaginator
@@ -128,13 +128,19 @@ class HomeView(ReadoutsView, TemplateView):
 
     def get_context_data(self, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)
+        tables = [
+            ("meetings", Meeting, "readouts:meeting_list"),
+            ("participants", Participant, "readouts:participant_list"),
+            ("statements", Statement, "readouts:statement_list"),
+            ("topics", Topic, "readouts:topic_list"),
+            ("readouts", Readout, None),
+            ("publishers", Publisher, None),
+        ]
+        # The biggest tables are sized as PostgreSQL estimates them, the rest counted.
+        estimates = estimated_sizes(*(model for _, model, _ in tables))
         context["counts"] = [
-            ("meetings", Meeting.objects.count(), "readouts:meeting_list"),
-            ("participants", Participant.objects.count(), "readouts:participant_list"),
-            ("statements", Statement.objects.count(), "readouts:statement_list"),
-            ("topics", Topic.objects.count(), "readouts:topic_list"),
-            ("readouts", Readout.objects.count(), None),
-            ("publishers", Publisher.objects.count(), None),
+            (noun, estimates.get(model) or model.objects.count(), model in estimates, url_name)
+            for noun, model, url_name in tables
         ]
         context["latest"] = Meeting.objects.prefetch_related(
             Prefetch("attendances", queryset=Attendance.objects.select_related("participant"))

@@ -226,9 +226,9 @@ def test_it_runs_a_fixed_number_of_queries_per_changelist(model, admin_client, t
 def test_it_shows_an_estimate_for_big_unfiltered_tables_on_postgresql(
     seeded, admin_client, monkeypatch
 ):
-    from readouts import paginators
+    from readouts import counting
 
-    monkeypatch.setattr(paginators, "ESTIMATE_ABOVE", 0)
+    monkeypatch.setattr(counting, "ESTIMATE_ABOVE", 0)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE readouts_statement")

@@ -81,6 +81,24 @@ def test_it_shows_counts_and_latest_meetings_on_home(corpus, client):
     assert page.index("Meeting number 0") < page.index("Wang Yi Speaks")  # newest first
 
 
+def test_it_gives_the_size_of_big_tables_on_home_as_postgresql_estimates_it(
+    corpus, client, monkeypatch
+):
+    from django.db import connection
+
+    from readouts import counting
+
+    monkeypatch.setattr(counting, "ESTIMATE_ABOVE", 20)  # only statements are bigger
+    if connection.vendor != "postgresql":
+        assert re.search(r"<a [^>]*><strong>28</strong> statements", get(client, "/"))
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    page = get(client, "/")
+    assert re.search(r"about <strong>28</strong> statements", page)
+    assert re.search(r"<a [^>]*><strong>9</strong> meetings", page)  # counted
+
+
 def test_it_names_urls_in_a_namespace(seeded):
     meeting = Meeting.objects.get()
     assert meeting.get_absolute_url() == reverse("readouts:meeting_detail", args=[meeting.slug])
@@ -337,9 +355,7 @@ def test_it_shows_a_participant_over_time(seeded, client, tmp_path):
     assert "4 statements</a>; the latest:" in page
 
 
-def test_it_groups_only_a_prolific_speakers_latest_statements_by_topic(
-    seeded, client, monkeypatch
-):
+def test_it_groups_only_a_prolific_speakers_latest_statements_by_topic(seeded, client, monkeypatch):
     from readouts import views
 
     page = get(client, "/participants/wang-yi/")

@@ -160,7 +160,10 @@ class MeetingListView(FilteredListView):
             .order_by("-date", "slug")
             .prefetch_related(
                 Prefetch("attendances", queryset=Attendance.objects.select_related("participant")),
-                Prefetch("readouts", queryset=Readout.objects.select_related("publisher")),
+                # Who reported each meeting; the readouts' full text stays in the database.
+                Prefetch(
+                    "readouts", queryset=Readout.objects.select_related("publisher").defer("body")
+                ),
             )
         )
 

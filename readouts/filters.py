@@ -6,9 +6,15 @@ Participants and topics are named by slug in a text input with suggestions,
 never chosen from a <select> listing every row.
 """
 
+from functools import cache
+from html import escape
+
 from django import forms
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.forms.utils import flatatt
 from django.urls import reverse_lazy
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django_countries import countries
 from django_filters import (
     CharFilter,
@@ -42,6 +48,13 @@ def topic_family(slug: str) -> list[int]:
     return sorted(family)
 
 
+@cache
+def country_names(language: str | None) -> dict[str, str]:
+    """Every country's name in a language, looked up once: translating some 200
+    names took longer than the query for the codes on every list page."""
+    return dict(countries)
+
+
 def countries_in_use() -> list[tuple[str, str]]:
     # order_by(): the model's ordering would otherwise join the DISTINCT.
     codes = (
@@ -50,7 +63,8 @@ def countries_in_use() -> list[tuple[str, str]]:
         .values_list("country", flat=True)
         .distinct()
     )
-    return sorted(((code, countries.name(code)) for code in codes), key=lambda c: c[1])
+    names = country_names(get_language())
+    return sorted(((code, names.get(code, code)) for code in codes), key=lambda c: c[1])
 
 
 def suggest_input(list_id: str, url: str) -> forms.TextInput:
@@ -66,11 +80,19 @@ def suggest_input(list_id: str, url: str) -> forms.TextInput:
 
 
 class ListSelect(forms.Select):
-    """A select of many options (some 200 countries) drawn in one template: Django's
-    own draws each option through a template include, which took longer than the
-    list page's queries."""
+    """A select of many flat options (some 200 countries), written in one pass: Django's
+    own builds a context for each option and draws it through a template include,
+    which took longer than the list page's queries."""
 
-    template_name = "readouts/widgets/select.html"
+    def render(self, name, value, attrs=None, renderer=None) -> SafeString:
+        chosen = set(self.format_value(value))
+        options = "\n".join(
+            f'<option value="{escape(str(option))}"'
+            f"{' selected' if str(option) in chosen else ''}>{escape(str(label))}</option>"
+            for option, label in self.choices
+        )
+        attrs = flatatt(self.build_attrs(self.attrs, attrs))
+        return mark_safe(f'<select name="{escape(name)}"{attrs}>\n{options}\n</select>')
 
 
 def topic_filter() -> CharFilter:

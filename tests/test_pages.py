@@ -5,7 +5,7 @@ from django.contrib.auth.models import User
 from django.urls import reverse
 
 from readouts.loading import load
-from readouts.models import Meeting, Participant, Statement
+from readouts.models import Meeting, Participant, Publisher, Statement
 
 from .factories import SEED, make_document, seed_document, variant, write_json
 
@@ -269,6 +269,18 @@ def test_it_counts_a_long_list_of_statements_only_so_far(corpus, client, monkeyp
     page = get(client, "/statements/", publisher="mfa-prc", per_page=2)
     assert "4 statements, showing 1–2" in page and "Page 1 of 2" in page
     assert "Download all 4 statements" in page and ">Last</a>" in page
+
+
+def test_the_filter_selects_escape_names_and_keep_the_choice(seeded, client):
+    Publisher.objects.create(slug="dfat", name='Foreign Affairs & "Trade" <AU>', country="AU")
+    page = get(client, "/statements/", publisher="dfat")
+    assert (
+        '<option value="dfat" selected>Foreign Affairs &amp; &quot;Trade&quot; &lt;AU&gt;</option>'
+        in page
+    )
+    assert '<select name="publisher" id="id_publisher">' in page
+    assert '<select name="country" id="id_country">' in page
+    assert '<option value="" selected>Any country</option>' in page
 
 
 def test_it_highlights_search_matches_and_escapes_text(seeded, client):

@@ -3,6 +3,7 @@ PostgreSQL; substring matching with highlights done here on SQLite."""
 
 import re
 
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
@@ -11,6 +12,7 @@ from django.contrib.postgres.search import (
 )
 from django.db import connection
 from django.db.models import (
+    BigIntegerField,
     BooleanField,
     Exists,
     F,
@@ -65,18 +67,47 @@ class AnyOf(Func):
         super().__init__(F(column), Subquery(ids.order_by()))
 
 
+class KeyAmong(Func):
+    """`pk = ANY(%s)` with the keys as one array: a thousand keys as a thousand
+    parameters (`pk IN (...)`) took longer to write out than the query took to run."""
+
+    arg_joiner = " = ANY("
+    template = "%(expressions)s)"
+    output_field = BooleanField()
+
+    def __init__(self, ids: list[int]) -> None:
+        super().__init__(F("pk"), Value(list(ids), output_field=ArrayField(BigIntegerField())))
+
+
+def among(queryset: QuerySet, ids: list[int]) -> QuerySet:
+    """The rows of queryset whose key is one of ids."""
+    if not full_text():
+        return queryset.filter(pk__in=ids)
+    return queryset.filter(KeyAmong(ids))
+
+
 def search_statements(queryset: QuerySet[Statement], text: str) -> QuerySet[Statement]:
     """Statements whose text, or whose readout's title, matches."""
     if not full_text():
         return queryset.filter(Q(text__icontains=text) | Q(readout__title__icontains=text))
     query = _query(text)
     titled = _titles_matching(query).values("pk")
-    return queryset.filter(Q(search_vector=query) | Q(AnyOf("readout_id", titled))).annotate(
-        rank=SearchRank(F("search_vector"), query),
-        headline=SearchHeadline(
+    matching = queryset.filter(Q(search_vector=query) | Q(AnyOf("readout_id", titled)))
+    return matching.annotate(**statement_ranking(text))
+
+
+def statement_ranking(text: str) -> dict[str, Func]:
+    """How well each statement matches (rank) and its text with the matches marked
+    (headline), as annotations; none on SQLite, where highlight() marks them."""
+    if not full_text():
+        return {}
+    query = _query(text)
+    return {
+        "rank": SearchRank(F("search_vector"), query),
+        "headline": SearchHeadline(
             "text", query, config=CONFIG, start_sel=START, stop_sel=STOP, highlight_all=True
         ),
-    )
+    }
 
 
 class TitleVector(Func):
@@ -117,7 +148,7 @@ def search_meetings(
     titled = queryset.filter(by_title).order_by(*order).values("pk")[:newest]
     either = Meeting.objects.filter(pk__in=by_readout.union(titled, all=True))
     newest_ids = either.order_by(*order).values_list("pk", flat=True)[:newest]
-    return queryset.filter(pk__in=list(newest_ids))
+    return among(queryset, list(newest_ids))
 
 
 def _terms(text: str) -> list[str]:

@@ -21,7 +21,7 @@ from django.db.models.functions import RowNumber
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.views.generic import DetailView, ListView, TemplateView, View
 
-from . import charts, exporting
+from . import charts, exporting, search
 from .counting import count_of, count_up_to, estimated_sizes
 from .filters import MeetingFilter, ParticipantFilter, StatementFilter, topic_family
 from .models import Attendance, Meeting, Participant, Publisher, Readout, Statement, Topic
@@ -405,7 +405,13 @@ class StatementListView(FilteredListView):
             self.matches = list(
                 queryset.order_by("-pk").values_list("pk", flat=True)[:SEARCH_LIMIT]
             )
-            queryset = queryset.filter(pk__in=self.matches)
+            # The page reads them by key; checking the search's conditions again only
+            # made PostgreSQL expect a few rows and plan for those.
+            queryset = (
+                search.among(self.base_queryset(), self.matches)
+                .annotate(**search.statement_ranking(cleaned["q"]))
+                .order_by(*queryset.query.order_by)
+            )
         if not cleaned.get("ordering"):
             order = ["-readout__meeting__date", "readout_id", "sequence"]
             ranked = queryset.query.annotations.get("rank") is not None

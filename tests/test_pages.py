@@ -454,6 +454,25 @@ def test_it_ranks_only_the_newest_matches_of_a_very_common_word(corpus, client, 
     assert set(statements(page)) == {str(s.pk) for s in newest}
 
 
+def test_a_statement_search_keeps_the_other_filters_and_the_chosen_order(
+    corpus, client, monkeypatch
+):
+    from readouts import views
+
+    monkeypatch.setattr(views, "SEARCH_LIMIT", 4)
+    page = get(client, "/statements/", q="Statement", publisher="pub-1", ordering="-date")
+    # The newest four matches from that publisher, then sorted as asked.
+    matching = Statement.objects.filter(
+        text__icontains="Statement", readout__publisher__slug="pub-1"
+    )
+    newest = matching.order_by("-pk")[:4]
+    expected = Statement.objects.filter(pk__in=[s.pk for s in newest]).order_by(
+        "-readout__meeting__date", "readout_id", "sequence"
+    )
+    assert statements(page) == [str(s.pk) for s in expected]
+    assert "these are the best matches among the newest 4" in page
+
+
 def test_it_lists_only_the_newest_meetings_a_very_common_word_matches(corpus, client, monkeypatch):
     from readouts import views
 

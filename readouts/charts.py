@@ -69,8 +69,8 @@ def per_month(queryset: QuerySet, field: str = "date") -> MonthChart | None:
     counts = {row["month"]: row["count"] for row in rows if row["month"] is not None}
     if not counts:
         return None
-    months, month = [], min(counts)
-    while month <= max(counts):
+    months, month, last = [], min(counts), max(counts)
+    while month <= last:
         months.append(month)
         month = _next_month(month)
     top = max(counts.values())

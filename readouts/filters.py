@@ -21,7 +21,6 @@ from django_filters import (
     ChoiceFilter,
     DateFromToRangeFilter,
     FilterSet,
-    ModelChoiceFilter,
     OrderingFilter,
 )
 from django_filters.constants import EMPTY_VALUES
@@ -105,15 +104,16 @@ def topic_filter() -> CharFilter:
     )
 
 
-def publisher_filter(**where) -> ModelChoiceFilter:
-    """A publisher by slug; publishers are few enough for a select."""
-    return ModelChoiceFilter(
+def publisher_filter() -> ChoiceFilter:
+    """A publisher by slug; publishers are few enough for a select. The choices are
+    read with the filter set (a model choice field reads its rows through a
+    server-side cursor, four round trips, every time the select is drawn)."""
+    return ChoiceFilter(
         label="Publisher",
-        queryset=Publisher.objects.all(),
-        to_field_name="slug",
+        method="filter_publisher",
         empty_label="Any publisher",
+        choices=[],
         widget=ListSelect,
-        **where,
     )
 
 
@@ -144,6 +144,12 @@ class ReadoutsFilterSet(FilterSet):
         super().__init__(*args, **kwargs)
         if "country" in self.filters:
             self.filters["country"].extra["choices"] = countries_in_use()
+        if "publisher" in self.filters:
+            publishers = Publisher.objects.order_by("name").values_list("pk", "slug", "name")
+            self.publisher_ids = {slug: pk for pk, slug, _ in publishers}
+            self.filters["publisher"].extra["choices"] = [
+                (slug, name) for _, slug, name in publishers
+            ]
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         raise NotImplementedError
@@ -175,7 +181,7 @@ class MeetingFilter(ReadoutsFilterSet):
         ),
     )
     topic = topic_filter()
-    publisher = publisher_filter(method="filter_publisher")
+    publisher = publisher_filter()
     ordering = SortFilter(
         fields=[("date", "date"), ("title", "title"), ("participant_count", "participants")],
         field_labels={"date": "Date", "title": "Title", "participant_count": "Participants"},
@@ -221,7 +227,9 @@ class MeetingFilter(ReadoutsFilterSet):
         return queryset.filter(Exists(statements))
 
     def filter_publisher(self, queryset, name, value):
-        readouts = Readout.objects.filter(meeting=OuterRef("pk"), publisher=value)
+        readouts = Readout.objects.filter(
+            meeting=OuterRef("pk"), publisher_id=self.publisher_ids[value]
+        )
         return queryset.filter(Exists(readouts))
 
 
@@ -266,7 +274,7 @@ class StatementFilter(ReadoutsFilterSet):
         widget=ListSelect,
     )
     topic = topic_filter()
-    publisher = publisher_filter(field_name="readout__publisher")
+    publisher = publisher_filter()
     ordering = SortFilter(
         fields=[("readout__meeting__date", "date")],
         field_labels={"readout__meeting__date": "Date"},
@@ -293,3 +301,6 @@ class StatementFilter(ReadoutsFilterSet):
             statement=OuterRef("pk"), topic__in=topic_family(value)
         )
         return queryset.filter(Exists(matching))
+
+    def filter_publisher(self, queryset, name, value):
+        return queryset.filter(readout__publisher_id=self.publisher_ids[value])

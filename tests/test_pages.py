@@ -281,6 +281,10 @@ def test_the_filter_selects_escape_names_and_keep_the_choice(seeded, client):
     assert '<select name="publisher" id="id_publisher">' in page
     assert '<select name="country" id="id_country">' in page
     assert '<option value="" selected>Any country</option>' in page
+    # A publisher that isn't one is left out, with a message, as any bad filter is.
+    page = get(client, "/meetings/", publisher="nobody")
+    assert "<strong>Publisher</strong>: Select a valid choice. nobody is not one of" in page
+    assert len(titles(page)) == Meeting.objects.count()
 
 
 def test_it_highlights_search_matches_and_escapes_text(seeded, client):

@@ -275,6 +275,9 @@ class Readout(Versioned):
             # The admin lists readouts in this order: a page of them is read off the index
             # (ascending b-tree indexes keep NULLs last on PostgreSQL).
             models.Index(fields=["published_at", "id"], name="readout_published_idx"),
+            # A topic's meetings are found through its statements' readouts: with the
+            # meeting beside the key, that step reads the index alone.
+            models.Index(fields=["id", "meeting"], name="readout_id_meeting_idx"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -326,6 +329,11 @@ class Statement(Versioned):
 
     class Meta:
         ordering = ["readout_id", "sequence"]
+        indexes = [
+            # From a topic's statements to their readouts without reading the statements'
+            # text (an index-only scan, where the table is a million long rows).
+            models.Index(fields=["id", "readout"], name="statement_id_readout_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["readout", "sequence"], name="statement_unique"),
             models.CheckConstraint(condition=Q(sequence__gte=1), name="statement_sequence_from_1"),

@@ -3,7 +3,6 @@ PostgreSQL; substring matching with highlights done here on SQLite."""
 
 import re
 
-from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
@@ -12,7 +11,6 @@ from django.contrib.postgres.search import (
 )
 from django.db import connection
 from django.db.models import (
-    BigIntegerField,
     BooleanField,
     Exists,
     F,
@@ -26,6 +24,7 @@ from django.db.models import (
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from .keys import among
 from .models import Meeting, Readout, Statement
 
 CONFIG = "english"
@@ -65,25 +64,6 @@ class AnyOf(Func):
 
     def __init__(self, column: str, ids: QuerySet) -> None:
         super().__init__(F(column), Subquery(ids.order_by()))
-
-
-class KeyAmong(Func):
-    """`pk = ANY(%s)` with the keys as one array: a thousand keys as a thousand
-    parameters (`pk IN (...)`) took longer to write out than the query took to run."""
-
-    arg_joiner = " = ANY("
-    template = "%(expressions)s)"
-    output_field = BooleanField()
-
-    def __init__(self, ids: list[int]) -> None:
-        super().__init__(F("pk"), Value(list(ids), output_field=ArrayField(BigIntegerField())))
-
-
-def among(queryset: QuerySet, ids: list[int]) -> QuerySet:
-    """The rows of queryset whose key is one of ids."""
-    if not full_text():
-        return queryset.filter(pk__in=ids)
-    return queryset.filter(KeyAmong(ids))
 
 
 def search_statements(queryset: QuerySet[Statement], text: str) -> QuerySet[Statement]:

@@ -24,6 +24,7 @@ from django.views.generic import DetailView, ListView, TemplateView, View
 from . import charts, exporting, search
 from .counting import count_of, count_up_to, estimated_sizes
 from .filters import MeetingFilter, ParticipantFilter, StatementFilter, topic_family
+from .keys import among
 from .models import Attendance, Meeting, Participant, Publisher, Readout, Statement, Topic
 from .paginators import EstimatedCountPaginator
 
@@ -288,7 +289,7 @@ class ParticipantDetailView(ReadoutsView, DetailView):
 
 def statements_by_topic(statements: list[int], per_topic: int = 3, topics: int = 12) -> list[dict]:
     """The most used topics among some statements, each with its latest few (two queries)."""
-    links = Statement.topics.through.objects.filter(statement__in=statements)
+    links = among(Statement.topics.through.objects.all(), statements, "statement_id")
     counts = list(
         links.values("topic_id", "topic__name", "topic__slug")
         .annotate(n=Count("statement_id"))
@@ -408,7 +409,7 @@ class StatementListView(FilteredListView):
             # The page reads them by key; checking the search's conditions again only
             # made PostgreSQL expect a few rows and plan for those.
             queryset = (
-                search.among(self.base_queryset(), self.matches)
+                among(self.base_queryset(), self.matches)
                 .annotate(**search.statement_ranking(cleaned["q"]))
                 .order_by(*queryset.query.order_by)
             )

@@ -72,13 +72,13 @@ def search_statements(queryset: QuerySet[Statement], text: str) -> QuerySet[Stat
         return queryset.filter(Q(text__icontains=text) | Q(readout__title__icontains=text))
     query = _query(text)
     titled = _titles_matching(query).values("pk")
-    matching = queryset.filter(Q(search_vector=query) | Q(AnyOf("readout_id", titled)))
-    return matching.annotate(**statement_ranking(text))
+    return queryset.filter(Q(search_vector=query) | Q(AnyOf("readout_id", titled)))
 
 
 def statement_ranking(text: str) -> dict[str, Func]:
     """How well each statement matches (rank) and its text with the matches marked
-    (headline), as annotations; none on SQLite, where highlight() marks them."""
+    (headline), as annotations for the page that shows them (downloads need neither);
+    none on SQLite, where highlight() marks them."""
     if not full_text():
         return {}
     query = _query(text)

@@ -23,14 +23,16 @@ def count_of(queryset: QuerySet, field: str) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
-def count_up_to(queryset: QuerySet, limit: int) -> tuple[int, bool]:
+def count_up_to(queryset: QuerySet, limit: int, key: str = "pk") -> tuple[int, bool]:
     """How many rows match, counted no further than limit; and whether more match.
 
     Unordered, so that the database can stop at the first rows it finds, and keys
     only: a sliced count would otherwise work out every annotation (a search's
-    highlights) for every row.
+    highlights) for every row. With `key`, the distinct values of that field are
+    counted instead.
     """
-    found = queryset.order_by().values("pk")[: limit + 1].count()
+    keys = queryset.order_by().values(key)
+    found = (keys if key == "pk" else keys.distinct())[: limit + 1].count()
     return min(found, limit), found > limit
 
 

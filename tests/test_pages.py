@@ -5,7 +5,7 @@ from django.contrib.auth.models import User
 from django.urls import reverse
 
 from readouts.loading import load
-from readouts.models import Meeting, Participant, Publisher, Statement
+from readouts.models import Meeting, Participant, Publisher, Statement, Topic
 
 from .factories import SEED, make_document, seed_document, variant, write_json
 
@@ -390,6 +390,14 @@ def test_it_shows_a_topic_with_subtopics_meetings_and_statements(seeded, client)
     assert "The two sides also exchanged views" in page
     assert "<svg" in page and page.count("<rect") == 1
     assert "All 2 statements</a>" in page
+
+
+def test_it_counts_a_statement_on_a_topic_and_its_subtopic_once(seeded, client):
+    parent = Topic.objects.get(slug="international-and-regional-issues")
+    child = parent.children.get(slug="ukraine-issue")
+    assert "All 2 statements</a>" in get(client, f"/topics/{parent.slug}/")
+    Statement.objects.filter(topics=child).first().topics.add(parent)
+    assert "All 2 statements</a>" in get(client, f"/topics/{parent.slug}/")
 
 
 def test_it_counts_a_topics_statements_only_so_far(corpus, client, monkeypatch):

@@ -35,6 +35,16 @@ class MonthChart:
     def last(self) -> date:
         return self.bars[-1].month
 
+    def newest_since(self, rows: int) -> date:
+        """The first day of the latest month from which on at least `rows` were counted
+        (the first month if fewer were): the newest rows are all dated from then on."""
+        counted = 0
+        for bar in reversed(self.bars):
+            counted += bar.count
+            if counted >= rows:
+                return bar.month
+        return self.first
+
 
 class Month(TruncMonth):
     """The first day of a date's month.

@@ -366,17 +366,23 @@ class TopicDetailView(ReadoutsView, DetailView):
             .order_by("-readout__meeting__date", "-pk")
         )
         chart = charts.per_month(meetings)
+        if chart:
+            # The latest meetings, and so the latest statements, are in the chart's
+            # last months: looking only there is quicker for a topic of few meetings.
+            since = chart.newest_since(SAMPLE_SIZE)
+            meetings = meetings.filter(date__gte=since)
+            statements = statements.filter(readout__meeting__date__gte=since)
         # Counted on the topic links alone: each names a statement, and looking the
         # statements up as well took longer than the links.
         statement_count, more_statements = count_up_to(on_topic, COUNT_LIMIT, "statement_id")
         context.update(
             children=topic.children.annotate(statement_count=Count("statements")),
             meeting_count=chart.total if chart else 0,
-            meetings=meetings.order_by("-date", "slug")[:SAMPLE_SIZE],
+            meetings=meetings.order_by("-date", "slug")[:SAMPLE_SIZE] if chart else [],
             chart=chart,
             statement_count=statement_count,
             more_statements=more_statements,
-            statements=statements[:SAMPLE_SIZE],
+            statements=statements[:SAMPLE_SIZE] if chart else [],
         )
         return context
 

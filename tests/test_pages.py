@@ -2,6 +2,7 @@ import re
 
 import pytest
 from django.contrib.auth.models import User
+from django.db.models import Q
 from django.urls import reverse
 
 from readouts.loading import load
@@ -398,6 +399,21 @@ def test_it_counts_a_statement_on_a_topic_and_its_subtopic_once(seeded, client):
     assert "All 2 statements</a>" in get(client, f"/topics/{parent.slug}/")
     Statement.objects.filter(topics=child).first().topics.add(parent)
     assert "All 2 statements</a>" in get(client, f"/topics/{parent.slug}/")
+
+
+@pytest.mark.parametrize("sample", [1, 3, 50])
+def test_it_shows_a_topics_latest_meetings_and_statements(corpus, client, monkeypatch, sample):
+    from readouts import views
+
+    monkeypatch.setattr(views, "SAMPLE_SIZE", sample)
+    family = Topic.objects.filter(Q(slug="trade") | Q(parent__slug="trade"))
+    meetings = Meeting.objects.filter(readouts__statements__topics__in=family).distinct()
+    statements = Statement.objects.filter(topics__in=family).distinct()
+    response = client.get("/topics/trade/")
+    assert list(response.context["meetings"]) == list(meetings.order_by("-date", "slug")[:sample])
+    assert list(response.context["statements"]) == list(
+        statements.order_by("-readout__meeting__date", "-pk")[:sample]
+    )
 
 
 def test_it_counts_a_topics_statements_only_so_far(corpus, client, monkeypatch):

@@ -64,8 +64,13 @@ def urls() -> list[tuple[str, str]]:
     root = (
         Topic.objects.filter(parent__isnull=True).order_by("slug").values_list("slug", flat=True)[0]
     )
-    leaf = (
+    subtopic = (
         Topic.objects.filter(parent__isnull=False)
+        .order_by("slug")
+        .values_list("slug", flat=True)[0]
+    )
+    leaf = (
+        Topic.objects.filter(children__isnull=True)
         .order_by("slug")
         .values_list("slug", flat=True)[0]
     )
@@ -92,7 +97,7 @@ def urls() -> list[tuple[str, str]]:
         ("statements", "/statements/"),
         ("statements by speaker", f"/statements/?speaker={busiest}"),
         ("statements by country", f"/statements/?country={country}"),
-        ("statements by topic", f"/statements/?topic={leaf}"),
+        ("statements by topic", f"/statements/?topic={subtopic}"),
         ("statements by publisher", f"/statements/?publisher={publisher}"),
         ("statements by date range", "/statements/?date_after=2015-01-01&date_before=2015-12-31"),
         ("full-text search", "/statements/?q=nuclear"),
@@ -102,6 +107,7 @@ def urls() -> list[tuple[str, str]]:
         ("meeting detail", f"/meetings/{meeting}/"),
         ("participant detail (busiest)", f"/participants/{busiest}/"),
         ("topic detail (a root)", f"/topics/{root}/"),
+        ("topic detail (a subtopic)", f"/topics/{subtopic}/"),
         ("topic detail (a leaf)", f"/topics/{leaf}/"),
     ]
     pages += [(f"admin: {name}s", f"/admin/readouts/{name}/") for name in ADMIN_MODELS]

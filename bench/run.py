@@ -544,7 +544,7 @@ def render(report: dict, args) -> str:
     t = report["throughput"]
     lines += [
         "",
-        f"Pages over their target: {', '.join(slow) if slow else 'none'}.",
+        f"Pages over their target: {'; '.join(slow) if slow else 'none'}.",
         "",
         "## Throughput under load",
         "",

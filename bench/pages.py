@@ -52,6 +52,17 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
+def topics() -> tuple[str, str, str]:
+    """The slugs of the topics timed: a root, a subtopic (with subtopics of its own
+    in the generated corpus) and a leaf."""
+    first = Topic.objects.order_by("slug").values_list("slug", flat=True)
+    return (
+        first.filter(parent__isnull=True)[0],
+        first.filter(parent__isnull=False)[0],
+        first.filter(children__isnull=True)[0],
+    )
+
+
 def urls() -> list[tuple[str, str]]:
     busiest = (
         Participant.objects.order_by()
@@ -61,19 +72,7 @@ def urls() -> list[tuple[str, str]]:
         .first()["slug"]
     )
     meeting = Meeting.objects.order_by("-date").values_list("slug", flat=True)[500]
-    root = (
-        Topic.objects.filter(parent__isnull=True).order_by("slug").values_list("slug", flat=True)[0]
-    )
-    subtopic = (
-        Topic.objects.filter(parent__isnull=False)
-        .order_by("slug")
-        .values_list("slug", flat=True)[0]
-    )
-    leaf = (
-        Topic.objects.filter(children__isnull=True)
-        .order_by("slug")
-        .values_list("slug", flat=True)[0]
-    )
+    root, subtopic, leaf = topics()
     country = Participant.objects.values_list("country", flat=True).filter(slug=busiest)[0]
     publisher = Meeting.objects.filter(slug=meeting).values_list(
         "readouts__publisher__slug", flat=True

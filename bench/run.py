@@ -12,6 +12,8 @@ own databases next to it), with generated corpora (bench/corpus.py):
   dumpdata --natural-foreign --natural-primary;
 - pages: p50/p95 server time and query count of every list page, detail page and
   admin changelist at the large scale;
+- what tables storing a meeting's topics and participant count would give the
+  queries that keep pages over target (bench/stored.py);
 - throughput of the main pages under a bounded local load against gunicorn.
 
 The table goes to stdout and docs/benchmarks.md.
@@ -448,6 +450,16 @@ def main() -> None:
             check=True,
         )
         report["pages"] = json.loads(result.stdout)
+        say("What stored tables would give…")
+        result = subprocess.run(
+            [PYTHON, "bench/stored.py"],
+            cwd=PROJECT,
+            stdout=subprocess.PIPE,
+            text=True,
+            env={**bench.env, "DATABASE_URL": large},
+            check=True,
+        )
+        report["stored"] = json.loads(result.stdout)
         say("Throughput under load…")
         report["throughput"] = throughput(large, bench.env, args.load_seconds)
     finally:
@@ -545,6 +557,27 @@ def render(report: dict, args) -> str:
     lines += [
         "",
         f"Pages over their target: {'; '.join(slow) if slow else 'none'}.",
+        "",
+        "## What storing derived rows would give",
+        "",
+        "A meeting's topics are stored once, as its statements' topics, and its participants "
+        "once, as its attendances (DESIGN.md). The queries below are what keeps the topic "
+        "pages and the sort by participants over target. bench/stored.py times each as the "
+        "page runs it now against the same answer read from a table that would store it: a "
+        "meeting–topic table (with the meeting's month, or without), and a participant count "
+        "per meeting, kept in order. The tables are built in a scratch schema and dropped "
+        "afterwards; each pair gives the same rows.",
+        "",
+        "| query | now p50 ms | now p95 ms | stored p50 ms | stored p95 ms |",
+        "|---|---:|---:|---:|---:|",
+        *(
+            f"| {q['query']} | {q['p50']:.1f} | {q['p95']:.1f} | {q['stored_p50']:.1f} | "
+            f"{q['stored_p95']:.1f} |"
+            for q in report["stored"]["queries"]
+        ),
+        "",
+        f"Building both from the data took {report['stored']['seconds']:.1f} s "
+        f"({report['stored']['pairs']:,} meeting–topic rows).",
         "",
         "## Throughput under load",
         "",

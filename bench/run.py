@@ -268,6 +268,19 @@ def copy_rows(corpus: dict) -> dict[str, tuple[list[str], list[tuple]]]:
     return {t: (columns[t], rows) for t, rows in tables.items()}
 
 
+def json_of(bench: Bench, url: str, script: str):
+    """What a script run against the database at url prints as JSON."""
+    result = subprocess.run(
+        [PYTHON, script],
+        cwd=PROJECT,
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**bench.env, "DATABASE_URL": url},
+        check=True,
+    )
+    return json.loads(result.stdout)
+
+
 def copy_ceiling(url: str, prepared: dict) -> float:
     started = time.perf_counter()
     with psycopg.connect(url) as db, db.cursor() as cursor:
@@ -441,25 +454,9 @@ def main() -> None:
             report["statements"] = db.execute("SELECT count(*) FROM readouts_statement").fetchone()[
                 0
             ]
-        result = subprocess.run(
-            [PYTHON, "bench/pages.py"],
-            cwd=PROJECT,
-            stdout=subprocess.PIPE,
-            text=True,
-            env={**bench.env, "DATABASE_URL": large},
-            check=True,
-        )
-        report["pages"] = json.loads(result.stdout)
+        report["pages"] = json_of(bench, large, "bench/pages.py")
         say("What stored tables would give…")
-        result = subprocess.run(
-            [PYTHON, "bench/stored.py"],
-            cwd=PROJECT,
-            stdout=subprocess.PIPE,
-            text=True,
-            env={**bench.env, "DATABASE_URL": large},
-            check=True,
-        )
-        report["stored"] = json.loads(result.stdout)
+        report["stored"] = json_of(bench, large, "bench/stored.py")
         say("Throughput under load…")
         report["throughput"] = throughput(large, bench.env, args.load_seconds)
     finally:

@@ -25,12 +25,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 # Sets Django up as for the pages, and tells which topics they time.
 import pages
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef
 
-from readouts.charts import Month
-from readouts.counting import count_of
-from readouts.filters import topic_family
-from readouts.models import Attendance, Meeting, Statement
+from readouts.charts import month_counts
+from readouts.filters import MeetingFilter, topic_family
+from readouts.models import Statement
+from readouts.views import MeetingListView, meetings_on
 
 SCHEMA = "stored_what_if"
 REPEAT = int(os.environ.get("BENCH_REPEAT", "20"))
@@ -73,28 +72,16 @@ def timed(sql: str, params) -> tuple[list[tuple], float, float]:
 def chart_now(family: list[int]) -> tuple[str, list]:
     """The topic page's chart query (TopicDetailView, charts.per_month)."""
     on_topic = Statement.topics.through.objects.filter(topic__in=family)
-    meetings = Meeting.objects.filter(
-        Exists(on_topic.filter(statement__readout__meeting=OuterRef("pk")))
-    )
-    rows = (
-        meetings.order_by()
-        .annotate(month=Month("date"))
-        .values("month")
-        .annotate(count=Count("pk"))
-        .order_by("month")
-        .values_list("month", "count")
-    )
+    rows = month_counts(meetings_on(on_topic)).values_list("month", "count")
     return rows.query.sql_with_params()
 
 
 def sorted_now() -> tuple[str, list]:
-    """The meeting list's first page sorted by participants (MeetingListView)."""
-    rows = (
-        Meeting.objects.annotate(participant_count=count_of(Attendance.objects.all(), "meeting"))
-        .order_by("-participant_count", "-date", "slug")
-        .values_list("pk", flat=True)[:PAGE]
+    """The meeting list's first page sorted by participants, as the page filters it."""
+    filtered = MeetingFilter(
+        {"ordering": "-participants"}, queryset=MeetingListView().base_queryset()
     )
-    return rows.query.sql_with_params()
+    return filtered.qs.values_list("pk", flat=True)[:PAGE].query.sql_with_params()
 
 
 def main() -> None:

@@ -63,20 +63,28 @@ def _next_month(day: date) -> date:
     return date(day.year + day.month // 12, day.month % 12 + 1, 1)
 
 
-def per_month(queryset: QuerySet, field: str = "date") -> MonthChart | None:
-    """Counts per month of the queryset's rows, in one query, with empty months as zero.
-
-    The rows are counted as they come: the meeting lists filter through EXISTS, never
-    through a join that could repeat a row, so no DISTINCT (and its sort) is needed.
-    """
-    rows = (
+def month_counts(queryset: QuerySet, field: str = "date") -> QuerySet:
+    """The queryset's rows counted by the month of field: rows of month and count."""
+    return (
         queryset.order_by()
         .annotate(month=Month(field))
         .values("month")
         .annotate(count=Count("pk"))
         .order_by("month")
     )
-    counts = {row["month"]: row["count"] for row in rows if row["month"] is not None}
+
+
+def per_month(queryset: QuerySet, field: str = "date") -> MonthChart | None:
+    """Counts per month of the queryset's rows, in one query, with empty months as zero.
+
+    The rows are counted as they come: the meeting lists filter through EXISTS, never
+    through a join that could repeat a row, so no DISTINCT (and its sort) is needed.
+    """
+    counts = {
+        row["month"]: row["count"]
+        for row in month_counts(queryset, field)
+        if row["month"] is not None
+    }
     if not counts:
         return None
     months, month, last = [], min(counts), max(counts)

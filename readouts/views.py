@@ -343,6 +343,11 @@ class TopicListView(ReadoutsView, ListView):
         return tree(None)
 
 
+def meetings_on(links: QuerySet) -> QuerySet[Meeting]:
+    """The meetings with a statement on one of these topic links of statements."""
+    return Meeting.objects.filter(Exists(links.filter(statement__readout__meeting=OuterRef("pk"))))
+
+
 class TopicDetailView(ReadoutsView, DetailView):
     model = Topic
     template_name = "readouts/topic_detail.html"
@@ -355,9 +360,7 @@ class TopicDetailView(ReadoutsView, DetailView):
         topic = self.object
         family = topic_family(topic.slug)
         on_topic = Statement.topics.through.objects.filter(topic__in=family)
-        meetings = Meeting.objects.filter(
-            Exists(on_topic.filter(statement__readout__meeting=OuterRef("pk")))
-        )
+        meetings = meetings_on(on_topic)
         statements = (
             Statement.objects.filter(Exists(on_topic.filter(statement=OuterRef("pk"))))
             .select_related("speaker", "readout__meeting", "readout__publisher")

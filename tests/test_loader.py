@@ -1,3 +1,4 @@
+import gc
 import io
 import os
 import re
@@ -122,6 +123,24 @@ def test_it_shows_progress_on_large_inputs(tmp_path):
     assert "validating documents: 4 of 5" in err.getvalue()
     assert "writing readouts: 4 of 5" in err.getvalue()
     assert Meeting.objects.count() == 5
+
+
+def test_the_command_turns_garbage_collection_back_on(tmp_path):
+    # The command pauses the collector while it loads; a loaded or refused file must
+    # leave it as it was, or the process would grow without bound afterwards.
+    good = write_json(tmp_path / "good.json", make_document(1))
+    bad = write_json(tmp_path / "bad.json", {"meeting": {}})
+    run_command(str(good))
+    assert gc.isenabled()
+    with pytest.raises(CommandError, match="nothing was loaded"):
+        run_command(str(bad))
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        run_command(str(good))
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
 
 
 def test_it_names_existing_participants_by_slug(seeded, tmp_path):

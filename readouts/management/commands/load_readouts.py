@@ -1,7 +1,28 @@
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from readouts.loading import MAX_PROBLEMS, PROGRESS_EVERY, LoadError, LoadReport, load
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's automatic garbage collection for the length of a load.
+
+    A load builds millions of objects that all live until it ends, and each automatic
+    full collection walks all of them again, finding nothing: a sixth of the time of a
+    10,000-meeting load. The few cycles it leaves are freed once it is back on.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 class Command(BaseCommand):
@@ -55,14 +76,15 @@ class Command(BaseCommand):
                 self.stderr.write(f"  {stage}: {done:,} of {total:,}")
 
         try:
-            report = load(
-                paths or None,
-                dry_run=dry_run,
-                progress=progress,
-                progress_every=progress_every,
-                user=account,
-                command=command,
-            )
+            with collector_paused():
+                report = load(
+                    paths or None,
+                    dry_run=dry_run,
+                    progress=progress,
+                    progress_every=progress_every,
+                    user=account,
+                    command=command,
+                )
         except LoadError as exc:
             problems = exc.problems
             lines = [str(p) for p in problems[:MAX_PROBLEMS]]

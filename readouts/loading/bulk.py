@@ -4,6 +4,8 @@ Rows get their primary keys first (from the table's own sequence), so that
 later rows can refer to them, as bulk_create's RETURNING would give.
 """
 
+from collections.abc import Iterable
+
 from django.db import connection, models
 from django.utils import timezone
 from django_countries.fields import CountryField
@@ -46,14 +48,6 @@ def allocate_keys(model: type[models.Model], count: int) -> range:
     return range(last - count + 1, last + 1)
 
 
-def _allocate_keys(model: type[models.Model], objs: list[models.Model]) -> None:
-    missing = [obj for obj in objs if obj.pk is None]
-    if missing:
-        attname = model._meta.pk.attname
-        for obj, value in zip(missing, allocate_keys(model, len(missing)), strict=True):
-            setattr(obj, attname, value)
-
-
 def _copy(model: type[models.Model], columns: list[str], rows) -> None:
     quote = connection.ops.quote_name
     names = ", ".join(quote(column) for column in columns)
@@ -65,14 +59,21 @@ def _copy(model: type[models.Model], columns: list[str], rows) -> None:
             copy.write_row(row)
 
 
-def insert(model: type[models.Model], objs: list[models.Model]) -> None:
-    """Insert new rows and give each its primary key."""
-    if not objs:
-        return
+def insert(model: type[models.Model], objs: Iterable[models.Model], count: int) -> list:
+    """Insert `count` new rows, give each its primary key, and return the objects.
+
+    On PostgreSQL, `objs` is consumed while the rows are copied. Given a generator, Python
+    builds each object while the server is still writing the rows before it, so the two
+    overlap instead of taking turns.
+    """
     if connection.vendor != "postgresql":
+        objs = list(objs)
         model.objects.bulk_create(objs, batch_size=BATCH)
-        return
-    _allocate_keys(model, objs)
+        return objs
+    if not count:
+        return []
+    keys = allocate_keys(model, count)
+    attname = model._meta.pk.attname
     fields = model._meta.concrete_fields
     prepare = [
         (
@@ -83,11 +84,13 @@ def insert(model: type[models.Model], objs: list[models.Model]) -> None:
     ]
     quote = connection.ops.quote_name
     columns = ", ".join(quote(f.column) for f in fields)
+    written = []
     with (
         connection.cursor() as cursor,
         cursor.cursor.copy(f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN") as copy,
     ):
-        for obj in objs:
+        for obj, key in zip(objs, keys, strict=True):
+            setattr(obj, attname, key)
             copy.write_row(
                 [
                     getattr(obj, name)
@@ -96,9 +99,11 @@ def insert(model: type[models.Model], objs: list[models.Model]) -> None:
                     for name, field in prepare
                 ]
             )
-    for obj in objs:
+            written.append(obj)
+    for obj in written:
         obj._state.adding = False
         obj._state.db = connection.alias
+    return written
 
 
 def insert_pairs(model: type[models.Model], columns: list[str], rows: list[tuple]) -> None:

@@ -10,7 +10,7 @@ from django.db import models
 
 from ..models import Attendance, Meeting, Participant, Publisher, Readout, Statement, Topic
 from .bulk import insert, insert_history, insert_pairs
-from .plan import Definition, Plan, ReadoutPlan
+from .plan import Definition, Plan, ReadoutPlan, StatementPlan
 from .report import LoadReport, Problem
 
 CHUNK = 500  # rows per IN (...) lookup and per bulk write; SQLite allows 999 parameters
@@ -173,10 +173,12 @@ class Writer:
     # Writing: each step compares with what is stored and touches only what differs,
     # keeping the edit history and the versions that guard the admin's forms.
 
-    def _create(self, model: type[models.Model], objs: list) -> None:
-        insert(model, objs)
+    def _create(self, model: type[models.Model], objs: Iterable, count: int | None = None) -> list:
+        """Insert new rows: a list, or a generator of `count` objects built as they are written."""
+        objs = insert(model, objs, len(objs) if count is None else count)
         self._record(model, objs, update=False)
         self.report.tallies[model].created += len(objs)
+        return objs
 
     def _update(self, model: type[models.Model], objs: list, fields: list[str], count=True) -> None:
         for obj in objs:
@@ -336,7 +338,7 @@ class Writer:
             for statement_id, topic_id in rows.values_list("statement_id", "topic_id"):
                 stored_topics[statement_id].add(topic_id)
 
-        creating: list[tuple[Statement, set[int]]] = []
+        creating: list[tuple[int, StatementPlan, int | None, set[int]]] = []
         updating: list[Statement] = []
         retopic: dict[int, set[int]] = {}
         keep = set()
@@ -348,13 +350,7 @@ class Writer:
                 keep.add(key)
                 statement = stored.get(key)
                 if statement is None:
-                    new = Statement(
-                        readout_id=readout.pk,
-                        sequence=item.sequence,
-                        speaker_id=speaker_id,
-                        text=item.text,
-                    )
-                    creating.append((new, topic_ids))
+                    creating.append((readout.pk, item, speaker_id, topic_ids))
                     continue
                 same_row = (statement.speaker_id, statement.text) == (speaker_id, item.text)
                 same_topics = stored_topics[statement.pk] == topic_ids
@@ -376,13 +372,20 @@ class Writer:
             statement.delete()
         tally.deleted += len(stale)
 
-        self._create(Statement, [s for s, _ in creating])
+        # Built while they are copied: see insert().
+        new = (
+            Statement(
+                readout_id=readout_id, sequence=item.sequence, speaker_id=speaker_id, text=item.text
+            )
+            for readout_id, item, speaker_id, _ in creating
+        )
+        added = self._create(Statement, new, count=len(creating))
         self._update(Statement, updating, ["speaker", "text"])
         for chunk in _chunks(list(retopic)):
             through.objects.filter(statement_id__in=chunk).delete()
         links = [
             (statement.pk, topic_id)
-            for statement, topic_ids in creating
+            for statement, (*_, topic_ids) in zip(added, creating, strict=True)
             for topic_id in sorted(topic_ids)
         ] + [(pk, topic_id) for pk, topic_ids in retopic.items() for topic_id in sorted(topic_ids)]
         insert_pairs(through, ["statement_id", "topic_id"], links)

@@ -10,7 +10,8 @@ from functools import cache
 from html import escape
 
 from django import forms
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, Expression, OuterRef, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.forms.utils import flatatt
 from django.urls import reverse_lazy
 from django.utils.safestring import SafeString, mark_safe
@@ -119,20 +120,30 @@ def publisher_filter() -> ChoiceFilter:
 
 class SortFilter(OrderingFilter):
     """Sorting by the chosen fields, then by `then` where they tie, so that pages of
-    equal values (meetings with three participants) keep a stable order."""
+    equal values (meetings with three participants) keep a stable order.
 
-    def __init__(self, *args, then: tuple[str, ...] = (), **kwargs) -> None:
+    `computed` names values worked out only to sort by them: listing the newest
+    meetings needs no count of every meeting's participants."""
+
+    def __init__(
+        self,
+        *args,
+        then: tuple[str, ...] = (),
+        computed: dict[str, Expression] | None = None,
+        **kwargs,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.then = then
+        self.computed = computed or {}
 
     def filter(self, qs: QuerySet, value) -> QuerySet:
-        qs = super().filter(qs, value)
         if value in EMPTY_VALUES:
             return qs
-        chosen = {name.lstrip("-") for name in qs.query.order_by}
-        return qs.order_by(
-            *qs.query.order_by, *(name for name in self.then if name.lstrip("-") not in chosen)
-        )
+        ordering = [self.get_ordering_value(param) for param in value if param not in EMPTY_VALUES]
+        chosen = {name.lstrip("-") for name in ordering}
+        computed = {name: e for name, e in self.computed.items() if name in chosen}
+        then = [name for name in self.then if name.lstrip("-") not in chosen]
+        return qs.alias(**computed).order_by(*ordering, *then)
 
 
 class ReadoutsFilterSet(FilterSet):
@@ -188,6 +199,9 @@ class MeetingFilter(ReadoutsFilterSet):
         label="Sort by",
         empty_label="Newest first",
         then=("-date", "slug"),
+        # Every meeting's count, from the view of meeting sizes: one grouped count of the
+        # attendances, where a count in a subquery would look up each meeting in turn.
+        computed={"participant_count": Coalesce("size__participants", 0)},
     )
 
     class Meta:

@@ -248,6 +248,30 @@ class Attendance(Versioned):
     natural_key.dependencies = ["readouts.meeting", "readouts.participant"]
 
 
+class MeetingSize(models.Model):
+    """How many take part in each meeting, read from a database view that counts
+    attendances (migration 0009): nothing is stored twice. Sorting meetings by their
+    size joins one grouped count of all attendances, where counting meeting by meeting
+    would look each one up."""
+
+    meeting = models.OneToOneField(
+        Meeting,
+        primary_key=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="size",
+    )
+    participants = models.PositiveIntegerField()
+
+    class Meta:
+        managed = False
+        db_table = "readouts_meeting_size"
+        default_permissions = ()  # nothing to add, change or delete
+
+    def __str__(self) -> str:
+        return f"{self.meeting_id}: {self.participants} participant(s)"
+
+
 class Readout(Versioned):
     """One publisher's published account of a meeting, kept verbatim."""
 

@@ -154,18 +154,12 @@ class MeetingListView(FilteredListView):
     template_name = "readouts/meeting_list.html"
 
     def base_queryset(self) -> QuerySet[Meeting]:
-        return (
-            Meeting.objects.annotate(
-                participant_count=count_of(Attendance.objects.all(), "meeting")
-            )
-            .order_by("-date", "slug")
-            .prefetch_related(
-                Prefetch("attendances", queryset=Attendance.objects.select_related("participant")),
-                # Who reported each meeting; the readouts' full text stays in the database.
-                Prefetch(
-                    "readouts", queryset=Readout.objects.select_related("publisher").defer("body")
-                ),
-            )
+        return Meeting.objects.order_by("-date", "slug").prefetch_related(
+            Prefetch("attendances", queryset=Attendance.objects.select_related("participant")),
+            # Who reported each meeting; the readouts' full text stays in the database.
+            Prefetch(
+                "readouts", queryset=Readout.objects.select_related("publisher").defer("body")
+            ),
         )
 
     def get_queryset(self) -> QuerySet[Meeting]:

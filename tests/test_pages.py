@@ -1,4 +1,5 @@
 import re
+from datetime import date
 
 import pytest
 from django.contrib.auth.models import User
@@ -182,6 +183,21 @@ def test_it_breaks_ties_in_a_sort_newest_first(corpus, client):
     )
     counts = {p.name: p.attendances.count() for p in Participant.objects.all()}
     assert names == sorted(names, key=lambda n: (-counts[n], n))
+
+
+def test_it_sorts_a_meeting_nobody_attends_as_having_none(corpus, client):
+    # The view of meeting sizes has no row for it: it counts as none, and stays listed.
+    Meeting.objects.create(
+        slug="2021-01-01-nobody", date=date(2021, 1, 1), kind="phone_call", title="Nobody came"
+    )
+    most = titles(get(client, "/meetings/", ordering="-participants", per_page=100))
+    fewest = titles(get(client, "/meetings/", ordering="participants", per_page=100))
+    assert most[-1] == "Nobody came" and fewest[0] == "Nobody came"
+    assert len(most) == len(fewest) == Meeting.objects.count()
+    assert most[:-1] == titles(get(client, "/meetings/", ordering="-participants", per_page=9))
+    # Sorting by size keeps the filters.
+    visits = titles(get(client, "/meetings/", ordering="-participants", kind="visit"))
+    assert visits == [t for t in most if Meeting.objects.get(title=t).kind == "visit"]
 
 
 def test_it_keeps_bad_pages_and_sizes_harmless(corpus, client):

@@ -558,8 +558,8 @@ def render(report: dict, args) -> str:
         "## What storing derived rows would give",
         "",
         "A meeting's topics are stored once, as its statements' topics, and its participants "
-        "once, as its attendances (DESIGN.md). The queries below are what keeps the topic "
-        "pages and the sort by participants over target. bench/stored.py times each as the "
+        "once, as its attendances (DESIGN.md). The queries below are the slowest parts of the "
+        "topic pages and of the sort by participants. bench/stored.py times each as the "
         "page runs it now against the same answer read from a table that would store it: a "
         "meeting–topic table (with the meeting's month, or without), and a participant count "
         "per meeting, kept in order. The tables are built in a scratch schema and dropped "

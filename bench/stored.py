@@ -1,9 +1,10 @@
-"""What storing derived rows would give the queries that keep pages over target.
+"""What storing derived rows would give the slowest queries of some pages.
 
 DESIGN.md stores a meeting's topics once, as the topics of its statements, and
 a meeting's participants once, as its attendances. The topic pages' month chart
-and the meeting list sorted by participants stay over target because of it
-(docs/benchmarks.md). This times, on a database loaded by the benchmark
+stays over target because of it (docs/benchmarks.md); the meeting list sorted by
+participants, which reads a view of meeting sizes, is timed for comparison.
+This times, on a database loaded by the benchmark
 (DATABASE_URL), each of those queries as the pages run it now against the same
 answer read from tables that would store it. The tables are built in a scratch
 schema, which is dropped at the end; nothing else is written. Each pair must give

@@ -13,7 +13,8 @@ own databases next to it), with generated corpora (bench/corpus.py):
 - pages: p50/p95 server time and query count of every list page, detail page and
   admin changelist at the large scale;
 - what tables storing a meeting's topics and participant count would give the
-  queries that keep pages over target (bench/stored.py);
+  slowest queries of the topic pages and of the sort by participants
+  (bench/stored.py);
 - throughput of the main pages under a bounded local load against gunicorn.
 
 The table goes to stdout and docs/benchmarks.md.

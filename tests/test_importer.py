@@ -16,6 +16,7 @@ from readouts.importing.text import sentences
 from readouts.loading import load
 from readouts.models import Meeting, Participant, Statement
 
+from .admin_pages import review_data
 from .factories import SEED, seed_document, snapshot
 
 pytestmark = pytest.mark.django_db
@@ -296,29 +297,6 @@ def administrator(client):
 IMPORT = "/admin/readouts/meeting/import-text/"
 
 
-def review_data(response) -> dict:
-    """What the review page would post back unchanged."""
-    data = {"review": "1"}
-    meeting = response.context["meeting_form"]
-    for name in meeting.fields:
-        value = meeting.initial.get(name, "")
-        data[name] = getattr(value, "pk", value) if value is not None else ""
-    for formset in (response.context["people"], response.context["statements"]):
-        management = formset.management_form
-        for name in ("TOTAL_FORMS", "INITIAL_FORMS", "MIN_NUM_FORMS", "MAX_NUM_FORMS"):
-            data[f"{formset.prefix}-{name}"] = management.initial.get(name, 0)
-        for form in formset.forms:
-            for name in form.fields:
-                value = form.initial.get(name, "")
-                if name == "topics":
-                    data[form.add_prefix(name)] = list(value or [])
-                elif name != "DELETE":
-                    data[form.add_prefix(name)] = (
-                        getattr(value, "pk", value) if value is not None else ""
-                    )
-    return data
-
-
 def test_the_changelist_links_to_the_import_page(vocabulary, client):
     administrator(client)
     response = client.get(reverse("admin:readouts_meeting_changelist"))
@@ -406,6 +384,64 @@ def test_the_review_refuses_a_slug_already_recorded(vocabulary, client):
     response = client.post(IMPORT, data)
     assert "already recorded" in response.content.decode()
     assert snapshot() == before
+
+
+def test_a_new_person_never_overwrites_one_recorded(trudeau_review, client):
+    data = trudeau_review
+    # The analyst gives the new person a slug already taken, by accident or not.
+    assert data["people-1-name"] == "Justin Trudeau" and not data["people-1-existing"]
+    data["people-1-slug"] = "wang-yi"
+    data["people-1-name"] = "Overwritten By Import"
+    data["people-1-country"] = "US"
+    before = snapshot()
+    response = client.post(IMPORT, data)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "“wang-yi” is already recorded as Wang Yi (CN)" in page
+    assert "the free slug “wang-yi-2” now filled in" in page
+    assert snapshot() == before
+    # Saving again as it came back adds a new person under the free slug.
+    again = review_data_from_post(response)
+    assert again["people-1-slug"] == "wang-yi-2"
+    assert client.post(IMPORT, again).status_code == 302
+    assert Participant.objects.get(slug="wang-yi").name == "Wang Yi"
+    assert Participant.objects.get(slug="wang-yi-2").name == "Overwritten By Import"
+
+
+def test_a_new_person_named_like_one_recorded_gets_a_free_slug_not_theirs(trudeau_review, client):
+    data = trudeau_review
+    data["people-1-slug"] = ""  # made from the name, which is taken
+    data["people-1-name"] = "Wang Yi"
+    before = snapshot()
+    page = client.post(IMPORT, data).content.decode()
+    assert "“wang-yi” is already recorded as Wang Yi (CN)" in page
+    assert snapshot() == before
+
+
+def test_a_new_publisher_never_overwrites_one_recorded(trudeau_review, client):
+    data = trudeau_review
+    data["publisher"] = ""
+    data.update(
+        publisher_slug="mfa-prc",
+        publisher_name="Another Ministry",
+        publisher_country="US",
+        publisher_website="https://example.org/",
+    )
+    before = snapshot()
+    page = client.post(IMPORT, data).content.decode()
+    assert "“mfa-prc” is already recorded as Ministry of Foreign Affairs" in page
+    assert snapshot() == before
+
+
+def review_data_from_post(response) -> dict:
+    """What a browser would send again from a review page that came back with errors."""
+    data = {key: values[-1] for key, values in response.wsgi_request.POST.lists()}
+    for form in response.context["people"].forms:
+        data[form.add_prefix("slug")] = form.data.get(form.add_prefix("slug"), "")
+    topics = [k for k in response.wsgi_request.POST if k.endswith("-topics")]
+    for key in topics:
+        data[key] = response.wsgi_request.POST.getlist(key)
+    return data
 
 
 def test_only_those_who_may_add_meetings_can_import(vocabulary, client):

@@ -1,10 +1,13 @@
 from functools import partial
 
-from django.contrib import admin
-from django.db import models
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, models, router, transaction
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
-from django.http import HttpRequest, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.urls import path
+from django.utils.html import format_html
 from django_countries.filters import CountryFilter
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -12,9 +15,17 @@ from . import exporting
 from .admin_import import import_view
 from .counting import count_of
 from .filters import topic_family
-from .forms import AttendanceFormSet, StatementForm, StatementFormSet, VersionedForm
+from .forms import (
+    AttendanceForm,
+    AttendanceFormSet,
+    StatementForm,
+    StatementFormSet,
+    TopicForm,
+    VersionedForm,
+)
 from .models import Attendance, Meeting, Participant, Publisher, Readout, Statement, Topic
 from .paginators import EstimatedCountPaginator
+from .rules import broken_rule, statements_needing
 
 
 def export_meetings(meetings: QuerySet[Meeting], what: str) -> StreamingHttpResponse:
@@ -66,6 +77,75 @@ class CurationAdmin(SimpleHistoryAdmin):
             stored = type(obj).objects.filter(pk=obj.pk).values_list("version", flat=True)
             form = type(form.__name__, (form,), {"stored_version": stored.first()})
         return form
+
+    def history_form_view(
+        self, request: HttpRequest, object_id: str, version_id: str, extra_context=None
+    ) -> HttpResponse:
+        """Restoring a version is a change: it needs the change permission (the
+        Revert button is only hidden from those without it), and it runs in one
+        transaction, as the change form does (the version check locks the row)."""
+        if request.method != "POST":
+            return super().history_form_view(request, object_id, version_id, extra_context)
+        obj = self.get_object(request, unquote(object_id))
+        may = self.has_change_permission(request, obj) if obj else self.has_add_permission(request)
+        if not may:
+            raise PermissionDenied
+
+        def restore() -> HttpResponse:
+            with transaction.atomic(using=router.db_for_write(self.model)):
+                return super(CurationAdmin, self).history_form_view(
+                    request, object_id, version_id, extra_context
+                )
+
+        return self._unless_refused(request, restore)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        parent = super().changeform_view
+        return self._unless_refused(
+            request, lambda: parent(request, object_id, form_url, extra_context)
+        )
+
+    def delete_view(self, request, object_id, extra_context=None):
+        parent = super().delete_view
+        return self._unless_refused(request, lambda: parent(request, object_id, extra_context))
+
+    def changelist_view(self, request, extra_context=None):
+        parent = super().changelist_view
+        return self._unless_refused(request, lambda: parent(request, extra_context))
+
+    def _unless_refused(self, request: HttpRequest, view) -> HttpResponse:
+        """The page again with a message when the database refuses a write that breaks a
+        rule the forms did not catch (the database enforces it on every path)."""
+        try:
+            return view()
+        except IntegrityError as exc:
+            message = broken_rule(exc)
+            if message is None:
+                raise
+        self.message_user(request, f"Nothing was saved: {message}", messages.ERROR)
+        return HttpResponseRedirect(request.get_full_path())
+
+    def save_model(self, request: HttpRequest, obj, form, change: bool) -> None:
+        # Saving a form with nothing changed makes no new version (and no history entry).
+        if change and not self._differs(obj, form):
+            return
+        super().save_model(request, obj, form, change)
+
+    @staticmethod
+    def _differs(obj, form) -> bool:
+        # Against the stored row, not the form's initial values: a restored version's
+        # form starts from the old version.
+        stored = type(obj)._base_manager.filter(pk=obj.pk).first()
+        if stored is None:
+            return True
+        many = {f.name for f in obj._meta.many_to_many}
+        if many & set(form.changed_data):
+            return True
+        return any(
+            f.value_from_object(stored) != f.value_from_object(obj)
+            for f in obj._meta.concrete_fields
+            if f.name in form.fields
+        )
 
 
 class AttendanceInline(admin.TabularInline):
@@ -167,11 +247,32 @@ class ParticipantAdmin(CurationAdmin):
 
 @admin.register(Attendance)
 class AttendanceAdmin(CurationAdmin):
+    form = AttendanceForm
     list_display = ["participant", "title", "meeting"]
     list_select_related = ["participant", "meeting"]
     search_fields = ["participant__name", "title", "meeting__title"]
     autocomplete_fields = ["meeting", "participant"]
     ordering = ["-pk"]  # the latest recorded first, along the primary key
+
+    def get_deleted_objects(self, objs, request: HttpRequest):
+        """Someone who speaks in a meeting's readouts keeps their attendance: the delete
+        page (and the bulk action) lists their statements as what stands in the way."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        needing = (
+            statements_needing((a.meeting_id, a.participant_id) for a in objs)
+            .select_related("speaker", "readout__meeting")
+            .order_by("readout__meeting__date", "readout_id", "sequence")
+        )
+        protected = list(protected) + [
+            format_html(
+                "Statement by {} in “{}” (a speaker must attend the meeting): {}…",
+                statement.speaker.name,
+                statement.readout.meeting.title,
+                statement.text[:80],
+            )
+            for statement in needing[:50]
+        ]
+        return deleted, counts, perms_needed, protected
 
 
 @admin.register(Publisher)
@@ -229,6 +330,7 @@ class StatementAdmin(CurationAdmin):
 
 @admin.register(Topic)
 class TopicAdmin(CurationAdmin):
+    form = TopicForm
     list_display = ["name", "parent", "statement_count"]
     list_select_related = ["parent"]
     search_fields = ["name", "slug", "description"]

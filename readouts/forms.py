@@ -7,7 +7,8 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 
-from .models import Attendance, Participant
+from .models import Attendance, Participant, Topic
+from .rules import statements_needing
 
 
 def _version(instance, number: int):
@@ -54,8 +55,10 @@ class VersionedForm(forms.ModelForm):
         if self.instance.pk is None:
             return data
         model = type(self.instance)
-        # Locked until the admin's transaction ends, so two saves cannot interleave.
-        current = model.objects.select_for_update().filter(pk=self.instance.pk).first()
+        # Locked until the admin's transaction ends, so two saves cannot interleave. A lock
+        # "for no key update" lets others still check foreign keys to the row: two admins
+        # each saving a record that points at the other's would otherwise deadlock.
+        current = model.objects.select_for_update(no_key=True).filter(pk=self.instance.pk).first()
         opened = data.get("opened_version")
         if current is None or opened == current.version:
             self.instance.version = current.version if current else self.instance.version
@@ -154,3 +157,43 @@ class StatementForm(VersionedForm):
             if not attended.exists():
                 self.add_error("speaker", did_not_attend(speaker))
         return data
+
+
+class AttendanceForm(VersionedForm):
+    """An attendance stays while its participant speaks in the meeting's readouts."""
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if self.instance.pk is None or self.errors:
+            return data
+        # The stored pair: a restored version's instance holds older values.
+        stored = Attendance.objects.filter(pk=self.instance.pk).values_list(
+            "meeting_id", "participant_id"
+        )
+        pair = stored.first()
+        wanted = (
+            getattr(data.get("meeting"), "pk", None),
+            getattr(data.get("participant"), "pk", None),
+        )
+        if pair is None or pair == wanted:
+            return data
+        speaking = statements_needing([pair]).count()
+        if speaking:
+            person = Participant.objects.get(pk=pair[1])
+            raise forms.ValidationError(
+                f"{person.name} speaks in this meeting's readouts ({speaking} statement(s)): "
+                "reassign or delete those statements before changing this attendance.",
+                code="speaker",
+            )
+        return data
+
+
+class TopicForm(VersionedForm):
+    """Topics are re-parented one at a time, so no two changes make a cycle together."""
+
+    def clean(self) -> dict:
+        if "parent" in self.changed_data:
+            # Before the row lock of VersionedForm, and by everyone in the same order:
+            # the tree is then read, and the cycle check made, after the other's commit.
+            Topic.lock_tree()
+        return super().clean()

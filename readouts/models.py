@@ -2,7 +2,7 @@
 
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connection, models
 from django.db.models import F, Q
 from django.urls import reverse
 from django_countries.fields import CountryField
@@ -86,14 +86,25 @@ class Topic(Versioned):
         return (self.slug,)
 
     def clean(self) -> None:
-        # Walk up from the proposed parent: meeting this topic again is a cycle.
-        seen = set()
-        ancestor = self.parent
-        while ancestor is not None and ancestor.pk not in seen:
-            if ancestor.pk == self.pk and self.pk is not None:
+        # Walk up from the proposed parent through the parents stored now (the parent
+        # object the form chose may have been read before another change committed).
+        if self.parent_id is None or self.pk is None:
+            return
+        parents = dict(Topic.objects.values_list("pk", "parent_id"))
+        seen, ancestor = set(), self.parent_id
+        while ancestor is not None and ancestor not in seen:
+            if ancestor == self.pk:
                 raise ValidationError({"parent": "A topic cannot be its own ancestor."})
-            seen.add(ancestor.pk)
-            ancestor = ancestor.parent
+            seen.add(ancestor)
+            ancestor = parents.get(ancestor)
+
+    @staticmethod
+    def lock_tree() -> None:
+        """Wait for any other change to the topic tree to commit, and hold others off
+        until this transaction ends (PostgreSQL; SQLite has one writer at a time)."""
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(hashtext('readouts_topic_tree'))")
 
 
 class Publisher(Versioned):
@@ -374,4 +385,10 @@ class Statement(Versioned):
     def natural_key(self) -> tuple:
         return (*self.readout.natural_key(), self.sequence)
 
-    natural_key.dependencies = ["readouts.readout", "readouts.participant", "readouts.topic"]
+    # The speaker's attendance first: the database checks that the speaker attends.
+    natural_key.dependencies = [
+        "readouts.readout",
+        "readouts.attendance",
+        "readouts.participant",
+        "readouts.topic",
+    ]

@@ -85,6 +85,8 @@ class MeetingDraftForm(forms.Form):
             raise forms.ValidationError(
                 "Choose the publisher, or give a new publisher's slug and name."
             )
+        if not data.get("publisher") and data.get("publisher_slug"):
+            refuse_recorded_slug(self, Publisher, "publisher_slug", data["publisher_slug"])
         return data
 
     def publisher_entry(self) -> dict:
@@ -97,6 +99,37 @@ class MeetingDraftForm(forms.Form):
             "country": data["publisher_country"],
             "website": data["publisher_website"],
         }
+
+
+def unused_slug(model, slug: str, limit: int) -> str:
+    """The slug with the first free number after it: wang-yi-2, wang-yi-3…"""
+    taken = set(
+        model.objects.filter(slug__startswith=slug[: limit - 4]).values_list("slug", flat=True)
+    )
+    for n in range(2, 10_000):
+        candidate = f"{slug[: limit - len(str(n)) - 1]}-{n}"
+        if candidate not in taken:
+            return candidate
+    raise ValueError(f"no free slug after {slug!r}")
+
+
+def refuse_recorded_slug(form: forms.Form, model, field: str, slug: str) -> None:
+    """A new record never updates a recorded one: its slug must be free. The form
+    comes back offering the recorded one, or a free slug filled in instead."""
+    recorded = model.objects.filter(slug=slug).first()
+    if recorded is None:
+        return
+    limit = model._meta.get_field("slug").max_length
+    fresh = unused_slug(model, slug, limit)
+    form.data = form.data.copy()
+    form.data[form.add_prefix(field)] = fresh
+    noun = model._meta.verbose_name
+    form.add_error(
+        field,
+        f"“{slug}” is already recorded as {recorded}. To use that {noun}, choose them "
+        f"from the list; for a different {noun}, save again with the free slug "
+        f"“{fresh}” now filled in.",
+    )
 
 
 class ParticipantDraftForm(forms.Form):
@@ -122,6 +155,8 @@ class ParticipantDraftForm(forms.Form):
             data["slug"] = existing.slug
         elif data.get("name"):
             data["slug"] = data.get("slug") or slugify(data["name"])[:100]
+            if not data.get("DELETE"):
+                refuse_recorded_slug(self, Participant, "slug", data["slug"])
         elif not self.has_changed() or data.get("DELETE"):
             return data
         else:

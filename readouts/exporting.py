@@ -41,7 +41,12 @@ NOT_FILTERS = {"page", "per_page", "ordering"}
 
 
 class ExportError(Exception):
-    """The filter cannot be used; the message says why."""
+    """The filter cannot be used; the message says why, naming each value by its
+    parameter, and `labelled` by the filter form's labels, as the pages do."""
+
+    def __init__(self, message: str, labelled: list[tuple[str, str]] | None = None) -> None:
+        super().__init__(message)
+        self.labelled = labelled or []
 
 
 # Choosing what to export ----------------------------------------------------------
@@ -51,34 +56,33 @@ def filter_params(params: dict[str, str]) -> dict[str, str]:
     return {k: v for k, v in sorted(params.items()) if v != "" and k not in NOT_FILTERS}
 
 
-def _choose(filterset_class, model, params: dict[str, str], strict: bool):
-    """Apply a FilterSet. Unusable values raise ExportError when strict, and are
-    left out, as on the pages, when not. Returns the rows and the values used."""
+def _choose(filterset_class, model, params: dict[str, str]):
+    """Apply a FilterSet; a value it cannot use raises ExportError. Returns the rows
+    and the filter values used."""
     params = filter_params(params)
     filterset = filterset_class(params or None, queryset=model.objects.all())
     errors = filterset.form.errors if filterset.is_bound else {}
-    if strict and errors:
+    if errors:
+        form = filterset.form
         raise ExportError(
-            "; ".join(f"{name}: {' '.join(messages)}" for name, messages in errors.items())
+            "; ".join(f"{name}: {' '.join(messages)}" for name, messages in errors.items()),
+            [
+                (str(form[name].label) if name in form.fields else name, " ".join(messages))
+                for name, messages in errors.items()
+            ],
         )
-    # date_after and date_before belong to the form field "date".
-    used = {k: v for k, v in params.items() if re.sub(r"_(after|before)$", "", k) not in errors}
-    return filterset.qs, used
+    return filterset.qs, params
 
 
-def meetings_for(
-    params: dict[str, str], *, strict: bool = True
-) -> tuple[QuerySet[Meeting], dict[str, str]]:
+def meetings_for(params: dict[str, str]) -> tuple[QuerySet[Meeting], dict[str, str]]:
     """The meetings a filter chooses, oldest first, and the filter values used."""
-    meetings, used = _choose(MeetingFilter, Meeting, params, strict)
+    meetings, used = _choose(MeetingFilter, Meeting, params)
     return meetings.order_by("date", "slug"), used
 
 
-def statements_for(
-    params: dict[str, str], *, strict: bool = True
-) -> tuple[QuerySet[Statement], dict[str, str]]:
+def statements_for(params: dict[str, str]) -> tuple[QuerySet[Statement], dict[str, str]]:
     """The statements a filter chooses, in reading order, and the filter values used."""
-    statements, used = _choose(StatementFilter, Statement, params, strict)
+    statements, used = _choose(StatementFilter, Statement, params)
     order = [
         "readout__meeting__date",
         "readout__meeting__slug",

@@ -18,7 +18,12 @@ from django.db.models import (
     Window,
 )
 from django.db.models.functions import RowNumber
-from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    JsonResponse,
+)
 from django.views.generic import DetailView, ListView, TemplateView, View
 
 from . import charts, exporting, search
@@ -444,8 +449,18 @@ class ExportView(ReadoutsView, View):
     def rows(self, params: dict[str, str]) -> tuple[QuerySet, dict[str, str]]:
         raise NotImplementedError
 
-    def get(self, request: HttpRequest, extension: str) -> StreamingHttpResponse:
-        rows, used = self.rows(request.GET.dict())
+    def get(self, request: HttpRequest, extension: str) -> HttpResponse:
+        try:
+            rows, used = self.rows(request.GET.dict())
+        except exporting.ExportError as exc:
+            # The page leaves such a value out with a notice; a download that did so
+            # would silently hold more than the link says.
+            problems = "\n".join(f"  {label}: {message}" for label, message in exc.labelled)
+            return HttpResponseBadRequest(
+                "Nothing was downloaded: some filters were not understood.\n"
+                f"{problems}\nCorrect them in the link, or on the list page, and try again.\n",
+                content_type="text/plain; charset=utf-8",
+            )
         absolute = request.build_absolute_uri
         if extension == "csv":
             pieces = self.csv(rows, absolute)
@@ -461,7 +476,7 @@ class MeetingExportView(ExportView):
     noun = "meetings"
 
     def rows(self, params):
-        return exporting.meetings_for(params, strict=False)
+        return exporting.meetings_for(params)
 
     def csv(self, meetings, absolute):
         return exporting.meetings_csv(meetings, absolute)
@@ -474,7 +489,7 @@ class StatementExportView(ExportView):
     noun = "statements"
 
     def rows(self, params):
-        return exporting.statements_for(params, strict=False)
+        return exporting.statements_for(params)
 
     def csv(self, statements, absolute):
         return exporting.statements_csv(statements, absolute)

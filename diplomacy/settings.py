@@ -1,10 +1,13 @@
 """Settings for the diplomatic readouts database, read from the environment.
 
-Variables: DATABASE_URL, DJANGO_DEBUG, DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS.
+Variables: DATABASE_URL, DJANGO_DEBUG, DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS,
+DJANGO_CONN_MAX_AGE, DJANGO_HTTPS, DJANGO_HSTS_SECONDS, DJANGO_CSRF_TRUSTED_ORIGINS,
+DJANGO_BEHIND_PROXY, DJANGO_LOG_LEVEL, READOUTS_LOGIN_REQUIRED.
 See README.md ("Configuration").
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -52,6 +55,7 @@ INSTALLED_APPS = [
     "django_countries",
     "django_filters",
     "simple_history",
+    "axes",
     "readouts",
     "audit",
 ]
@@ -67,6 +71,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records who made each change in the edit history.
     "simple_history.middleware.HistoryRequestMiddleware",
+    "readouts.middleware.ContentSecurityPolicy",
+    "readouts.middleware.BusyDatabase",
+    # Last, as django-axes asks: answers a locked-out sign-in.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "diplomacy.urls"
@@ -96,7 +104,18 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "0")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A write waits at most this long for a row another transaction holds (a long load
+    # changing the same record): then the page says nothing was saved and to try again,
+    # well before the web server would give up on the request (30 s).
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c lock_timeout=20s"
 DATABASE_ROUTERS = ["readouts.routers.DatabaseViews"]
+
+AUTHENTICATION_BACKENDS = [
+    # Counts failed sign-ins and refuses them for a while after too many (below).
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -133,9 +152,33 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
-if env_bool("DJANGO_BEHIND_PROXY"):
+BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY")
+if BEHIND_PROXY:
     # The proxy in front terminates TLS and says so in this header.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Pages and the admin load scripts, styles, images and fonts from this site only.
+# Inline style attributes stay allowed: the admin's widgets (select2) write them.
+CONTENT_SECURITY_POLICY = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:"],
+    "object-src": ["'none'"],
+    "base-uri": ["'none'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+
+# Sign-in attempts: after 5 failures for one account, or from one address, sign-ins are
+# refused for 10 minutes (an analyst who mistypes is held up briefly, a guesser for long
+# enough). A successful sign-in clears the count.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=10)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "readouts.middleware.client_address"
+AXES_LOCKOUT_TEMPLATE = "readouts/locked_out.html"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -145,3 +188,15 @@ READOUTS_FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 # When on, every page asks for a signed-in user (the admin's sign-in page).
 READOUTS_LOGIN_REQUIRED = env_bool("READOUTS_LOGIN_REQUIRED")
 LOGIN_URL = "admin:login"
+# After signing in with no (or a refused) page to return to: the home page.
+LOGIN_REDIRECT_URL = "readouts:home"
+
+# Errors, with their tracebacks, go to standard error, which is the server's log
+# (gunicorn's under `make serve`); Django's default would mail them to ADMINS instead.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "{asctime} {levelname} {name}: {message}", "style": "{"}},
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["stderr"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
+}

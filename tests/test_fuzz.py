@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 
 import pytest
 from django.contrib.auth.models import User
+from django.db.models import URLField
 from django.test import Client
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
@@ -161,6 +162,8 @@ def poison_every_text_field() -> None:
             for f in model._meta.concrete_fields
             if f.get_internal_type() in {"CharField", "TextField"}
             and f.name not in {"slug", "language", "kind", "country"}
+            # No form or load accepts this as a URL (and a backup would refuse it).
+            and not isinstance(f, URLField)
         ]
         model.objects.update(**{name: PAYLOAD for name in fields})
 

@@ -28,9 +28,10 @@ import pages
 from django.db import connection
 
 from readouts.charts import month_counts
-from readouts.filters import MeetingFilter, topic_family
-from readouts.models import Statement
-from readouts.views import MeetingListView, meetings_on
+from readouts.filters import MeetingFilter
+from readouts.models import Meeting
+from readouts.tree import TopicTree
+from readouts.views import MeetingListView
 
 SCHEMA = "stored_what_if"
 REPEAT = int(os.environ.get("BENCH_REPEAT", "20"))
@@ -72,8 +73,7 @@ def timed(sql: str, params) -> tuple[list[tuple], float, float]:
 
 def chart_now(family: list[int]) -> tuple[str, list]:
     """The topic page's chart query (TopicDetailView, charts.per_month)."""
-    on_topic = Statement.topics.through.objects.filter(topic__in=family)
-    rows = month_counts(meetings_on(on_topic)).values_list("month", "count")
+    rows = month_counts(Meeting.objects.on_topics(family)).values_list("month", "count")
     return rows.query.sql_with_params()
 
 
@@ -100,7 +100,7 @@ def main() -> None:
             pairs = cursor.fetchone()[0]
         results = []
         for label, slug in [("a root", root), ("a subtopic", subtopic)]:
-            family = topic_family(slug)
+            family = sorted(TopicTree.stored().family_of(slug))
             now = timed(*chart_now(family))
             by_meeting = timed(
                 f"""SELECT DATE_TRUNC('month', m.date::timestamp)::date AS month, COUNT(*)

@@ -192,6 +192,11 @@ READOUTS_FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 # When on, every page asks for a signed-in user (the admin's sign-in page).
 READOUTS_LOGIN_REQUIRED = env_bool("READOUTS_LOGIN_REQUIRED")
+if READOUTS_LOGIN_REQUIRED:
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+        "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    )
 LOGIN_URL = "admin:login"
 # After signing in with no (or a refused) page to return to: the home page.
 LOGIN_REDIRECT_URL = "readouts:home"

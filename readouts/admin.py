@@ -4,7 +4,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, models, router, transaction
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.urls import path
 from django.utils.html import format_html
@@ -14,7 +14,6 @@ from simple_history.admin import SimpleHistoryAdmin
 from . import exporting
 from .admin_import import import_view
 from .counting import count_of
-from .filters import topic_family
 from .forms import (
     AttendanceForm,
     AttendanceFormSet,
@@ -26,6 +25,7 @@ from .forms import (
 from .models import Attendance, Meeting, Participant, Publisher, Readout, Statement, Topic
 from .paginators import EstimatedCountPaginator
 from .rules import broken_rule, statements_needing
+from .tree import TopicTree
 
 
 def export_meetings(meetings: QuerySet[Meeting], what: str) -> StreamingHttpResponse:
@@ -43,17 +43,14 @@ def export_selected_meetings(modeladmin, request, queryset):
 
 @admin.action(description="Export their meetings as JSON", permissions=["view"])
 def export_participants_meetings(modeladmin, request, queryset):
-    attending = Attendance.objects.filter(meeting=OuterRef("pk"), participant__in=queryset)
-    return export_meetings(Meeting.objects.filter(Exists(attending)), "participants")
+    people = queryset.values_list("pk", flat=True)
+    return export_meetings(Meeting.objects.attended_by(*people), "participants")
 
 
 @admin.action(description="Export their meetings as JSON", permissions=["view"])
 def export_topics_meetings(modeladmin, request, queryset):
-    family = {pk for topic in queryset for pk in topic_family(topic.slug)}
-    on_topic = Statement.topics.through.objects.filter(
-        statement__readout__meeting=OuterRef("pk"), topic__in=family
-    )
-    return export_meetings(Meeting.objects.filter(Exists(on_topic)), "topics")
+    family = TopicTree.stored().family(queryset.values_list("pk", flat=True))
+    return export_meetings(Meeting.objects.on_topics(family), "topics")
 
 
 class CurationAdmin(SimpleHistoryAdmin):

@@ -33,6 +33,7 @@ from .models import (
     Topic,
     split_aliases,
 )
+from .tree import TopicTree
 
 CHUNK = 200  # meetings (or statements) per round of queries
 FORMATS = ("documents", "django")
@@ -60,7 +61,8 @@ def _choose(filterset_class, model, params: dict[str, str]):
     """Apply a FilterSet; a value it cannot use raises ExportError. Returns the rows
     and the filter values used."""
     params = filter_params(params)
-    filterset = filterset_class(params or None, queryset=model.objects.all())
+    # Every match of a search, not the newest few a page lists.
+    filterset = filterset_class(params or None, queryset=model.objects.all(), every_match=True)
     errors = filterset.form.errors if filterset.is_bound else {}
     if errors:
         form = filterset.form
@@ -303,12 +305,8 @@ def _topics_in_scope(meetings: QuerySet[Meeting], everything: bool) -> list[Topi
     if everything:
         return list(topics.values())
     used = Statement.topics.through.objects.filter(statement__readout__meeting__in=meetings)
-    wanted = set(used.values_list("topic_id", flat=True).distinct())
-    for pk in list(wanted):
-        parent = topics[pk].parent_id
-        while parent is not None and parent not in wanted:
-            wanted.add(parent)
-            parent = topics[parent].parent_id
+    tree = TopicTree({pk: t.parent_id for pk, t in topics.items()})
+    wanted = tree.with_ancestors(used.values_list("topic_id", flat=True).distinct())
     return [t for t in topics.values() if t.pk in wanted]
 
 
@@ -393,16 +391,9 @@ def _fixture_entries(objects: Iterable) -> list[dict]:
 
 def _depth_first(topics: list[Topic]) -> list[Topic]:
     """Parents before children, so loaddata meets every parent first."""
-    by_parent: dict[int | None, list[Topic]] = {}
-    for topic in topics:
-        by_parent.setdefault(topic.parent_id, []).append(topic)
-    known, ordered = {t.pk for t in topics}, []
-    stack = [t for t in topics if t.parent_id not in known][::-1]
-    while stack:
-        topic = stack.pop()
-        ordered.append(topic)
-        stack.extend(reversed(by_parent.get(topic.pk, [])))
-    return ordered
+    by_pk = {t.pk: t for t in topics}
+    tree = TopicTree({t.pk: t.parent_id for t in topics})
+    return [by_pk[pk] for pk in tree.parents_first(by_pk)]
 
 
 def _fixture_objects(

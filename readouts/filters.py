@@ -1,4 +1,4 @@
-"""The FilterSets behind the list pages (and, later, the exports).
+"""The FilterSets behind the list pages, their downloads and `export_readouts`.
 
 Query parameters are the same wherever they apply: q, date_after, date_before,
 kind, country, participant, speaker, topic, publisher, organization, ordering.
@@ -10,10 +10,11 @@ from functools import cache
 from html import escape
 
 from django import forms
-from django.db.models import Exists, Expression, OuterRef, Q, QuerySet
+from django.db.models import Expression, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.forms.utils import flatatt
 from django.urls import reverse_lazy
+from django.utils.functional import cached_property
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django_countries import countries
@@ -26,26 +27,13 @@ from django_filters import (
 )
 from django_filters.constants import EMPTY_VALUES
 
-from . import search
-from .models import Attendance, Meeting, Participant, Publisher, Readout, Statement, Topic
+from . import charts, search
+from .keys import among
+from .models import Meeting, Participant, Publisher, Statement
+from .tree import TopicTree
 
 TEXT_LIMIT = 200
-
-
-def topic_family(slug: str) -> list[int]:
-    """The ids of a topic and all its subtopics (one query: topics are few)."""
-    rows = list(Topic.objects.values_list("id", "slug", "parent_id"))
-    children: dict[int | None, list[int]] = {}
-    for pk, _, parent_id in rows:
-        children.setdefault(parent_id, []).append(pk)
-    roots = [pk for pk, topic_slug, _ in rows if topic_slug == slug]
-    family, stack = set(), list(roots)
-    while stack:
-        pk = stack.pop()
-        if pk not in family:
-            family.add(pk)
-            stack.extend(children.get(pk, []))
-    return sorted(family)
+SEARCH_LIMIT = 1000  # matches a search lists, the newest (see ReadoutsFilterSet)
 
 
 @cache
@@ -147,12 +135,22 @@ class SortFilter(OrderingFilter):
 
 
 class ReadoutsFilterSet(FilterSet):
-    """Shared parts: a free-text box, countries in use and publishers by slug."""
+    """Shared parts: a free-text box, countries in use and publishers by slug.
+
+    A common word matches most rows: a search keeps its newest `search_limit`
+    matches only, so that it costs the same at any size; the downloads ask for
+    `every_match`. `known_count` is the number of rows chosen when working them out
+    has counted them already (None otherwise).
+    """
 
     q = CharFilter(label="Search", method="search", max_length=TEXT_LIMIT)
+    search_limit: int | None = SEARCH_LIMIT
+    known_count: int | None = None
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, every_match: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        if every_match:
+            self.search_limit = None
         if "country" in self.filters:
             self.filters["country"].extra["choices"] = countries_in_use()
         if "publisher" in self.filters:
@@ -164,6 +162,21 @@ class ReadoutsFilterSet(FilterSet):
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         raise NotImplementedError
+
+    @property
+    def searched(self) -> str:
+        """The search text in use, or ""."""
+        return (self.form.cleaned_data.get("q") or "") if self.is_bound else ""
+
+    @property
+    def limited(self) -> bool:
+        """Whether a search found more than it lists (its newest search_limit only)."""
+        return bool(
+            self.searched
+            and self.search_limit is not None
+            and self.known_count is not None
+            and self.known_count >= self.search_limit
+        )
 
 
 def participant_id(slug: str) -> int | None:
@@ -208,43 +221,36 @@ class MeetingFilter(ReadoutsFilterSet):
         model = Meeting
         fields = ["q", "date", "kind", "country", "participant", "topic", "publisher"]
 
-    # With a number, a search keeps only that many matches, the newest (see the view).
-    newest_matches: int | None = None
-
     def search(self, queryset, name, value):
         return queryset  # applied in filter_queryset, after the other filters
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
-        text = self.form.cleaned_data.get("q")
-        return search.search_meetings(queryset, text, self.newest_matches) if text else queryset
+        text = self.searched
+        return search.search_meetings(queryset, text, self.search_limit) if text else queryset
+
+    @cached_property
+    def chart(self) -> charts.MonthChart | None:
+        """The meetings chosen, counted month by month."""
+        return charts.per_month(self.qs)
+
+    @property
+    def known_count(self) -> int:
+        # The chart counts the same meetings: its total is their number.
+        return self.chart.total if self.chart else 0
 
     def filter_country(self, queryset, name, value):
-        # The country's participants are looked up first, as one participant is (see
-        # participant_id): PostgreSQL's statistics then tell how often they attend.
-        people = Participant.objects.filter(country=value).values_list("pk", flat=True)
-        attending = Attendance.objects.filter(meeting=OuterRef("pk"), participant__in=list(people))
-        return queryset.filter(Exists(attending))
+        return queryset.with_country(value)
 
     def filter_participant(self, queryset, name, value):
         pk = participant_id(value)
-        if pk is None:
-            return queryset.none()
-        return queryset.filter(
-            Exists(Attendance.objects.filter(meeting=OuterRef("pk"), participant_id=pk))
-        )
+        return queryset.none() if pk is None else queryset.attended_by(pk)
 
     def filter_topic(self, queryset, name, value):
-        statements = Statement.objects.filter(
-            readout__meeting=OuterRef("pk"), topics__in=topic_family(value)
-        )
-        return queryset.filter(Exists(statements))
+        return queryset.on_topics(TopicTree.stored().family_of(value))
 
     def filter_publisher(self, queryset, name, value):
-        readouts = Readout.objects.filter(
-            meeting=OuterRef("pk"), publisher_id=self.publisher_ids[value]
-        )
-        return queryset.filter(Exists(readouts))
+        return queryset.reported_by(self.publisher_ids[value])
 
 
 class ParticipantFilter(ReadoutsFilterSet):
@@ -282,7 +288,7 @@ class StatementFilter(ReadoutsFilterSet):
     )
     country = ChoiceFilter(
         label="Speaker's country",
-        field_name="speaker__country",
+        method="filter_country",
         empty_label="Any country",
         choices=[],
         widget=ListSelect,
@@ -301,20 +307,48 @@ class StatementFilter(ReadoutsFilterSet):
         model = Statement
         fields = ["q", "date", "speaker", "country", "topic", "publisher"]
 
+    # The pages' order: newest meetings first, each readout's statements in sequence.
+    NEWEST_FIRST = ("-readout__meeting__date", "readout_id", "sequence")
+
+    def __init__(self, *args, ranked: bool = False, **kwargs) -> None:
+        """With `ranked`, a search's matches carry how well they match and their text with
+        the matches marked, best first unless another order is chosen (for the page)."""
+        super().__init__(*args, **kwargs)
+        self.ranked = ranked
+        self.known_count = None
+
     def search(self, queryset, name, value):
         return search.search_statements(queryset, value)
 
+    def filter_queryset(self, queryset):
+        filtered = super().filter_queryset(queryset)
+        text, order = self.searched, filtered.query.order_by or self.NEWEST_FIRST
+        if text and self.search_limit is not None:
+            # The newest matches, looked up once: their number is the count. They are
+            # read again by key; repeating the search's conditions made PostgreSQL
+            # expect few rows and plan for those.
+            matches = list(
+                filtered.order_by("-pk").values_list("pk", flat=True)[: self.search_limit]
+            )
+            self.known_count = len(matches)
+            filtered = among(queryset, matches)
+        if text and self.ranked:
+            filtered = filtered.annotate(**search.statement_ranking(text))
+            if not self.form.cleaned_data.get("ordering") and "rank" in filtered.query.annotations:
+                order = ("-rank", *order)
+        return filtered.order_by(*order)
+
     def filter_speaker(self, queryset, name, value):
         if value.strip().lower() == "joint":
-            return queryset.filter(speaker__isnull=True)
+            return queryset.joint()
         pk = participant_id(value)
-        return queryset.none() if pk is None else queryset.filter(speaker_id=pk)
+        return queryset.none() if pk is None else queryset.spoken_by(pk)
 
     def filter_topic(self, queryset, name, value):
-        matching = Statement.topics.through.objects.filter(
-            statement=OuterRef("pk"), topic__in=topic_family(value)
-        )
-        return queryset.filter(Exists(matching))
+        return queryset.on_topics(TopicTree.stored().family_of(value))
 
     def filter_publisher(self, queryset, name, value):
-        return queryset.filter(readout__publisher_id=self.publisher_ids[value])
+        return queryset.reported_by(self.publisher_ids[value])
+
+    def filter_country(self, queryset, name, value):
+        return queryset.by_speakers_from(value)

@@ -8,6 +8,9 @@ from django.urls import reverse
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from .querysets import MeetingQuerySet, StatementQuerySet
+from .tree import TopicTree
+
 
 def split_aliases(text: str) -> list[str]:
     """Aliases are kept one per line; blank lines and repeats do not count."""
@@ -86,17 +89,10 @@ class Topic(Versioned):
         return (self.slug,)
 
     def clean(self) -> None:
-        # Walk up from the proposed parent through the parents stored now (the parent
-        # object the form chose may have been read before another change committed).
-        if self.parent_id is None or self.pk is None:
-            return
-        parents = dict(Topic.objects.values_list("pk", "parent_id"))
-        seen, ancestor = set(), self.parent_id
-        while ancestor is not None and ancestor not in seen:
-            if ancestor == self.pk:
-                raise ValidationError({"parent": "A topic cannot be its own ancestor."})
-            seen.add(ancestor)
-            ancestor = parents.get(ancestor)
+        # Against the tree stored now: the parent object the form chose may have been
+        # read before another change committed.
+        if self.pk is not None and TopicTree.stored().makes_cycle(self.pk, self.parent_id):
+            raise ValidationError({"parent": "A topic cannot be its own ancestor."})
 
     @staticmethod
     def lock_tree() -> None:
@@ -194,7 +190,7 @@ class Meeting(Versioned):
         Participant, through="Attendance", related_name="meetings"
     )
 
-    objects = NaturalKeyManager("slug")
+    objects = NaturalKeyManager.from_queryset(MeetingQuerySet)("slug")
     history = tracked()
 
     class Meta:
@@ -353,7 +349,7 @@ class Statement(Versioned):
     # Kept up to date by a PostgreSQL trigger (migration 0002); unused on SQLite.
     search_vector = SearchVectorField(null=True, editable=False, serialize=False)
 
-    objects = NaturalKeyManager(
+    objects = NaturalKeyManager.from_queryset(StatementQuerySet)(
         "readout__meeting__slug",
         "readout__publisher__slug",
         "readout__language",

@@ -3,15 +3,11 @@
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.conf import settings
-from django.contrib.auth.views import redirect_to_login
 from django.db.models import (
     Count,
-    Exists,
     F,
     Max,
     Min,
-    OuterRef,
     Prefetch,
     Q,
     QuerySet,
@@ -25,50 +21,31 @@ from django.http import (
     JsonResponse,
 )
 from django.views.generic import DetailView, ListView, TemplateView, View
+from django_filters.views import FilterView
 
-from . import charts, exporting, search
+from . import charts, exporting
 from .counting import count_of, count_up_to, estimated_sizes
-from .filters import MeetingFilter, ParticipantFilter, StatementFilter, topic_family
+from .filters import MeetingFilter, ParticipantFilter, StatementFilter
 from .keys import among
 from .models import Attendance, Meeting, Participant, Publisher, Readout, Statement, Topic
 from .paginators import EstimatedCountPaginator
+from .tree import TopicTree
 
 PAGE_SIZE = 25
 MAX_PAGE_SIZE = 100
 TIMELINE_LENGTH = 50
 SAMPLE_SIZE = 20
-SEARCH_LIMIT = 1000
 TOPIC_SAMPLE = 1000  # a participant's latest statements, for their topics
 COUNT_LIMIT = 10_000
 
 
-class ReadoutsView:
-    """Every page: login when READOUTS_LOGIN_REQUIRED is on."""
+class FilteredListView(FilterView):
+    """A list filtered by its FilterSet from the query string (django-filter's FilterView:
+    get_queryset() is the list before filtering), paginated leniently."""
 
-    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if settings.READOUTS_LOGIN_REQUIRED and not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        return super().dispatch(request, *args, **kwargs)
-
-
-class FilteredListView(ReadoutsView, ListView):
-    """A list filtered by a FilterSet from the query string, paginated leniently."""
-
-    filterset_class = None
     paginate_by = PAGE_SIZE
+    strict = False  # a value the filter cannot use is left out, with a notice
     count_limit: int | None = None  # count a filtered list only this far (see the paginator)
-
-    def get_filterset(self):
-        return self.filterset_class(
-            self.request.GET or None, queryset=self.base_queryset(), request=self.request
-        )
-
-    def get_queryset(self) -> QuerySet:
-        self.filterset = self.get_filterset()
-        return self.filterset.qs
-
-    def base_queryset(self) -> QuerySet:
-        raise NotImplementedError
 
     def get_paginate_by(self, queryset: QuerySet) -> int:
         try:
@@ -77,15 +54,12 @@ class FilteredListView(ReadoutsView, ListView):
             return self.paginate_by
         return min(max(size, 1), MAX_PAGE_SIZE)
 
-    def known_count(self, queryset: QuerySet) -> int | None:
-        return None
-
     def paginate_queryset(self, queryset: QuerySet, page_size: int):
         # A bad or out-of-range page number shows the first or last page, not an error.
         paginator = EstimatedCountPaginator(
             queryset,
             page_size,
-            known_count=self.known_count(queryset),
+            known_count=self.filterset.known_count,
             count_limit=self.count_limit,
         )
         page = paginator.get_page(self.request.GET.get("page"))
@@ -96,13 +70,14 @@ class FilteredListView(ReadoutsView, ListView):
         form = self.filterset.form
         filtering = {k: v for k, v in self.request.GET.items() if k not in {"page", "per_page"}}
         context.update(
-            filter=self.filterset,
             form=form,
             ignored=[
                 (form[name].label if name in form.fields else name, errors)
                 for name, errors in form.errors.items()
             ],
             filtered=any(v.strip() for v in filtering.values()),
+            search_limit=self.filterset.search_limit,
+            limited=self.filterset.limited,
         )
         return context
 
@@ -129,7 +104,7 @@ def rows_with_statements(readouts: list[Readout], attendances: list[Attendance])
     ]
 
 
-class HomeView(ReadoutsView, TemplateView):
+class HomeView(TemplateView):
     template_name = "readouts/home.html"
 
     def get_context_data(self, **kwargs) -> dict:
@@ -158,7 +133,7 @@ class MeetingListView(FilteredListView):
     filterset_class = MeetingFilter
     template_name = "readouts/meeting_list.html"
 
-    def base_queryset(self) -> QuerySet[Meeting]:
+    def get_queryset(self) -> QuerySet[Meeting]:
         return Meeting.objects.order_by("-date", "slug").prefetch_related(
             Prefetch("attendances", queryset=Attendance.objects.select_related("participant")),
             # Who reported each meeting; the readouts' full text stays in the database.
@@ -167,32 +142,11 @@ class MeetingListView(FilteredListView):
             ),
         )
 
-    def get_queryset(self) -> QuerySet[Meeting]:
-        queryset = super().get_queryset()
-        self.searching = bool(self.filterset.is_bound and self.filterset.form.cleaned_data.get("q"))
-        return queryset
-
-    def get_filterset(self) -> MeetingFilter:
-        filterset = super().get_filterset()
-        # A common word is in most readouts: list (count, chart) the newest
-        # SEARCH_LIMIT matching meetings only, as the statements page does.
-        filterset.newest_matches = SEARCH_LIMIT
-        return filterset
-
-    def known_count(self, queryset: QuerySet[Meeting]) -> int:
-        # The chart counts the same meetings month by month: its total is the count.
-        self.chart = charts.per_month(queryset)
-        return self.chart.total if self.chart else 0
-
     def get_context_data(self, **kwargs) -> dict:
-        context = super().get_context_data(**kwargs)
-        context["chart"] = self.chart
-        context["search_limit"] = SEARCH_LIMIT
-        context["limited"] = self.searching and context["paginator"].count >= SEARCH_LIMIT
-        return context
+        return super().get_context_data(chart=self.filterset.chart, **kwargs)
 
 
-class MeetingDetailView(ReadoutsView, DetailView):
+class MeetingDetailView(DetailView):
     model = Meeting
     template_name = "readouts/meeting_detail.html"
 
@@ -225,7 +179,7 @@ class ParticipantListView(FilteredListView):
     filterset_class = ParticipantFilter
     template_name = "readouts/participant_list.html"
 
-    def base_queryset(self) -> QuerySet[Participant]:
+    def get_queryset(self) -> QuerySet[Participant]:
         return Participant.objects.annotate(
             meeting_count=count_of(Attendance.objects.all(), "participant")
         ).order_by("name")
@@ -239,7 +193,7 @@ class TitleHeld:
     meetings: int
 
 
-class ParticipantDetailView(ReadoutsView, DetailView):
+class ParticipantDetailView(DetailView):
     model = Participant
     template_name = "readouts/participant_detail.html"
 
@@ -321,33 +275,23 @@ def statements_by_topic(statements: list[int], per_topic: int = 3, topics: int =
     ]
 
 
-class TopicListView(ReadoutsView, ListView):
+class TopicListView(ListView):
     template_name = "readouts/topic_list.html"
 
     def get_queryset(self) -> list[dict]:
         # The tree alone: counting statements per topic reads every topic link, and a
         # topic's own page has its counts.
-        topics = list(Topic.objects.order_by("name"))
-        children = defaultdict(list)
-        for topic in topics:
-            children[topic.parent_id].append(topic)
-
-        def tree(parent_id: int | None, depth: int = 0) -> list[dict]:
-            rows = []
-            for topic in children.get(parent_id, []):
-                if depth < 20:  # a guard; cycles are refused on the way in
-                    rows.append({"topic": topic, "children": tree(topic.pk, depth + 1)})
-            return rows
-
-        return tree(None)
+        topics = {topic.pk: topic for topic in Topic.objects.order_by("name")}
+        tree = TopicTree({pk: topic.parent_id for pk, topic in topics.items()})
+        nodes = {pk: {"topic": topic, "children": []} for pk, topic in topics.items()}
+        roots = []
+        for pk in tree.parents_first(topics):
+            parent = tree.parents[pk]
+            (nodes[parent]["children"] if parent in nodes else roots).append(nodes[pk])
+        return roots
 
 
-def meetings_on(links: QuerySet) -> QuerySet[Meeting]:
-    """The meetings with a statement on one of these topic links of statements."""
-    return Meeting.objects.filter(Exists(links.filter(statement__readout__meeting=OuterRef("pk"))))
-
-
-class TopicDetailView(ReadoutsView, DetailView):
+class TopicDetailView(DetailView):
     model = Topic
     template_name = "readouts/topic_detail.html"
 
@@ -357,11 +301,11 @@ class TopicDetailView(ReadoutsView, DetailView):
     def get_context_data(self, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)
         topic = self.object
-        family = topic_family(topic.slug)
+        family = TopicTree.stored().family([topic.pk])
         on_topic = Statement.topics.through.objects.filter(topic__in=family)
-        meetings = meetings_on(on_topic)
+        meetings = Meeting.objects.on_topics(family)
         statements = (
-            Statement.objects.filter(Exists(on_topic.filter(statement=OuterRef("pk"))))
+            Statement.objects.on_topics(family)
             .select_related("speaker", "readout__meeting", "readout__publisher")
             .defer("readout__body")
             .prefetch_related("topics")
@@ -396,7 +340,7 @@ class StatementListView(FilteredListView):
     # took longer than the rest of the page.
     count_limit = COUNT_LIMIT
 
-    def base_queryset(self) -> QuerySet[Statement]:
+    def get_queryset(self) -> QuerySet[Statement]:
         # A readout's body is its whole text, which a list of statements never shows.
         return (
             Statement.objects.select_related("speaker", "readout__meeting", "readout__publisher")
@@ -404,44 +348,14 @@ class StatementListView(FilteredListView):
             .prefetch_related("topics")
         )
 
-    def get_queryset(self) -> QuerySet[Statement]:
-        queryset = super().get_queryset()
-        cleaned = self.filterset.form.cleaned_data if self.filterset.is_bound else {}
-        self.searching = bool(cleaned.get("q"))
-        self.matches = None
-        if self.searching:
-            # A common word matches a large share of all statements: rank (and count)
-            # the newest SEARCH_LIMIT matches only, so a search costs the same at any size.
-            # They are looked up once: their number is the count, and the page ranks them.
-            self.matches = list(
-                queryset.order_by("-pk").values_list("pk", flat=True)[:SEARCH_LIMIT]
-            )
-            # The page reads them by key; checking the search's conditions again only
-            # made PostgreSQL expect a few rows and plan for those.
-            queryset = (
-                among(self.base_queryset(), self.matches)
-                .annotate(**search.statement_ranking(cleaned["q"]))
-                .order_by(*queryset.query.order_by)
-            )
-        if not cleaned.get("ordering"):
-            order = ["-readout__meeting__date", "readout_id", "sequence"]
-            ranked = queryset.query.annotations.get("rank") is not None
-            queryset = queryset.order_by(*(["-rank", *order] if ranked else order))
-        return queryset
-
-    def known_count(self, queryset: QuerySet[Statement]) -> int | None:
-        return None if self.matches is None else len(self.matches)
+    def get_filterset_kwargs(self, filterset_class) -> dict:
+        return {**super().get_filterset_kwargs(filterset_class), "ranked": True}
 
     def get_context_data(self, **kwargs) -> dict:
-        context = super().get_context_data(**kwargs)
-        form = self.filterset.form
-        context["query"] = form.cleaned_data.get("q", "") if form.is_bound else ""
-        context["search_limit"] = SEARCH_LIMIT
-        context["limited"] = self.searching and context["paginator"].count >= SEARCH_LIMIT
-        return context
+        return super().get_context_data(query=self.filterset.searched, **kwargs)
 
 
-class ExportView(ReadoutsView, View):
+class ExportView(View):
     """Everything the list page's filter chooses, every page of it, streamed."""
 
     noun = ""
@@ -500,8 +414,6 @@ class StatementExportView(ExportView):
 
 def suggest(request: HttpRequest, model: type[Participant] | type[Topic]) -> JsonResponse:
     """Up to ten matches by name (and alias) for a filter's text input."""
-    if settings.READOUTS_LOGIN_REQUIRED and not request.user.is_authenticated:
-        return JsonResponse({"results": []}, status=403)
     term = request.GET.get("q", "").replace("\x00", "").strip()[:100]
     results = []
     if term:

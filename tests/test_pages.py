@@ -468,14 +468,41 @@ def test_it_links_staff_to_the_admin_and_the_admin_to_the_site(seeded, client, a
 
 
 def test_it_requires_login_when_configured(seeded, client, settings):
-    settings.READOUTS_LOGIN_REQUIRED = True
-    for url in ["/", "/meetings/", SEED_MEETING, "/statements/", "/topics/"]:
+    settings.MIDDLEWARE = login_required_settings()["MIDDLEWARE"]
+    for url in [
+        "/",
+        "/meetings/",
+        SEED_MEETING,
+        "/statements/",
+        "/topics/",
+        "/meetings/export.json",
+        "/suggest/topics/?q=ukr",
+    ]:
         response = client.get(url)
         assert response.status_code == 302
         assert response["Location"].startswith("/admin/login/?next=")
-    assert client.get("/suggest/topics/", {"q": "ukr"}).status_code == 403
+    assert client.get("/admin/login/").status_code == 200
     client.force_login(User.objects.create_user("reader", password="x"))
     assert client.get("/meetings/").status_code == 200
+
+
+def login_required_settings() -> dict:
+    """The settings as READOUTS_LOGIN_REQUIRED=1 makes them."""
+    import os
+    import runpy
+    from pathlib import Path
+
+    from diplomacy import settings as module
+
+    previous = os.environ.get("READOUTS_LOGIN_REQUIRED")
+    os.environ["READOUTS_LOGIN_REQUIRED"] = "1"
+    try:
+        return runpy.run_path(str(Path(module.__file__)))
+    finally:
+        if previous is None:
+            del os.environ["READOUTS_LOGIN_REQUIRED"]
+        else:
+            os.environ["READOUTS_LOGIN_REQUIRED"] = previous
 
 
 def test_it_is_open_to_all_by_default(seeded, client, settings):
@@ -488,9 +515,9 @@ def test_it_loads_the_seed_for_every_page(seeded):
 
 
 def test_it_ranks_only_the_newest_matches_of_a_very_common_word(corpus, client, monkeypatch):
-    from readouts import views
+    from readouts.filters import ReadoutsFilterSet
 
-    monkeypatch.setattr(views, "SEARCH_LIMIT", 5)
+    monkeypatch.setattr(ReadoutsFilterSet, "search_limit", 5)
     page = get(client, "/statements/", q="Statement")
     assert len(statements(page)) == 5
     assert "these are the best matches among the newest 5" in page
@@ -501,9 +528,9 @@ def test_it_ranks_only_the_newest_matches_of_a_very_common_word(corpus, client, 
 def test_a_statement_search_keeps_the_other_filters_and_the_chosen_order(
     corpus, client, monkeypatch
 ):
-    from readouts import views
+    from readouts.filters import ReadoutsFilterSet
 
-    monkeypatch.setattr(views, "SEARCH_LIMIT", 4)
+    monkeypatch.setattr(ReadoutsFilterSet, "search_limit", 4)
     page = get(client, "/statements/", q="Statement", publisher="pub-1", ordering="-date")
     # The newest four matches from that publisher, then sorted as asked.
     matching = Statement.objects.filter(
@@ -518,16 +545,16 @@ def test_a_statement_search_keeps_the_other_filters_and_the_chosen_order(
 
 
 def test_it_lists_only_the_newest_meetings_a_very_common_word_matches(corpus, client, monkeypatch):
-    from readouts import views
+    from readouts.filters import ReadoutsFilterSet
 
-    monkeypatch.setattr(views, "SEARCH_LIMIT", 3)
+    monkeypatch.setattr(ReadoutsFilterSet, "search_limit", 3)
     page = get(client, "/meetings/", q="Meeting number", ordering="date")
     # The newest three matches, then sorted as asked; the chart counts the same three.
     assert titles(page) == ["Meeting number 5", "Meeting number 6", "Meeting number 7"]
     assert "these are the newest 3 of them" in page
     assert "3 in all" in page
     assert "Download every match" in page
-    monkeypatch.setattr(views, "SEARCH_LIMIT", 100)
+    monkeypatch.setattr(ReadoutsFilterSet, "search_limit", 100)
     page = get(client, "/meetings/", q="Meeting number")
     assert "these are the newest" not in page
     assert "Download all 8 meetings" in page

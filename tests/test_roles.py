@@ -98,7 +98,10 @@ def test_it_shows_edit_links_on_the_pages_only_to_those_who_may_edit(seeded, cli
 
 
 def test_it_lets_every_role_read_the_pages(seeded, client, settings):
-    settings.READOUTS_LOGIN_REQUIRED = True
+    settings.MIDDLEWARE = [
+        *settings.MIDDLEWARE,
+        "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    ]
     for role in ["Viewer", "Editor", "Administrator"]:
         client.force_login(member(role))
         assert client.get("/meetings/").status_code == 200

@@ -1,0 +1,82 @@
+"""The query vocabulary: "meetings matching X" and "statements matching X", written once.
+
+The filters, the pages, the admin's actions, the exporter and the benchmarks
+all choose rows through these methods (`Meeting.objects.on_topics(family)
+.attended_by(pk)`), so that what "on a topic" or "with someone from a
+country" means is decided here only.
+
+Each condition is an EXISTS over the related rows, never a join: a meeting is
+listed once however many of its statements match, and no DISTINCT (with its
+sort) is needed. Participants and publishers are given by key, looked up first:
+PostgreSQL then plans with what it knows of that participant (the busiest speak
+in tens of thousands of statements) instead of an average guess.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import models
+from django.db.models import Exists, OuterRef
+
+
+def _models():
+    # The models import this module for their managers.
+    from . import models as m
+
+    return m
+
+
+class MeetingQuerySet(models.QuerySet):
+    def on_topics(self, topic_ids: Iterable[int]) -> MeetingQuerySet:
+        """Meetings with a statement on one of these topics (give a topic's family,
+        TopicTree.family, for "on a topic, its subtopics included")."""
+        links = _models().Statement.topics.through.objects.filter(
+            topic_id__in=list(topic_ids), statement__readout__meeting=OuterRef("pk")
+        )
+        return self.filter(Exists(links))
+
+    def attended_by(self, *participant_ids: int) -> MeetingQuerySet:
+        """Meetings one of these participants attended."""
+        attending = _models().Attendance.objects.filter(
+            meeting=OuterRef("pk"), participant_id__in=participant_ids
+        )
+        return self.filter(Exists(attending))
+
+    def with_country(self, code: str) -> MeetingQuerySet:
+        """Meetings attended by someone from a country."""
+        m = _models()
+        people = m.Participant.objects.filter(country=code).values_list("pk", flat=True)
+        return self.attended_by(*people)
+
+    def reported_by(self, *publisher_ids: int) -> MeetingQuerySet:
+        """Meetings with a readout from one of these publishers."""
+        readouts = _models().Readout.objects.filter(
+            meeting=OuterRef("pk"), publisher_id__in=publisher_ids
+        )
+        return self.filter(Exists(readouts))
+
+
+class StatementQuerySet(models.QuerySet):
+    def on_topics(self, topic_ids: Iterable[int]) -> StatementQuerySet:
+        """Statements on one of these topics."""
+        links = _models().Statement.topics.through.objects.filter(
+            statement=OuterRef("pk"), topic_id__in=list(topic_ids)
+        )
+        return self.filter(Exists(links))
+
+    def spoken_by(self, participant_id: int) -> StatementQuerySet:
+        return self.filter(speaker_id=participant_id)
+
+    def joint(self) -> StatementQuerySet:
+        """What the sides said together: statements with no one speaker."""
+        return self.filter(speaker__isnull=True)
+
+    def by_speakers_from(self, code: str) -> StatementQuerySet:
+        return self.filter(speaker__country=code)
+
+    def reported_by(self, *publisher_ids: int) -> StatementQuerySet:
+        return self.filter(readout__publisher_id__in=publisher_ids)
+
+    def in_meetings(self, meetings: models.QuerySet) -> StatementQuerySet:
+        return self.filter(readout__meeting__in=meetings)

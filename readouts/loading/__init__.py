@@ -11,6 +11,7 @@ changes nothing.
 from __future__ import annotations
 
 import getpass
+import itertools
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -181,7 +182,22 @@ def _load_sources(
                 run.save(update_fields=["finished_at", "counts"])
                 report.run = run
     except DatabaseError as exc:
-        raise LoadError(
-            [Problem("(database)", "", f"the database refused the load: {exc}")]
-        ) from exc
+        raise LoadError([_refused(exc)]) from exc
     return report
+
+
+# What the database says when another transaction writes the same rows at the same time:
+# a deadlock, a serialization failure, a lock waited for too long, or a key taken meanwhile
+# (the load looked for it before writing).
+CONCURRENT_STATES = {"40P01", "40001", "55P03", "23505"}
+
+
+def _refused(exc: DatabaseError) -> Problem:
+    # PostgreSQL's CONTEXT lines quote the rows being copied: the lines before say it all.
+    lines = str(exc).strip().splitlines()
+    said = " ".join(itertools.takewhile(lambda line: not line.startswith("CONTEXT:"), lines))
+    message = f"the database refused the load: {said}"
+    state = getattr(exc.__cause__, "sqlstate", None)
+    if state in CONCURRENT_STATES or "database is locked" in said:
+        message += "; another load may be running at the same time: try again once it is done"
+    return Problem("(database)", "", message)

@@ -51,7 +51,10 @@ def allocate_keys(model: type[models.Model], count: int) -> range:
 def _copy(model: type[models.Model], columns: list[str], rows) -> None:
     quote = connection.ops.quote_name
     names = ", ".join(quote(column) for column in columns)
+    # COPY goes to psycopg's own cursor, past Django's: its errors are made Django's here,
+    # so a refused load is reported like any other (DatabaseError), not as a traceback.
     with (
+        connection.wrap_database_errors,
         connection.cursor() as cursor,
         cursor.cursor.copy(f"COPY {quote(model._meta.db_table)} ({names}) FROM STDIN") as copy,
     ):
@@ -86,6 +89,7 @@ def insert(model: type[models.Model], objs: Iterable[models.Model], count: int) 
     columns = ", ".join(quote(f.column) for f in fields)
     written = []
     with (
+        connection.wrap_database_errors,  # as in _copy
         connection.cursor() as cursor,
         cursor.cursor.copy(f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN") as copy,
     ):

@@ -149,6 +149,55 @@ def test_it_refuses_text_no_database_can_store(text, message, seeded, write):
     assert snapshot() == before
 
 
+# The reader takes a list or an object a value at a time: it must refuse what json.loads
+# refuses, with the same message, and accept what it accepts.
+
+PIECES = ["[", "]", "{", "}", ",", ":", '"', " ", "\n", "1", "NaN", '"documents": [', '"a": 1,']
+
+
+@st.composite
+def json_texts(draw):
+    value = draw(
+        json_values
+        | st.lists(json_values, max_size=3)
+        | st.builds(lambda docs: {"export": {}, "documents": docs}, st.lists(json_values))
+        | st.builds(lambda docs: {"meeting": {}, "documents": docs}, st.lists(json_values))
+        | st.builds(lambda docs: [{"model": "readouts.topic"}, *docs], st.lists(json_values))
+    )
+    text = json.dumps(value, indent=draw(st.sampled_from([None, 1])))
+    for _ in range(draw(st.integers(0, 3))):
+        at = draw(st.integers(0, len(text)))
+        edit = draw(st.sampled_from(["cut", "insert", "delete"]))
+        if edit == "cut":
+            text = text[:at]
+        elif edit == "insert":
+            text = text[:at] + draw(st.sampled_from(PIECES)) + text[at:]
+        else:
+            text = text[:at] + text[at + 1 :]
+    return text
+
+
+@FUZZ
+@given(text=json_texts())
+def test_it_reads_json_as_strictly_as_json_loads(text, tmp_path):
+    from readouts.loading.reading import _no_duplicate_keys, _refuse_constant, read_source
+
+    try:
+        json.loads(text, object_pairs_hook=_no_duplicate_keys, parse_constant=_refuse_constant)
+    except json.JSONDecodeError as exc:
+        expected = [f"invalid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"]
+    except ValueError as exc:
+        expected = [f"invalid JSON: {exc}"]
+    else:
+        expected = []
+    path = tmp_path / "text.json"
+    path.write_text(text, encoding="utf-8")
+    problems = []
+    read_source(path, problems)
+    if text.strip():
+        assert [p.message for p in problems if p.message.startswith("invalid JSON")] == expected
+
+
 # Script and HTML in every text field, on every page and in the admin.
 
 PAYLOAD = '"><script>alert("x")</script><img src=x onerror=alert(1)>'

@@ -361,6 +361,11 @@ BAD_FILES = {
         "invalid JSON: NaN is not valid JSON",
     ),
     "a number": ("42", "is neither a readout document"),
+    "an export whose documents are not a list": (
+        '{"export": {"format": "readout-documents", "version": "1", "exported_at": "",'
+        ' "filter": {}, "meetings": 0}, "documents": 5}',
+        "documents: expected a list, got a whole number",
+    ),
 }
 
 

@@ -3,13 +3,15 @@
 The loader reads every file first, validates every document against the
 published JSON Schema (docs/readout-document.schema.json) and against the
 database, and only then writes, in one transaction. Any problem is reported
-with the file, the JSON path and what is wrong, and nothing is written.
-Loading the same files again changes nothing.
+with the file, the JSON path and what is wrong, and nothing is written; it
+stops looking after PROBLEM_LIMIT problems. Loading the same files again
+changes nothing.
 """
 
 from __future__ import annotations
 
 import getpass
+import itertools
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,17 +23,26 @@ from audit.models import LoadRun
 
 from .fixtures import load_fixture
 from .plan import Plan
-from .reading import Source, collect_files, read_source, unstorable_text
-from .report import LoadError, LoadReport, Origin, Problem, Tally, json_path
+from .reading import Source, check, collect_files, read_source
+from .report import MAX_PROBLEMS, PROBLEM_LIMIT, LoadError, LoadReport, Origin, Problem, Tally
 from .schema import SCHEMA_PATH
 from .writer import ProgressCallback, Writer
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-__all__ = ["SCHEMA_PATH", "LoadError", "LoadReport", "Problem", "Tally", "load", "load_documents"]
+__all__ = [
+    "MAX_PROBLEMS",
+    "PROBLEM_LIMIT",
+    "SCHEMA_PATH",
+    "LoadError",
+    "LoadReport",
+    "Problem",
+    "Tally",
+    "load",
+    "load_documents",
+]
 
-MAX_PROBLEMS = 50  # reported at most; the rest are counted
 PROGRESS_EVERY = 1000
 
 
@@ -66,11 +77,11 @@ def load(
     report = LoadReport(files=len(files), dry_run=dry_run)
     sources = []
     for done, path in enumerate(files, 1):
-        result = read_source(path)
-        if isinstance(result, Problem):
-            problems.append(result)
-        else:
-            sources.append(result)
+        source = read_source(path, problems)
+        if source is not None:
+            sources.append(source)
+        if len(problems) >= PROBLEM_LIMIT:
+            raise LoadError(problems)
         if done % progress_every == 0:
             progress("reading files", done, len(files))
     return _load_sources(
@@ -98,11 +109,14 @@ def load_documents(
     """
     sources, problems = [], []
     for name, document in documents:
-        bad = unstorable_text(document, [])
-        if bad is not None:
-            problems.append(Problem(name, json_path(bad[0]), bad[1]))
+        origin = Origin(name, ())
+        found = check(origin, document)
+        if found:
+            problems.extend(found)
+            if len(problems) >= PROBLEM_LIMIT:
+                raise LoadError(problems)
             continue
-        sources.append(Source(name, [(Origin(name, ()), document)]))
+        sources.append(Source(name, [(origin, document)]))
     report = LoadReport(files=len(documents), dry_run=dry_run)
     return _load_sources(sources, problems, report, dry_run=dry_run, user=user, command=command)
 
@@ -124,7 +138,9 @@ def _load_sources(
             plan.add_export(Origin(source.file, ()), source.export)
     documents = [doc for source in sources for doc in source.documents]
     for done, (origin, doc) in enumerate(documents, 1):
-        plan.add_document(origin, doc)
+        plan.add_document(origin, doc, checked=True)  # against the schema, as it was read
+        if len(problems) + len(plan.problems) >= PROBLEM_LIMIT:
+            break
         if done % progress_every == 0:
             progress("validating documents", done, len(documents))
     report.documents = len(documents)
@@ -145,6 +161,8 @@ def _load_sources(
                 if source.fixture is not None:
                     report.fixture_objects += len(source.fixture)
                     problems.extend(load_fixture(source, report, user, reason))
+                    if len(problems) >= PROBLEM_LIMIT:
+                        break
             if problems:
                 raise LoadError(problems)
             writer = Writer(plan, report, progress, progress_every, user, reason)
@@ -164,7 +182,22 @@ def _load_sources(
                 run.save(update_fields=["finished_at", "counts"])
                 report.run = run
     except DatabaseError as exc:
-        raise LoadError(
-            [Problem("(database)", "", f"the database refused the load: {exc}")]
-        ) from exc
+        raise LoadError([_refused(exc)]) from exc
     return report
+
+
+# What the database says when another transaction writes the same rows at the same time:
+# a deadlock, a serialization failure, a lock waited for too long, or a key taken meanwhile
+# (the load looked for it before writing).
+CONCURRENT_STATES = {"40P01", "40001", "55P03", "23505"}
+
+
+def _refused(exc: DatabaseError) -> Problem:
+    # PostgreSQL's CONTEXT lines quote the rows being copied: the lines before say it all.
+    lines = str(exc).strip().splitlines()
+    said = " ".join(itertools.takewhile(lambda line: not line.startswith("CONTEXT:"), lines))
+    message = f"the database refused the load: {said}"
+    state = getattr(exc.__cause__, "sqlstate", None)
+    if state in CONCURRENT_STATES or "database is locked" in said:
+        message += "; another load may be running at the same time: try again once it is done"
+    return Problem("(database)", "", message)

@@ -1,7 +1,8 @@
 """Inserting many new rows at once: COPY on PostgreSQL, bulk_create elsewhere.
 
-Rows get their primary keys first (from the table's own sequence), so that
-later rows can refer to them, as bulk_create's RETURNING would give.
+Rows that others refer to get their primary keys first (from the table's own
+sequence), as bulk_create's RETURNING would give; history and link rows get theirs
+from the column's default. No table is locked: editors keep saving while a load runs.
 """
 
 from collections.abc import Iterable
@@ -31,27 +32,31 @@ PLAIN = {
 }
 
 
-def allocate_keys(model: type[models.Model], count: int) -> range:
-    """Reserve a block of primary keys from the table's sequence.
+def allocate_keys(model: type[models.Model], count: int) -> list[int]:
+    """Take `count` primary keys from the table's sequence, one nextval each.
 
-    The table is locked against other writers until the transaction ends, so
-    nobody takes a number from the sequence between the two steps.
+    nextval never gives a number twice, so this takes no lock: the keys need not be
+    contiguous. (Reserving a block with setval instead needs the table locked until the
+    load commits, against writers taking numbers in between: every admin save of those
+    tables, their history included, then waits for the whole load.)
     """
     table, column = model._meta.db_table, model._meta.pk.column
     with connection.cursor() as cursor:
-        cursor.execute(f"LOCK TABLE {connection.ops.quote_name(table)} IN EXCLUSIVE MODE")
         cursor.execute(
-            "SELECT setval(seq, nextval(seq) + %s - 1) FROM pg_get_serial_sequence(%s, %s) seq",
+            "SELECT nextval(seq.id) FROM generate_series(1, %s), "
+            "(SELECT pg_get_serial_sequence(%s, %s)::regclass AS id) seq",
             [count, table, column],
         )
-        last = cursor.fetchone()[0]
-    return range(last - count + 1, last + 1)
+        return [key for (key,) in cursor.fetchall()]
 
 
 def _copy(model: type[models.Model], columns: list[str], rows) -> None:
     quote = connection.ops.quote_name
     names = ", ".join(quote(column) for column in columns)
+    # COPY goes to psycopg's own cursor, past Django's: its errors are made Django's here,
+    # so a refused load is reported like any other (DatabaseError), not as a traceback.
     with (
+        connection.wrap_database_errors,
         connection.cursor() as cursor,
         cursor.cursor.copy(f"COPY {quote(model._meta.db_table)} ({names}) FROM STDIN") as copy,
     ):
@@ -86,6 +91,7 @@ def insert(model: type[models.Model], objs: Iterable[models.Model], count: int) 
     columns = ", ".join(quote(f.column) for f in fields)
     written = []
     with (
+        connection.wrap_database_errors,  # as in _copy
         connection.cursor() as cursor,
         cursor.cursor.copy(f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN") as copy,
     ):
@@ -115,9 +121,7 @@ def insert_pairs(model: type[models.Model], columns: list[str], rows: list[tuple
             [model(**dict(zip(columns, row, strict=True))) for row in rows], batch_size=BATCH
         )
         return
-    keys = allocate_keys(model, len(rows))
-    pk = model._meta.pk.column
-    _copy(model, [pk, *columns], ((key, *row) for key, row in zip(keys, rows, strict=True)))
+    _copy(model, columns, rows)  # keys from the column's default: nothing refers to them
 
 
 def insert_history(
@@ -140,16 +144,15 @@ def insert_history(
         ]
         historical.objects.bulk_create(rows, batch_size=BATCH)
         return
-    # Rows written straight from the objects: no historical instances to build.
-    fields = historical._meta.concrete_fields
-    keys = iter(allocate_keys(historical, len(objs)))
+    # Rows written straight from the objects: no historical instances to build. Their keys
+    # come from the column's default, nothing refers to them; the server takes them from
+    # the sequence while Python builds the rows after.
+    fields = [field for field in historical._meta.concrete_fields if not field.primary_key]
 
     def row(obj) -> list:
         out = []
         for field in fields:
-            if field.primary_key:
-                out.append(next(keys))
-            elif field.attname in values:
+            if field.attname in values:
                 out.append(values[field.attname])
             else:
                 value = getattr(obj, field.attname)

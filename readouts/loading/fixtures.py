@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.core import serializers
 from django.core.exceptions import ValidationError
 from django.core.serializers.base import DeserializationError
@@ -9,11 +11,24 @@ from django.db import DatabaseError, models
 from django.db.models import Exists, OuterRef
 
 from ..models import Attendance, Statement
-from .reading import Source
-from .report import REPORTED_MODELS, LoadReport, Problem
+from .report import PROBLEM_LIMIT, REPORTED_MODELS, LoadReport, Origin, Problem
 from .schema import shorten
 
+if TYPE_CHECKING:
+    from .reading import Source
+
 APP_MODELS = {f"readouts.{m._meta.model_name}" for m in REPORTED_MODELS}
+
+
+def foreign_entry(origin: Origin, item: Any) -> Problem | None:
+    """A fixture's entry for a model not of this app, refused as the file is read."""
+    label = item.get("model") if isinstance(item, dict) else None
+    if isinstance(label, str) and label.lower() in APP_MODELS:
+        return None
+    return origin.at("model").problem(
+        f"{shorten(label)} is not a model of the readouts database "
+        f"({', '.join(sorted(APP_MODELS))})"
+    )
 
 
 def _same_as_stored(obj: models.Model, stored: models.Model, m2m: dict[str, list]) -> bool:
@@ -34,22 +49,12 @@ def _same_as_stored(obj: models.Model, stored: models.Model, m2m: dict[str, list
 
 def load_fixture(source: Source, report: LoadReport, user=None, reason: str = "") -> list[Problem]:
     """Load a Django natural-key fixture, counting created, updated and unchanged rows,
-    and keeping the edit history as the loader does for documents."""
+    and keeping the edit history as the loader does for documents.
+
+    Its entries are those of this app's models: the reader refused the file otherwise.
+    """
     problems: list[Problem] = []
     assert source.fixture is not None
-    for i, item in enumerate(source.fixture):
-        label = item.get("model") if isinstance(item, dict) else None
-        if not isinstance(label, str) or label.lower() not in APP_MODELS:
-            problems.append(
-                Problem(
-                    source.file,
-                    f"[{i}].model",
-                    f"{shorten(label)} is not a model of the readouts database "
-                    f"({', '.join(sorted(APP_MODELS))})",
-                )
-            )
-    if problems:
-        return problems
 
     saved = []
     position = 0  # the fixture entry being read, for error paths
@@ -67,6 +72,8 @@ def load_fixture(source: Source, report: LoadReport, user=None, reason: str = ""
                 for name, messages in exc.message_dict.items():
                     where = f"[{position}]" + (f".fields.{name}" if name != "__all__" else "")
                     problems.extend(Problem(source.file, where, m) for m in messages)
+                if len(problems) >= PROBLEM_LIMIT:
+                    break
                 position += 1
                 continue
             model = type(obj)

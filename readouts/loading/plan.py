@@ -12,7 +12,7 @@ from django.core.validators import URLValidator
 from django_countries import countries
 
 from .report import Origin, Problem, json_path
-from .schema import is_valid, schema_message, shorten, validator
+from .schema import schema_problems, shorten
 
 
 @dataclass
@@ -98,17 +98,14 @@ class Plan:
                 known.origins[key] = origin
 
     def _valid(self, definition: str, origin: Origin, data: Any) -> bool:
-        if is_valid(definition, data):
-            return True
-        errors = sorted(validator(definition).iter_errors(data), key=lambda e: list(e.path))
-        for error in errors:
-            path, message = schema_message(error)
-            self.problems.append(origin.at(*path).problem(message))
-        return not errors
+        problems = schema_problems(definition, origin, data)
+        self.problems.extend(problems)
+        return not problems
 
     def add_export(self, origin: Origin, data: dict) -> None:
-        """An export's shared definitions; its documents are added one by one."""
-        if not self._valid("export", origin, {**data, "documents": []}):
+        """An export's shared definitions, `data` holding its documents' list empty: they
+        are added one by one."""
+        if not self._valid("export", origin, data):
             return
         for i, entry in enumerate(data.get("topics", [])):
             self._topic(origin.at("topics", i), entry)
@@ -117,8 +114,9 @@ class Plan:
         for i, entry in enumerate(data.get("publishers", [])):
             self._publisher(origin.at("publishers", i), entry)
 
-    def add_document(self, origin: Origin, doc: Any) -> None:
-        if not self._valid("document", origin, doc):
+    def add_document(self, origin: Origin, doc: Any, *, checked: bool = False) -> None:
+        """A document, `checked` against the schema already or checked here."""
+        if not checked and not self._valid("document", origin, doc):
             return
         meeting = self._meeting(origin.at("meeting"), doc["meeting"])
         if meeting is None:

@@ -34,12 +34,31 @@ class Problem:
         return f"{where}: {self.message}"
 
 
+# Looking stops after this many problems: a broken file can hold millions, each costing
+# memory and time, and nobody reads past the first few.
+PROBLEM_LIMIT = 200
+MAX_PROBLEMS = 50  # printed at most; the rest are counted
+
+
 class LoadError(Exception):
     """The input was refused; nothing was written."""
 
     def __init__(self, problems: Sequence[Problem]) -> None:
-        super().__init__(f"{len(problems)} problem(s)")
-        self.problems = list(problems)
+        self.problems = list(problems[:PROBLEM_LIMIT])
+        self.stopped = len(problems) >= PROBLEM_LIMIT  # there may be more, unlooked for
+        super().__init__(f"{len(self.problems)} problem(s)")
+
+    def describe(self, shown: int = MAX_PROBLEMS) -> str:
+        """What the commands say: the first problems, and how many more there are."""
+        lines = [str(p) for p in self.problems[:shown]]
+        if len(self.problems) > shown:
+            more = f"… and {len(self.problems) - shown} more"
+            if self.stopped:
+                more += f"; stopped after {len(self.problems)} problems"
+            lines.append(more)
+        return f"nothing was loaded; {len(self.problems)} problem(s) found:\n  " + "\n  ".join(
+            lines
+        )
 
 
 @dataclass

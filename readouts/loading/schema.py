@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 from functools import cache
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
 import fastjsonschema
 import jsonschema
 from django.conf import settings
+
+from .report import PROBLEM_LIMIT, Origin, Problem
 
 SCHEMA_PATH = Path(settings.BASE_DIR) / "docs" / "readout-document.schema.json"
 
@@ -43,6 +46,21 @@ def validator(definition: str = "document") -> jsonschema.protocols.Validator:
     subschema = {"$ref": f"#/$defs/{definition}", "$defs": full["$defs"]}
     cls = jsonschema.validators.validator_for(full)
     return cls(subschema)
+
+
+def schema_problems(definition: str, origin: Origin, data: Any) -> list[Problem]:
+    """What is wrong with `data` as the schema's `definition`, in path order; none if valid.
+
+    At most PROBLEM_LIMIT: a list of a million wrong items holds a million errors.
+    """
+    if is_valid(definition, data):
+        return []
+    errors = islice(validator(definition).iter_errors(data), PROBLEM_LIMIT)
+    problems = []
+    for error in sorted(errors, key=lambda e: list(e.path)):
+        path, message = schema_message(error)
+        problems.append(origin.at(*path).problem(message))
+    return problems
 
 
 JSON_TYPES = {

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from readouts.importing import UnreadableText, Vocabulary, draft_text
-from readouts.loading import MAX_PROBLEMS, LoadError, load_documents
+from readouts.loading import LoadError, load_documents
 from readouts.management.commands.load_readouts import Command as LoadCommand
 from readouts.models import Publisher
 
@@ -95,11 +95,7 @@ class Command(BaseCommand):
                     command="import_readout_text --load " + " ".join(files),
                 )
             except LoadError as exc:
-                lines = [str(p) for p in exc.problems[:MAX_PROBLEMS]]
-                raise CommandError(
-                    f"nothing was loaded; {len(exc.problems)} problem(s) found:\n  "
-                    + "\n  ".join(lines)
-                ) from None
+                raise CommandError(exc.describe()) from None
             if verbosity >= 1:
                 self.stdout.write(
                     LoadCommand(stdout=self.stdout, stderr=self.stderr).summary(report)

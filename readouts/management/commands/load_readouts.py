@@ -5,7 +5,7 @@ from contextlib import contextmanager
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from readouts.loading import MAX_PROBLEMS, PROGRESS_EVERY, LoadError, LoadReport, load
+from readouts.loading import PROGRESS_EVERY, LoadError, LoadReport, load
 
 
 @contextmanager
@@ -86,13 +86,7 @@ class Command(BaseCommand):
                     command=command,
                 )
         except LoadError as exc:
-            problems = exc.problems
-            lines = [str(p) for p in problems[:MAX_PROBLEMS]]
-            if len(problems) > MAX_PROBLEMS:
-                lines.append(f"… and {len(problems) - MAX_PROBLEMS} more")
-            raise CommandError(
-                f"nothing was loaded; {len(problems)} problem(s) found:\n  " + "\n  ".join(lines)
-            ) from None
+            raise CommandError(exc.describe()) from None
         if verbosity >= 1:
             self.stdout.write(self.summary(report))
 

@@ -3,16 +3,31 @@ instead of an error when the database is too busy to take a write."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from django.conf import settings
-from django.db import OperationalError
+from django.db import DatabaseError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
+logger = logging.getLogger(__name__)
+
 # SQLSTATEs of a write that lost a race with another one and may simply be tried again:
-# serialization failure, deadlock detected, lock not available (lock_timeout).
-RETRYABLE = {"40001", "40P01", "55P03"}
+# serialization failure, deadlock detected, lock not available (lock_timeout), and a
+# unique key taken since the form checked it was free (by a load committing, say).
+RETRYABLE = {"40001", "40P01", "55P03", "23505"}
+
+
+def lost_a_race(error: Exception) -> bool:
+    """Whether a database error says another writer got there first."""
+    if not isinstance(error, DatabaseError):
+        return False
+    cause = error.__cause__
+    if getattr(cause, "sqlstate", None) in RETRYABLE:
+        return True
+    # SQLite has one writer at a time, and gives up waiting for it after a while.
+    return isinstance(error, OperationalError) and "database is locked" in str(error)
 
 
 def client_address(request: HttpRequest) -> str | None:
@@ -57,11 +72,9 @@ class BusyDatabase:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        cause = getattr(exception, "__cause__", None)
-        if not isinstance(exception, OperationalError) or getattr(cause, "sqlstate", None) not in (
-            RETRYABLE
-        ):
+        if not lost_a_race(exception):
             return None
+        logger.warning("A write lost a race and was not saved: %s", exception)
         response = TemplateResponse(request, "readouts/busy.html", status=503)
         response["Retry-After"] = "5"
         return response.render()

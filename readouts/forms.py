@@ -8,7 +8,7 @@ from django.utils.formats import date_format
 from django.utils.timezone import localtime
 
 from .models import Attendance, Participant, Topic
-from .rules import statements_needing
+from .rules import attendances_of, statements_needing, unattended
 
 
 def _version(instance, number: int):
@@ -115,14 +115,17 @@ class StatementFormSet(BaseInlineFormSet):
         meeting_id = self.instance.meeting_id
         if meeting_id is None:
             return
-        attending = set(
-            Attendance.objects.filter(meeting_id=meeting_id).values_list("participant", flat=True)
+        kept = [
+            form
+            for form in self.forms
+            if getattr(form, "cleaned_data", None) and not form.cleaned_data.get("DELETE")
+        ]
+        spoken = (
+            (meeting_id, getattr(form.cleaned_data.get("speaker"), "pk", None), form)
+            for form in kept
         )
-        for form in self.forms:
-            data = getattr(form, "cleaned_data", None) or {}
-            speaker = data.get("speaker")
-            if speaker and not data.get("DELETE") and speaker.pk not in attending:
-                form.add_error("speaker", did_not_attend(speaker))
+        for form in unattended(spoken, attendances_of([meeting_id])):
+            form.add_error("speaker", did_not_attend(form.cleaned_data["speaker"]))
 
 
 class AttendanceFormSet(BaseInlineFormSet):
@@ -130,17 +133,18 @@ class AttendanceFormSet(BaseInlineFormSet):
 
     def clean(self) -> None:
         super().clean()
-        if self.instance.pk is None:
+        meeting = self.instance
+        if meeting.pk is None:
             return
         remaining = {
-            form.cleaned_data["participant"].pk
+            (meeting.pk, form.cleaned_data["participant"].pk)
             for form in self.forms
             if getattr(form, "cleaned_data", None)
             and form.cleaned_data.get("participant")
             and not form.cleaned_data.get("DELETE")
         }
-        speakers = Participant.objects.filter(statements__readout__meeting=self.instance).distinct()
-        missing = [p.name for p in speakers if p.pk not in remaining]
+        speakers = Participant.objects.filter(statements__readout__meeting=meeting).distinct()
+        missing = unattended(((meeting.pk, p.pk, p.name) for p in speakers), remaining)
         if missing:
             raise forms.ValidationError(
                 f"{', '.join(missing)} speak(s) in this meeting's readouts: "
@@ -153,9 +157,9 @@ class StatementForm(VersionedForm):
         data = super().clean()
         readout, speaker = data.get("readout"), data.get("speaker")
         if readout and speaker:
-            attended = Attendance.objects.filter(meeting_id=readout.meeting_id, participant=speaker)
-            if not attended.exists():
-                self.add_error("speaker", did_not_attend(speaker))
+            spoken = [(readout.meeting_id, speaker.pk, speaker)]
+            for person in unattended(spoken, attendances_of([readout.meeting_id])):
+                self.add_error("speaker", did_not_attend(person))
         return data
 
 
@@ -167,21 +171,19 @@ class AttendanceForm(VersionedForm):
         if self.instance.pk is None or self.errors:
             return data
         # The stored pair: a restored version's instance holds older values.
-        stored = Attendance.objects.filter(pk=self.instance.pk).values_list(
-            "meeting_id", "participant_id"
+        stored = Attendance.objects.filter(pk=self.instance.pk)
+        meeting_id, participant_id = stored.values_list("meeting_id", "participant_id").get()
+        after = attendances_of([meeting_id]) - {(meeting_id, participant_id)}
+        after.add(
+            (getattr(data.get("meeting"), "pk", None), getattr(data.get("participant"), "pk", None))
         )
-        pair = stored.first()
-        wanted = (
-            getattr(data.get("meeting"), "pk", None),
-            getattr(data.get("participant"), "pk", None),
-        )
-        if pair is None or pair == wanted:
-            return data
-        speaking = statements_needing([pair]).count()
+        theirs = statements_needing([(meeting_id, participant_id)])
+        spoken = theirs.values_list("readout__meeting_id", "speaker_id", "pk")
+        speaking = unattended(spoken, after)
         if speaking:
-            person = Participant.objects.get(pk=pair[1])
+            person = Participant.objects.get(pk=participant_id)
             raise forms.ValidationError(
-                f"{person.name} speaks in this meeting's readouts ({speaking} statement(s)): "
+                f"{person.name} speaks in this meeting's readouts ({len(speaking)} statement(s)): "
                 "reassign or delete those statements before changing this attendance.",
                 code="speaker",
             )

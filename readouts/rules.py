@@ -1,22 +1,53 @@
-"""The rules that keep the data loadable, and how a refusal is put into words.
+"""The rules that keep the data loadable, each written once, and their refusals in words.
 
-The database enforces "a statement's speaker attends its meeting" itself
-(migration 0010), whatever path writes. The admin's forms check the same rule
-first, so that the analyst is told which person and which statements stand in
-the way, with nothing saved; `broken_rule` words a refusal that came from the
-database instead.
+- A statement's speaker attends its meeting: `unattended`. The database enforces
+  it on every path (migration 0010); the admin's forms, the loader and the
+  fixture loader check it first with this function, so that whoever is saving is
+  told which person and which statements stand in the way, with nothing saved.
+- A topic is not its own ancestor: `TopicTree.makes_cycle` and `TopicTree.cycles`
+  (readouts/tree.py), called by Topic.clean, the loader and the fixture loader.
+- A save moves a record's version on by one: `Versioned.bump_version` (models).
+
+`broken_rule` words a refusal that came from the database itself.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Hashable, Iterable
+from typing import TypeVar
 
 from django.db import IntegrityError
 from django.db.models import Q, QuerySet
 
-from .models import Statement
+from .models import Attendance, Statement
 
 SPEAKERS_ATTEND = "statement_speaker_attends"
+
+M = TypeVar("M", bound=Hashable)
+P = TypeVar("P", bound=Hashable)
+T = TypeVar("T")
+
+
+def unattended(
+    statements: Iterable[tuple[M, P | None, T]], attending: Collection[tuple[M, P]]
+) -> list[T]:
+    """The rule: a statement's speaker attends its meeting.
+
+    Statements come as (meeting, speaker, what) and attendances as (meeting,
+    participant), by key or by slug alike; returns the `what` of every statement
+    whose speaker did not attend. A joint statement (no speaker) always passes.
+    """
+    return [
+        what
+        for meeting, speaker, what in statements
+        if speaker is not None and (meeting, speaker) not in attending
+    ]
+
+
+def attendances_of(meeting_ids: Iterable[int]) -> set[tuple[int, int]]:
+    """The stored attendances of some meetings, as (meeting, participant) keys."""
+    rows = Attendance.objects.filter(meeting_id__in=list(meeting_ids))
+    return set(rows.values_list("meeting_id", "participant_id"))
 
 
 def statements_needing(pairs: Iterable[tuple[int, int]]) -> QuerySet[Statement]:

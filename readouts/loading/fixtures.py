@@ -8,9 +8,10 @@ from django.core import serializers
 from django.core.exceptions import ValidationError
 from django.core.serializers.base import DeserializationError
 from django.db import DatabaseError, models
-from django.db.models import Exists, OuterRef
 
-from ..models import Attendance, Statement
+from ..models import Statement, Topic
+from ..rules import attendances_of, unattended
+from ..tree import TopicTree
 from .report import PROBLEM_LIMIT, REPORTED_MODELS, LoadReport, Origin, Problem
 from .schema import shorten
 
@@ -87,7 +88,7 @@ def load_fixture(source: Source, report: LoadReport, user=None, reason: str = ""
                 continue
             else:
                 tally.updated += 1
-                obj.version = stored.version + 1
+                obj.bump_version(stored.version)
             item.save()
             model.history.bulk_history_create(
                 [obj], update=stored is not None, default_user=user, default_change_reason=reason
@@ -107,18 +108,24 @@ def load_fixture(source: Source, report: LoadReport, user=None, reason: str = ""
 
     statement_ids = {item.object.pk: i for i, item in saved if isinstance(item.object, Statement)}
     if statement_ids:
-        attended = Attendance.objects.filter(
-            meeting=OuterRef("readout__meeting"), participant=OuterRef("speaker")
-        )
-        stray = Statement.objects.filter(pk__in=list(statement_ids), speaker__isnull=False)
-        for pk, speaker, meeting in stray.exclude(Exists(attended)).values_list(
-            "pk", "speaker__slug", "readout__meeting__slug"
-        ):
+        stored = Statement.objects.filter(pk__in=list(statement_ids), speaker__isnull=False)
+        rows = list(stored.values_list("readout__meeting_id", "speaker_id", "pk"))
+        for pk in unattended(rows, attendances_of({meeting for meeting, _, _ in rows})):
+            speaker, meeting = (
+                stored.filter(pk=pk).values_list("speaker__slug", "readout__meeting__slug").get()
+            )
             problems.append(
                 Problem(
                     source.file,
                     f"[{statement_ids[pk]}].fields.speaker",
                     f"speaker {speaker!r} did not attend meeting {meeting!r}",
                 )
+            )
+    if any(isinstance(item.object, Topic) for _, item in saved):
+        tree = TopicTree.stored()
+        slugs = {pk: slug for slug, pk in tree.by_slug.items()}
+        for pk in tree.cycles():
+            problems.append(
+                Problem(source.file, "", f"topic {slugs[pk]!r} would be its own ancestor")
             )
     return problems

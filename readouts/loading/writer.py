@@ -9,6 +9,8 @@ from typing import Any
 from django.db import models
 
 from ..models import Attendance, Meeting, Participant, Publisher, Readout, Statement, Topic
+from ..rules import unattended
+from ..tree import TopicTree
 from .bulk import insert, insert_history, insert_pairs
 from .plan import Definition, Plan, ReadoutPlan, StatementPlan
 from .report import LoadReport, Problem
@@ -109,66 +111,51 @@ class Writer:
                 self.problems.append(
                     definition.origin.at("parent").problem(f"unknown parent topic {parent!r}")
                 )
-        # A cycle can run through topics already in the database.
-        parents = self._stored_parents()
+        # A cycle can run through topics already in the database. Re-parenting waits for
+        # any other change to the tree, as the admin's does, so two cannot make one.
+        if any("parent" in d.fields for d in plan.topics.values()):
+            Topic.lock_tree()
+        parents = dict(Topic.objects.values_list("slug", "parent__slug"))
         for slug, definition in plan.topics.items():
             if "parent" in definition.fields:
                 parents[slug] = definition.fields["parent"]
-        for slug, definition in plan.topics.items():
-            seen, current = {slug}, parents.get(slug)
-            while current is not None:
-                if current in seen:
-                    self.problems.append(
-                        definition.origin.at("parent").problem(
-                            f"topic {slug!r} would be its own ancestor"
-                        )
-                    )
-                    break
-                seen.add(current)
-                current = parents.get(current)
-
-    def _stored_parents(self) -> dict[str, str | None]:
-        """Parent slugs of the stored topics this load names, and of all their ancestors."""
-        parents: dict[str, str | None] = {}
-        pending, done = {t.pk for t in self.topics.values()}, set()
-        while pending:
-            chunk = list(pending)[:CHUNK]
-            pending -= set(chunk)
-            done |= set(chunk)
-            for topic in Topic.objects.filter(pk__in=chunk).select_related("parent"):
-                parents[topic.slug] = topic.parent.slug if topic.parent_id else None
-                if topic.parent_id and topic.parent_id not in done:
-                    pending.add(topic.parent_id)
-        return parents
+        for slug in TopicTree(parents).cycles():
+            if slug in plan.topics:
+                self.problems.append(
+                    plan.topics[slug]
+                    .origin.at("parent")
+                    .problem(f"topic {slug!r} would be its own ancestor")
+                )
 
     def _check_speakers(self) -> None:
-        existing = defaultdict(set)
+        # Speakers may attend through an attendance already stored, unnamed in the load.
+        attending = set()
         meeting_ids = [m.pk for m in self.meetings.values()]
         for chunk in _chunks(meeting_ids):
-            rows = Attendance.objects.filter(meeting_id__in=chunk).values_list(
-                "meeting__slug", "participant__slug"
-            )
-            for meeting_slug, participant_slug in rows:
-                existing[meeting_slug].add(participant_slug)
-        known = set(self.plan.participants) | set(self.participants)
+            rows = Attendance.objects.filter(meeting_id__in=chunk)
+            attending.update(rows.values_list("meeting__slug", "participant__slug"))
         for slug, meeting in self.plan.meetings.items():
-            attending = set(meeting.attendances) | existing[slug]
-            for readout in meeting.readouts.values():
-                for statement in readout.statements:
-                    speaker = statement.speaker
-                    if speaker is None or speaker in attending:
-                        continue
-                    if speaker in known:
-                        message = (
-                            f"speaker {speaker!r} did not attend this meeting; "
-                            "add them to the document's participants"
-                        )
-                    else:
-                        message = (
-                            f"unknown speaker {speaker!r}: not a participant of this meeting "
-                            "nor in the database"
-                        )
-                    self.problems.append(statement.origin.at("speaker").problem(message))
+            attending.update((slug, participant) for participant in meeting.attendances)
+        spoken = (
+            (slug, statement.speaker, statement)
+            for slug, meeting in self.plan.meetings.items()
+            for readout in meeting.readouts.values()
+            for statement in readout.statements
+        )
+        known = set(self.plan.participants) | set(self.participants)
+        for statement in unattended(spoken, attending):
+            speaker = statement.speaker
+            if speaker in known:
+                message = (
+                    f"speaker {speaker!r} did not attend this meeting; "
+                    "add them to the document's participants"
+                )
+            else:
+                message = (
+                    f"unknown speaker {speaker!r}: not a participant of this meeting "
+                    "nor in the database"
+                )
+            self.problems.append(statement.origin.at("speaker").problem(message))
 
     # Writing: each step compares with what is stored and touches only what differs,
     # keeping the edit history and the versions that guard the admin's forms.
@@ -182,7 +169,7 @@ class Writer:
 
     def _update(self, model: type[models.Model], objs: list, fields: list[str], count=True) -> None:
         for obj in objs:
-            obj.version += 1
+            obj.bump_version()
         model.objects.bulk_update(objs, [*fields, "version"], batch_size=CHUNK)
         self._record(model, objs, update=True)
         if count:

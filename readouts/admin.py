@@ -26,6 +26,7 @@ from .models import Attendance, Meeting, Participant, Publisher, Readout, Statem
 from .paginators import EstimatedCountPaginator
 from .rules import broken_rule, statements_needing
 from .tree import TopicTree
+from .views import download
 
 
 def export_meetings(meetings: QuerySet[Meeting], what: str) -> StreamingHttpResponse:
@@ -33,7 +34,7 @@ def export_meetings(meetings: QuerySet[Meeting], what: str) -> StreamingHttpResp
     meetings = meetings.order_by("date", "slug")
     pieces = exporting.export_documents(meetings, {"admin_selection": what})
     filename = exporting.export_filename("meetings", {"selected": what}, "json")
-    return exporting.download(pieces, filename, "application/json")
+    return download(pieces, filename, "application/json")
 
 
 @admin.action(description="Export selected as JSON", permissions=["view"])

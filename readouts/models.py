@@ -46,15 +46,15 @@ class Versioned(models.Model):
     class Meta:
         abstract = True
 
-    def bump_version(self, stored: int | None = None) -> None:
-        """The rule, once: each save of a stored record moves its version on by one
-        (from the version stored, when given). Bulk writes call this for each row."""
-        self.version = (self.version if stored is None else stored) + 1
-
     def save(self, *args, **kwargs) -> None:
         if not self._state.adding:
             self.bump_version()
         super().save(*args, **kwargs)
+
+    def bump_version(self, stored: int | None = None) -> None:
+        """The rule, once: each save of a stored record moves its version on by one
+        (from the version stored, when given). Bulk writes call this for each row."""
+        self.version = (self.version if stored is None else stored) + 1
 
 
 def tracked(**options) -> HistoricalRecords:

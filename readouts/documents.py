@@ -1,0 +1,205 @@
+"""The readout document, in code: its shapes and the builders everyone makes them with.
+
+One JSON object per meeting, nested, naming other records by slug (see
+docs/readout-format.md and its JSON Schema, docs/readout-document.schema.json).
+The exporter writes these, the loader's plan reads them, the importer drafts
+them, the admin's import page saves them, and the benchmarks and tests generate
+them: all through these types, so that a field is added or renamed here once. A
+test keeps them in agreement with the schema and with the models' field limits.
+
+The builders leave out what is not given, as an author would: a participant
+entry with only a slug names someone already recorded.
+"""
+
+from __future__ import annotations
+
+from typing import Literal, NotRequired, TypedDict
+
+from .models import MeetingKind
+
+Kind = Literal["phone_call", "video_call", "meeting", "talks", "visit", "messages", "other"]
+KINDS: tuple[str, ...] = tuple(MeetingKind.values)
+
+
+class MeetingEntry(TypedDict):
+    slug: str
+    date: str  # YYYY-MM-DD
+    end_date: NotRequired[str | None]
+    kind: Kind
+    title: str
+    location: NotRequired[str]
+
+
+class ParticipantEntry(TypedDict):
+    """A participant of the meeting; with only a slug (and a title), one recorded."""
+
+    slug: str
+    name: NotRequired[str]
+    country: NotRequired[str]  # ISO 3166-1 alpha-2, or ""
+    organization: NotRequired[str]
+    aliases: NotRequired[list[str]]
+    title: NotRequired[str]  # held at the time of this meeting
+
+
+class TopicEntry(TypedDict):
+    slug: str
+    name: str
+    parent: NotRequired[str | None]
+    description: NotRequired[str]
+
+
+class PublisherEntry(TypedDict):
+    """With only a slug, a publisher recorded or defined elsewhere in the load."""
+
+    slug: str
+    name: NotRequired[str]
+    country: NotRequired[str]
+    website: NotRequired[str]
+
+
+class StatementEntry(TypedDict):
+    sequence: NotRequired[int]  # from 1; by default the place in the list
+    speaker: str | None  # a participant's slug; None for the sides together
+    topics: NotRequired[list[str]]
+    text: str
+
+
+class ReadoutEntry(TypedDict):
+    publisher: PublisherEntry
+    language: str  # BCP 47
+    title: str
+    published_at: NotRequired[str | None]  # ISO 8601 with a UTC offset
+    url: NotRequired[str]
+    body: str
+    statements: NotRequired[list[StatementEntry]]
+
+
+class Document(TypedDict):
+    """One meeting with its participants, topics, readouts and statements."""
+
+    meeting: MeetingEntry
+    participants: list[ParticipantEntry]
+    topics: NotRequired[list[TopicEntry]]
+    readouts: list[ReadoutEntry]
+
+
+class ExportHeader(TypedDict):
+    format: Literal["readout-documents"]
+    version: str
+    exported_at: str
+    filter: dict[str, str]
+    meetings: int
+
+
+class Export(TypedDict):
+    """A file of documents with the definitions they share."""
+
+    export: ExportHeader
+    topics: NotRequired[list[TopicEntry]]
+    participants: NotRequired[list[ParticipantEntry]]
+    publishers: NotRequired[list[PublisherEntry]]
+    documents: list[Document]
+
+
+def _given(**fields) -> dict:
+    return {key: value for key, value in fields.items() if value is not None}
+
+
+def meeting(
+    slug: str,
+    date: str,
+    kind: str,
+    title: str,
+    *,
+    end_date: str | None = None,
+    location: str | None = None,
+    with_end_date: bool = False,
+) -> MeetingEntry:
+    entry = {"slug": slug, "date": date}
+    if with_end_date or end_date is not None:
+        entry["end_date"] = end_date
+    entry |= {"kind": kind, "title": title}
+    if location is not None:
+        entry["location"] = location
+    return entry
+
+
+def participant(
+    slug: str,
+    *,
+    name: str | None = None,
+    country: str | None = None,
+    organization: str | None = None,
+    aliases: list[str] | None = None,
+    title: str | None = None,
+) -> ParticipantEntry:
+    return _given(
+        slug=slug,
+        name=name,
+        country=country,
+        organization=organization,
+        aliases=aliases,
+        title=title,
+    )
+
+
+def topic(
+    slug: str, name: str, *, parent: str | None = None, description: str | None = None
+) -> TopicEntry:
+    return {"slug": slug, "name": name, "parent": parent} | _given(description=description)
+
+
+def publisher(
+    slug: str,
+    *,
+    name: str | None = None,
+    country: str | None = None,
+    website: str | None = None,
+) -> PublisherEntry:
+    return _given(slug=slug, name=name, country=country, website=website)
+
+
+def statement(
+    speaker: str | None,
+    text: str,
+    *,
+    topics: list[str] | None = None,
+    sequence: int | None = None,
+) -> StatementEntry:
+    entry = _given(sequence=sequence)
+    return entry | {"speaker": speaker, "topics": list(topics or []), "text": text}
+
+
+def readout(
+    publisher: PublisherEntry,
+    title: str,
+    body: str,
+    *,
+    language: str = "en",
+    published_at: str | None = None,
+    url: str = "",
+    statements: list[StatementEntry] | None = None,
+) -> ReadoutEntry:
+    return {
+        "publisher": publisher,
+        "language": language,
+        "title": title,
+        "published_at": published_at,
+        "url": url,
+        "body": body,
+        "statements": list(statements or []),
+    }
+
+
+def document(
+    meeting: MeetingEntry,
+    participants: list[ParticipantEntry],
+    readouts: list[ReadoutEntry],
+    *,
+    topics: list[TopicEntry] | None = None,
+) -> Document:
+    entry: Document = {"meeting": meeting, "participants": participants}
+    if topics is not None:
+        entry["topics"] = topics
+    entry["readouts"] = readouts
+    return entry

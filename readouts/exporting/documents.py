@@ -1,0 +1,200 @@
+"""Readout documents, the loader's own format, built from plain rows."""
+
+from collections import defaultdict
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+from django.db.models import QuerySet
+
+from .. import __version__
+from .. import documents as doc
+from ..models import (
+    Attendance,
+    Meeting,
+    Participant,
+    Publisher,
+    Readout,
+    Statement,
+    Topic,
+    split_aliases,
+)
+from ..tree import TopicTree
+from .selection import filter_params, now
+from .streaming import CHUNK, stream_object
+
+
+def topic_entry(topic: Topic, parents: dict[int, str]) -> doc.TopicEntry:
+    return doc.topic(
+        topic.slug, topic.name, parent=parents.get(topic.parent_id), description=topic.description
+    )
+
+
+def participant_entry(person: Participant) -> doc.ParticipantEntry:
+    return doc.participant(
+        person.slug,
+        name=person.name,
+        country=person.country.code or "",
+        organization=person.organization,
+        aliases=split_aliases(person.aliases),
+    )
+
+
+def publisher_entry(publisher: Publisher) -> doc.PublisherEntry:
+    return doc.publisher(
+        publisher.slug,
+        name=publisher.name,
+        country=publisher.country.code or "",
+        website=publisher.website,
+    )
+
+
+def _timestamp(moment: datetime | None) -> str | None:
+    return moment.astimezone(UTC).isoformat() if moment else None
+
+
+MEETING_FIELDS = ["id", "slug", "date", "end_date", "kind", "title", "location"]
+
+
+def _chunks_of(meetings: QuerySet[Meeting], chunk_size: int) -> Iterator[list[dict]]:
+    chunk = []
+    for row in meetings.values(*MEETING_FIELDS).iterator(chunk_size=chunk_size):
+        chunk.append(row)
+        if len(chunk) == chunk_size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def documents(meetings: QuerySet[Meeting], chunk_size: int = CHUNK) -> Iterator[doc.Document]:
+    """Readout documents, built from plain rows: four queries per chunk of meetings.
+
+    No model instance is made of any row: at scale that was the export's main cost.
+    """
+    through = Statement.topics.through
+    topic_slugs = dict(Topic.objects.values_list("id", "slug"))  # topics are few
+    for chunk in _chunks_of(meetings, chunk_size):
+        ids = [row["id"] for row in chunk]
+        people = defaultdict(list)
+        for meeting_id, title, slug, name, country, organization, aliases in (
+            Attendance.objects.filter(meeting_id__in=ids)
+            .order_by("meeting_id", "order", "participant__slug")
+            .values_list(
+                "meeting_id",
+                "title",
+                "participant__slug",
+                "participant__name",
+                "participant__country",
+                "participant__organization",
+                "participant__aliases",
+            )
+        ):
+            people[meeting_id].append(
+                doc.participant(
+                    slug,
+                    name=name,
+                    country=country or "",
+                    organization=organization,
+                    aliases=split_aliases(aliases),
+                    title=title,
+                )
+            )
+        readouts = defaultdict(list)
+        by_id: dict[int, doc.ReadoutEntry] = {}
+        for pk, meeting_id, language, title, published_at, url, body, *publisher in (
+            Readout.objects.filter(meeting_id__in=ids)
+            .order_by("meeting_id", "publisher__slug", "language")
+            .values_list(
+                "id",
+                "meeting_id",
+                "language",
+                "title",
+                "published_at",
+                "url",
+                "body",
+                "publisher__slug",
+                "publisher__name",
+                "publisher__country",
+                "publisher__website",
+            )
+        ):
+            slug, name, country, website = publisher
+            readout = doc.readout(
+                doc.publisher(slug, name=name, country=country or "", website=website),
+                title,
+                body,
+                language=language,
+                published_at=_timestamp(published_at),
+                url=url,
+            )
+            readouts[meeting_id].append(readout)
+            by_id[pk] = readout
+        statements = []
+        for pk, readout_id, sequence, speaker, text in (
+            Statement.objects.filter(readout_id__in=list(by_id))
+            .order_by("readout_id", "sequence")
+            .values_list("id", "readout_id", "sequence", "speaker__slug", "text")
+        ):
+            statement = doc.statement(speaker, text, sequence=sequence)
+            by_id[readout_id]["statements"].append(statement)
+            statements.append((pk, statement))
+        topics = defaultdict(list)
+        for statement_id, topic_id in through.objects.filter(
+            statement_id__in=[pk for pk, _ in statements]
+        ).values_list("statement_id", "topic_id"):
+            topics[statement_id].append(topic_slugs[topic_id])
+        for pk, statement in statements:
+            statement["topics"] = sorted(topics[pk])
+        for row in chunk:
+            meeting = doc.meeting(
+                row["slug"],
+                row["date"].isoformat(),
+                row["kind"],
+                row["title"],
+                end_date=row["end_date"].isoformat() if row["end_date"] else None,
+                location=row["location"],
+                with_end_date=True,
+            )
+            yield doc.document(meeting, people[row["id"]], readouts[row["id"]])
+
+
+def topics_in_scope(meetings: QuerySet[Meeting], everything: bool) -> list[Topic]:
+    """All topics, or those the meetings' statements use with their ancestors."""
+    topics = {t.pk: t for t in Topic.objects.order_by("slug")}
+    if everything:
+        return list(topics.values())
+    used = Statement.topics.through.objects.filter(statement__readout__meeting__in=meetings)
+    tree = TopicTree({pk: t.parent_id for pk, t in topics.items()})
+    wanted = tree.with_ancestors(used.values_list("topic_id", flat=True).distinct())
+    return [t for t in topics.values() if t.pk in wanted]
+
+
+def export_documents(
+    meetings: QuerySet[Meeting],
+    params: dict[str, str] | None = None,
+    *,
+    indent: int | None = 2,
+    chunk_size: int = CHUNK,
+) -> Iterator[str]:
+    """The meetings as an export of readout documents, in pieces of text."""
+    params = filter_params(params or {})
+    everything = not params
+    header: doc.ExportHeader = {
+        "format": "readout-documents",
+        "version": __version__,
+        "exported_at": now().isoformat().replace("+00:00", "Z"),
+        "filter": params,
+        "meetings": meetings.count(),
+    }
+    topics = topics_in_scope(meetings, everything)
+    slugs = {t.pk: t.slug for t in topics}
+    head = [("export", header), ("topics", [topic_entry(t, slugs) for t in topics])]
+    if everything:
+        # Records no document mentions, so that an export of everything loses nothing.
+        alone = Participant.objects.filter(attendances__isnull=True).order_by("slug")
+        unused = Publisher.objects.filter(readouts__isnull=True).order_by("slug")
+        head += [
+            ("participants", [participant_entry(p) for p in alone]),
+            ("publishers", [publisher_entry(p) for p in unused]),
+        ]
+    yield from stream_object(head, "documents", documents(meetings, chunk_size), indent)

@@ -13,6 +13,22 @@ class UnreadableText(ValueError):
     """The text cannot be read as a readout at all (the message says why)."""
 
 
+# A readout is a few kilobytes: the longest in the archive and the dev set is about 10,000
+# characters. Twenty times that is still a readout; anything longer is refused before any
+# pattern is tried on it, so a paste cannot keep a web worker busy.
+MAX_TEXT = 200_000
+# The front matter of the archive's Markdown is a few hundred characters of title, date and URL.
+MAX_FRONT_MATTER = 20_000
+
+
+def check_length(text: str) -> None:
+    """Refuse a text longer than any readout (raises UnreadableText)."""
+    if len(text) > MAX_TEXT:
+        raise UnreadableText(
+            f"the text is {len(text):,} characters long; a readout is at most {MAX_TEXT:,}"
+        )
+
+
 @dataclass
 class Source:
     """What a published readout says about itself, before any interpretation."""
@@ -29,6 +45,7 @@ class Source:
         return "\n\n".join(self.paragraphs)
 
 
+SCALARS = (str, int, float, dt.date)  # dt.datetime is a dt.date
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n---[ \t]*(?:\n|\Z)", re.S)
 # Markdown escapes the archive added: \_ inside words, \### after the last paragraph.
 MARKDOWN_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~])")
@@ -43,6 +60,7 @@ def read_text(text: str) -> Source:
     Plain text: the first line is the title, an optional line with the
     published date (and time) follows, then paragraphs separated by blank lines.
     """
+    check_length(text)
     text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
     if "\x00" in text:
         raise UnreadableText("the text contains NUL characters")
@@ -80,13 +98,24 @@ def _unmark(line: str) -> str:
 
 
 def _markdown(front: str, body: str) -> Source:
+    if len(front) > MAX_FRONT_MATTER:
+        raise UnreadableText(
+            f"the front matter is {len(front):,} characters long; "
+            f"a readout's is at most {MAX_FRONT_MATTER:,}"
+        )
     try:
         meta = yaml.safe_load(front)
     except yaml.YAMLError as exc:
         problem = getattr(exc, "problem", None) or "not valid YAML"
         raise UnreadableText(f"the front matter is not valid YAML: {problem}") from None
+    except RecursionError:
+        # "[[[[..." nests deeper than the YAML reader recurses.
+        raise UnreadableText("the front matter is nested too deeply") from None
     if not isinstance(meta, dict):
         raise UnreadableText("the front matter is not a set of fields")
+    # Only single values are read: a list or mapping (through YAML aliases, a few lines can
+    # stand for billions of items) is never turned into text.
+    meta = {key: value for key, value in meta.items() if isinstance(value, SCALARS)}
     title = _clean_line(str(meta.get("title") or ""))
     paragraphs = _paragraphs(body, markdown=True)
     if not paragraphs and not title:

@@ -86,6 +86,7 @@ def _paragraphs(text: str, *, markdown: bool) -> list[str]:
     return paragraphs
 
 
+# What _link_texts removes: as a pattern it went to the end of the line from each "[" of "[[[[".
 MARKDOWN_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 EMPHASIS = re.compile(r"(?<![\w*])\*{1,2}([^*\n]+?)\*{1,2}(?![\w*])")
 HTML_TAG = re.compile(r"</?(?:sup|sub|em|strong|i|b|span|a)\b[^>]*>")
@@ -93,8 +94,43 @@ HTML_TAG = re.compile(r"</?(?:sup|sub|em|strong|i|b|span|a)\b[^>]*>")
 
 def _unmark(line: str) -> str:
     """The published text of a line of the archive's Markdown: no links, emphasis or escapes."""
-    line = HTML_TAG.sub("", MARKDOWN_LINK.sub(r"\1", line))
+    line = _without_tags(_link_texts(line))
     return MARKDOWN_ESCAPE.sub(r"\1", EMPHASIS.sub(r"\1", line))
+
+
+def _link_texts(line: str) -> str:
+    """MARKDOWN_LINK.sub(r"\1", line) in one pass over the line.
+
+    The pattern would look for the "]" and the ")" again from every "[" that does not start a
+    link, going to the end of the line each time in "[[[[...".
+    """
+    kept, done = [], 0
+    start = line.find("[")
+    while start != -1:
+        close = line.find("]", start + 1)
+        if close == -1:
+            break  # no "[" from here on has its "]"
+        if not line.startswith("(", close + 1):
+            start = line.find("[", close + 1)  # those before close have the same "]"
+            continue
+        end = line.find(")", close + 2)
+        if end == -1:
+            break  # nor will any later "[...](" find its ")"
+        kept += [line[done:start], line[start + 1 : close]]
+        done = end + 1
+        start = line.find("[", done)
+    kept.append(line[done:])
+    return "".join(kept)
+
+
+def _without_tags(line: str) -> str:
+    """HTML_TAG.sub("", line), looking for tags only up to the last ">" (where they end).
+
+    After it no "<sup" can end, and the pattern would look for a ">" to the end of the line
+    from every one of them.
+    """
+    end = line.rfind(">") + 1
+    return HTML_TAG.sub("", line[:end]) + line[end:]
 
 
 def _markdown(front: str, body: str) -> Source:
@@ -237,6 +273,10 @@ ABBREVIATIONS = frozenset(
     ]
 )
 SENTENCE_END = re.compile(r"(?<=[.!?])([\"”’)]*)\s+(?=[\"“‘(]?[A-Z0-9])")
+# The longest sentence in the archive is about 2,300 characters (a list of names). Longer runs
+# without a sentence end are cut into pieces of at most this length, so that what the drafting
+# patterns do for each sentence stays bounded whatever the text.
+MAX_SENTENCE = 5_000
 
 
 def sentences(paragraph: str) -> list[str]:
@@ -244,15 +284,31 @@ def sentences(paragraph: str) -> list[str]:
     parts, start = [], 0
     for match in SENTENCE_END.finditer(paragraph):
         end = match.start(1)
-        word = paragraph[start:end].rsplit(None, 1)[-1] if paragraph[start:end].strip() else ""
-        bare = word.rstrip(".!?").lstrip('("“').lower()
+        # The word before the full stop, looked for backwards from it: slicing from the start
+        # of the sentence would go over "Mr. Mr. Mr. ..." again for every full stop.
+        first = end
+        while first > start and not paragraph[first - 1].isspace():
+            first -= 1
+        bare = paragraph[first:end].rstrip(".!?").lstrip('("“').lower()
         if paragraph[end - 1] == "." and (
             bare in ABBREVIATIONS or (len(bare) == 1 and bare.isalpha()) or "." in bare
         ):
             continue
-        parts.append(paragraph[start : match.end(1)].strip())
+        parts.extend(_pieces(paragraph[start : match.end(1)].strip()))
         start = match.end()
     tail = paragraph[start:].strip()
     if tail:
-        parts.append(tail)
+        parts.extend(_pieces(tail))
     return parts
+
+
+def _pieces(sentence: str) -> list[str]:
+    """A sentence, or a run longer than any sentence cut at spaces into pieces that are not."""
+    pieces, start = [], 0
+    while len(sentence) - start > MAX_SENTENCE:
+        cut = sentence.rfind(" ", start + 1, start + MAX_SENTENCE + 1)
+        cut = cut if cut > start else start + MAX_SENTENCE  # one enormous word: cut it anyway
+        pieces.append(sentence[start:cut].strip())
+        start = cut
+    pieces.append(sentence[start:].strip())
+    return [piece for piece in pieces if piece]

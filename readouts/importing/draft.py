@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -140,11 +141,20 @@ def _read_title(title: str) -> tuple[list[Person], list[Person], str]:
 
 # --- the body --------------------------------------------------------------------
 
-CONTACT = re.compile(
-    r"^(?P<host>.+?)\s+(?:also\s+)?(?:spoke|met|held|had|talked|hosted|convened|received|"
-    r"welcomed|joined|participated)\b(?P<between>[^.]*?)\bwith\s+(?P<with>.+)$"
-    r"|^(?P<host2>.+?)\s+(?:welcomed|hosted|received)\s+(?P<with2>.+?)\s+(?:to|at|in)\s+.*$"
+# The opening contact: "<host> [also] spoke|met|... <no full stop> with <counterparts>", else
+# "<host> welcomed|hosted|received <counterparts> to|at|in ...". As one pattern,
+#   ^(?P<host>.+?)\s+(?:also\s+)?(?:VERBS)\b(?P<between>[^.]*?)\bwith\s+(?P<with>.+)$
+#   |^(?P<host2>.+?)\s+(?:welcomed|hosted|received)\s+(?P<with2>.+?)\s+(?:to|at|in)\s+.*$
+# it went over the rest of the sentence again for every verb ("X welcomed welcomed ..."), so
+# _contact finds the same match from where the verbs, "with"s and full stops are.
+CONTACT_VERB = re.compile(
+    r"\s+(?:also\s+)?(?:spoke|met|held|had|talked|hosted|convened|received|welcomed|joined|"
+    r"participated)\b"
 )
+CONTACT_WITH = re.compile(r"\bwith(?=\s.)")  # "with", then a space and something after it
+WITH_REST = re.compile(r"with\s+(?P<with>.+)$")
+WELCOME_VERB = re.compile(r"\s+(?:welcomed|hosted|received)")
+WELCOME_PLACE = re.compile(r"\s+(?:to|at|in)(?=\s)")
 # "Today the Quad Leaders (dash) Prime Minister Morrison of Australia, ... (dash) convened"
 LISTED = re.compile(r"[–—]\s*(?P<with>[^–—]+?)\s*[–—]")
 INTRO = re.compile(
@@ -253,6 +263,45 @@ def _kind(title_word: str, title: str, first_sentence: str) -> str:
     if re.search(r"\bmessages?\b|\bletters?\b", context):
         return MeetingKind.MESSAGES
     return MeetingKind.OTHER
+
+
+def _contact(sentence: str) -> tuple[str, str] | None:
+    """The host and the counterparts an opening sentence names, as the pattern above reads them.
+
+    Linear in the sentence (a pattern trying every verb would be quadratic). The sentence is
+    one line, as sentences() gives them: "." in the pattern never meets a line break.
+    """
+    withs = [m.start() for m in CONTACT_WITH.finditer(sentence)]
+    stops = [m.start() for m in re.finditer(r"\.", sentence)]
+    # The host is as short as can be: the first verb (after at least one character) that has a
+    # "with" after it before any full stop.
+    for verb in CONTACT_VERB.finditer(sentence, 1):
+        k = bisect.bisect_left(withs, verb.end())
+        if k == len(withs):
+            break  # no "with" after this verb, nor after any later one
+        stop = bisect.bisect_left(stops, verb.end())
+        if stop == len(stops) or stops[stop] > withs[k]:
+            return sentence[: verb.start()], WITH_REST.match(sentence, withs[k]).group("with")
+    # Else "welcomed <counterparts> to": <counterparts> is as short as can be, and ends in the
+    # spaces before the first "to", "at" or "in" (itself followed by a space) after it.
+    places = [(m.start(), m.end() - 2) for m in WELCOME_PLACE.finditer(sentence)]  # the spaces
+    ends = [space_end for _, space_end in places]
+    for verb in WELCOME_VERB.finditer(sentence, 1):
+        start = verb.end()
+        while start < len(sentence) and sentence[start].isspace():
+            start += 1
+        if start == verb.end():
+            continue  # "welcomedX": the pattern wants a space after the verb
+        # The counterparts start after the spaces (at least one character), and their end is
+        # the first place after that; failing that, the pattern gives back the spaces after
+        # the verb, and three or more of them before a "to" make one space the counterparts.
+        k = bisect.bisect_right(ends, start + 1)
+        if k < len(places):
+            end = max(places[k][0], start + 1)
+            return sentence[: verb.start()], sentence[start:end]
+        if start - verb.end() >= 3 and places and places[-1][1] == start:
+            return sentence[: verb.start()], sentence[start - 2 : start - 1]
+    return None
 
 
 # --- participants ----------------------------------------------------------------
@@ -469,12 +518,11 @@ def draft_readout(
     first = body_sentences[0] if body_sentences else ""
 
     hosts, counterparts, kind_word = _read_title(title)
-    contact = CONTACT.match(INTRO.sub("", first)) if first else None
+    contact = _contact(INTRO.sub("", first)) if first else None
     if contact and not counterparts:
-        between = contact.group("with") or contact.group("with2")
-        counterparts = _people_list(re.split(r"[.;]", between)[0])
+        counterparts = _people_list(re.split(r"[.;]", contact[1])[0])
     if contact and not hosts:
-        hosts = _people_list(contact.group("host") or contact.group("host2"), tail=False)
+        hosts = _people_list(contact[0], tail=False)
     listed = LISTED.search(first) if not counterparts else None
     if listed:
         # A multilateral readout naming everyone, its own side among them.

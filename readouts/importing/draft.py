@@ -86,6 +86,12 @@ WITH_TAIL = re.compile(
     re.I,
 )
 LIST_SPLIT = re.compile(r",\s*(?:and\s+)?|\s+and\s+")
+# The longest title in the archive is about 220 characters; a longer "title" is a paragraph
+# given as one (and reading names from it costs more than linear time).
+MAX_TITLE = 1_000
+# The most participants a readout in the archive names is 7 (a summit). Each participant adds
+# forms to look for in every sentence, so there is a limit, generous for a summit's readout.
+MAX_PARTICIPANTS = 50
 
 
 def _people_list(text: str, *, tail: bool = True) -> list[Person]:
@@ -406,7 +412,48 @@ def _enrich(person: Person, body_sentences: list[str]) -> None:
             return
 
 
-def _references(people: list[Person]) -> list[tuple[re.Pattern, Person | None]]:
+@dataclass
+class References:
+    """Ways the body refers to the participants, longest first; None marks an ambiguous form.
+
+    A sentence is tried only against the forms that can match its first word, all of them in
+    one pattern: with many participants, trying every form on every sentence one by one would
+    cost their product.
+    """
+
+    forms: list[tuple[str, str, Person | None]]  # (form, its pattern, whose it is), in order
+
+    def __post_init__(self) -> None:
+        self.by_first_word: dict[str, list[int]] = {}  # positions in forms, in order
+        for position, (form, _, _) in enumerate(self.forms):
+            first = form.split()[0] if form.strip() else ""  # "": tried on every text
+            self.by_first_word.setdefault(first.lower(), []).append(position)
+        self.longest_word = max(map(len, self.by_first_word), default=0)
+        self.patterns: dict[tuple[str, ...], re.Pattern] = {}
+
+    def at(self, text: str):
+        """The participant named at the very start of text, and where the name ends, or NOBODY."""
+        head = text[: self.longest_word]
+        word = head[: next((i for i, char in enumerate(head) if char.isspace()), len(head))]
+        # A form matches only where the text begins with its first word.
+        keys = tuple(
+            key
+            for key in (word[:size].lower() for size in range(len(word) + 1))
+            if key in self.by_first_word
+        )
+        if keys not in self.patterns:
+            positions = sorted(p for key in keys for p in self.by_first_word[key])
+            # The first form that matches, in order, marked by the empty group after it.
+            self.patterns[keys] = re.compile(
+                "|".join(f"{self.forms[p][1]}(?P<f{p}>)" for p in positions) or "(?!)"
+            )
+        match = self.patterns[keys].match(text)
+        if match is None:
+            return NOBODY
+        return self.forms[int(match.lastgroup[1:])][2], match.end()
+
+
+def _references(people: list[Person]) -> References:
     """Ways the body refers to each participant, longest first; None marks an ambiguous form."""
     forms: dict[str, list[Person]] = {}
 
@@ -453,9 +500,9 @@ def _references(people: list[Person]) -> list[tuple[re.Pattern, Person | None]]:
             # "The President" when both are presidents: the publisher's own side.
             homes = [p for p in owners if p.home]
             owner = homes[0] if len(homes) == 1 and form.lower().startswith("the ") else None
-        flags = re.I if form.lower().startswith("the ") else 0
-        references.append((re.compile(rf"^{_name_pattern(form)}(?![\w\-])", flags), owner))
-    return references
+        flags = "(?i:" if form.lower().startswith("the ") else "(?:"
+        references.append((form, rf"{flags}{_name_pattern(form)}(?![\w\-]))", owner))
+    return References(references)
 
 
 def _name_pattern(form: str) -> str:
@@ -465,6 +512,7 @@ def _name_pattern(form: str) -> str:
 
 
 NOBODY = object()
+NATIONALITY = re.compile(rf"^(?:the\s+)?(?:U\.S\.|{DEMONYM_PATTERN})\s+", re.I)
 
 
 def _subject(sentence: str, references, last_speaker):
@@ -494,12 +542,11 @@ def _subject(sentence: str, references, last_speaker):
 def _reference_at(text: str, references):
     """The participant named at the start of text, and where the name ends, or NOBODY."""
     # Also after a nationality: "U.S. President Biden", "Canadian Prime Minister Trudeau".
-    prefixed = re.match(rf"^(?:the\s+)?(?:U\.S\.|{DEMONYM_PATTERN})\s+", text, re.I)
+    prefixed = NATIONALITY.match(text)
     for start in (0, prefixed.end()) if prefixed else (0,):
-        for pattern, person in references:
-            match = pattern.match(text[start:])
-            if match:
-                return person, start + match.end()
+        found = references.at(text[start:])
+        if found is not NOBODY:
+            return found[0], start + found[1]
     return NOBODY
 
 
@@ -517,7 +564,11 @@ def draft_readout(
     body_sentences = [s for p in source.paragraphs for s in sentences(p)]
     first = body_sentences[0] if body_sentences else ""
 
-    hosts, counterparts, kind_word = _read_title(title)
+    if len(title) > MAX_TITLE:
+        hosts, counterparts, kind_word = [], [], ""
+        notes.append(f"the title is {len(title):,} characters long; it was not read for names")
+    else:
+        hosts, counterparts, kind_word = _read_title(title)
     contact = _contact(INTRO.sub("", first)) if first else None
     if contact and not counterparts:
         counterparts = _people_list(re.split(r"[.;]", contact[1])[0])
@@ -549,7 +600,16 @@ def draft_readout(
         if person.country is None:
             person.country = known.country if known else (home or None)
 
-    people = hosts + [p for p in counterparts if fold(p.name) not in {fold(h.name) for h in hosts}]
+    host_names = {fold(h.name) for h in hosts}
+    people = hosts + [p for p in counterparts if fold(p.name) not in host_names]
+    if len(people) > MAX_PARTICIPANTS:
+        return Draft(
+            None,
+            False,
+            f"it names {len(people)} people; a readout of a contact names at most "
+            f"{MAX_PARTICIPANTS}",
+            notes,
+        )
     for person in people:
         _enrich(person, body_sentences)
         if person.country is None and home and person.home:

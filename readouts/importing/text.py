@@ -19,6 +19,7 @@ class UnreadableText(ValueError):
 MAX_TEXT = 200_000
 # The front matter of the archive's Markdown is a few hundred characters of title, date and URL.
 MAX_FRONT_MATTER = 20_000
+MAX_NESTING = 20  # lists and mappings in lists and mappings in the front matter
 
 
 def check_length(text: str) -> None:
@@ -139,13 +140,19 @@ def _markdown(front: str, body: str) -> Source:
             f"the front matter is {len(front):,} characters long; "
             f"a readout's is at most {MAX_FRONT_MATTER:,}"
         )
+    # The YAML reader takes time quadratic in how deep "[" and "{" nest (2 s of CPU for
+    # "[[[[...", until it runs out of recursion); a readout's front matter has single values.
+    depth = _nesting(front)
+    if depth > MAX_NESTING:
+        raise UnreadableText(
+            f"the front matter is nested too deeply ({depth:,} levels of lists or mappings)"
+        )
     try:
         meta = yaml.safe_load(front)
     except yaml.YAMLError as exc:
         problem = getattr(exc, "problem", None) or "not valid YAML"
         raise UnreadableText(f"the front matter is not valid YAML: {problem}") from None
-    except RecursionError:
-        # "[[[[..." nests deeper than the YAML reader recurses.
+    except RecursionError:  # nesting by indentation, should it ever go that deep
         raise UnreadableText("the front matter is nested too deeply") from None
     if not isinstance(meta, dict):
         raise UnreadableText("the front matter is not a set of fields")
@@ -171,6 +178,18 @@ def _markdown(front: str, body: str) -> Source:
     if not title:
         source.notes.append("the front matter has no title")
     return source
+
+
+def _nesting(front: str) -> int:
+    """How deep "[" and "{" nest, counting those inside quotes too (so at least as deep)."""
+    depth = deepest = 0
+    for char in front:
+        if char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}" and depth:
+            depth -= 1
+    return deepest
 
 
 def _timestamp(value, notes: list[str]) -> dt.datetime | None:

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
+from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.text import slugify
 from django_countries import countries
 
-from .importing import UnreadableText, Vocabulary, draft_text
+from .importing import MAX_TEXT, UnreadableText, Vocabulary, draft_text
 from .loading import LoadError, load_documents
 from .models import (
     Attendance,
@@ -25,6 +28,10 @@ from .models import (
 )
 
 MAX_UPLOAD = 1_000_000  # bytes: a readout is a few kilobytes
+# A readout in the archive comes to at most 17 statements. The review form takes about 6 ms of
+# a worker's time to show each one (a paste of short paragraphs could make thousands), and
+# posts back three fields for each, where Django reads at most DATA_UPLOAD_MAX_NUMBER_FIELDS.
+MAX_REVIEW_STATEMENTS = 100
 
 
 class SourceForm(forms.Form):
@@ -47,8 +54,14 @@ class SourceForm(forms.Form):
                 data["text"] = upload.read().decode("utf-8-sig")
             except UnicodeDecodeError:
                 raise forms.ValidationError("The file is not UTF-8 text.") from None
-        if not (data.get("text") or "").strip():
+        text = data.get("text") or ""
+        if not text.strip():
             raise forms.ValidationError("Paste the text of a readout or upload a file.")
+        if len(text) > MAX_TEXT:
+            raise forms.ValidationError(
+                f"The text is {len(text):,} characters long; a readout is at most "
+                f"{MAX_TEXT:,}. Nothing was drafted."
+            )
         return data
 
 
@@ -186,12 +199,7 @@ def import_view(model_admin, request):
     """Step 1 reads the text and drafts; step 2 shows the draft for review and saves it."""
     if not model_admin.has_add_permission(request):
         raise PermissionDenied
-    context = {
-        **model_admin.admin_site.each_context(request),
-        "opts": Meeting._meta,
-        "title": "Import readout from text",
-        "media": model_admin.media,
-    }
+    context = _context(model_admin, request)
     if request.method == "POST" and "review" in request.POST:
         return _save(model_admin, request, context)
     source = SourceForm(request.POST or None, request.FILES or None)
@@ -201,12 +209,53 @@ def import_view(model_admin, request):
         except UnreadableText as exc:
             source.add_error(None, f"This text cannot be read as a readout: {exc}.")
         else:
+            statements = len(draft.document["readouts"][0]["statements"]) if draft.document else 0
             if draft.document is None:
                 source.add_error(None, f"Nothing to draft: {draft.reason}.")
+            elif statements > MAX_REVIEW_STATEMENTS:
+                source.add_error(
+                    None,
+                    f"The draft has {statements:,} statements; the review form shows at most "
+                    f"{MAX_REVIEW_STATEMENTS}. Import this text in parts, or with the "
+                    "import_readout_text command.",
+                )
             else:
                 return _review(request, context, *_forms_from(draft), notes=draft.notes)
     return TemplateResponse(
         request, "admin/readouts/import_source.html", {**context, "form": source}
+    )
+
+
+def _context(model_admin, request) -> dict:
+    return {
+        **model_admin.admin_site.each_context(request),
+        "opts": Meeting._meta,
+        "title": "Import readout from text",
+        "media": model_admin.media,
+    }
+
+
+def too_large(request) -> TemplateResponse | None:
+    """The import page again, for a paste larger than Django reads (None: not the import page).
+
+    Django refuses a request body over DATA_UPLOAD_MAX_MEMORY_SIZE before any view runs, so
+    this is what the site's handler400 answers on the import page, to those who may import.
+    """
+    model_admin = admin.site.get_model_admin(Meeting)
+    if request.path != reverse("admin:readouts_meeting_import_text") or not (
+        admin.site.has_permission(request) and model_admin.has_add_permission(request)
+    ):
+        return None
+    refusal = (
+        f"The text is larger than {filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)}; "
+        f"a readout is at most {MAX_TEXT:,} characters. Nothing was drafted."
+    )
+    return TemplateResponse(
+        request,
+        "admin/readouts/import_source.html",
+        # An empty form: the text cannot be shown again, as Django did not read it.
+        {**_context(model_admin, request), "form": SourceForm(), "refusal": refusal},
+        status=400,
     )
 
 

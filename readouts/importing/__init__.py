@@ -12,10 +12,18 @@ as such instead of drafted.
 from __future__ import annotations
 
 from .draft import Draft, draft_readout
-from .text import Source, UnreadableText, read_text
+from .text import MAX_TEXT, Source, UnreadableText, read_text
 from .vocabulary import Vocabulary
 
-__all__ = ["Draft", "Source", "UnreadableText", "Vocabulary", "draft_text", "read_text"]
+__all__ = [
+    "MAX_TEXT",
+    "Draft",
+    "Source",
+    "UnreadableText",
+    "Vocabulary",
+    "draft_text",
+    "read_text",
+]
 
 
 def draft_text(

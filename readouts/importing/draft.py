@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -85,6 +86,12 @@ WITH_TAIL = re.compile(
     re.I,
 )
 LIST_SPLIT = re.compile(r",\s*(?:and\s+)?|\s+and\s+")
+# The longest title in the archive is about 220 characters; a longer "title" is a paragraph
+# given as one (and reading names from it costs more than linear time).
+MAX_TITLE = 1_000
+# The most participants a readout in the archive names is 7 (a summit). Each participant adds
+# forms to look for in every sentence, so there is a limit, generous for a summit's readout.
+MAX_PARTICIPANTS = 50
 
 
 def _people_list(text: str, *, tail: bool = True) -> list[Person]:
@@ -140,11 +147,20 @@ def _read_title(title: str) -> tuple[list[Person], list[Person], str]:
 
 # --- the body --------------------------------------------------------------------
 
-CONTACT = re.compile(
-    r"^(?P<host>.+?)\s+(?:also\s+)?(?:spoke|met|held|had|talked|hosted|convened|received|"
-    r"welcomed|joined|participated)\b(?P<between>[^.]*?)\bwith\s+(?P<with>.+)$"
-    r"|^(?P<host2>.+?)\s+(?:welcomed|hosted|received)\s+(?P<with2>.+?)\s+(?:to|at|in)\s+.*$"
+# The opening contact: "<host> [also] spoke|met|... <no full stop> with <counterparts>", else
+# "<host> welcomed|hosted|received <counterparts> to|at|in ...". As one pattern,
+#   ^(?P<host>.+?)\s+(?:also\s+)?(?:VERBS)\b(?P<between>[^.]*?)\bwith\s+(?P<with>.+)$
+#   |^(?P<host2>.+?)\s+(?:welcomed|hosted|received)\s+(?P<with2>.+?)\s+(?:to|at|in)\s+.*$
+# it went over the rest of the sentence again for every verb ("X welcomed welcomed ..."), so
+# _contact finds the same match from where the verbs, "with"s and full stops are.
+CONTACT_VERB = re.compile(
+    r"\s+(?:also\s+)?(?:spoke|met|held|had|talked|hosted|convened|received|welcomed|joined|"
+    r"participated)\b"
 )
+CONTACT_WITH = re.compile(r"\bwith(?=\s.)")  # "with", then a space and something after it
+WITH_REST = re.compile(r"with\s+(?P<with>.+)$")
+WELCOME_VERB = re.compile(r"\s+(?:welcomed|hosted|received)")
+WELCOME_PLACE = re.compile(r"\s+(?:to|at|in)(?=\s)")
 # "Today the Quad Leaders (dash) Prime Minister Morrison of Australia, ... (dash) convened"
 LISTED = re.compile(r"[–—]\s*(?P<with>[^–—]+?)\s*[–—]")
 INTRO = re.compile(
@@ -255,6 +271,45 @@ def _kind(title_word: str, title: str, first_sentence: str) -> str:
     return MeetingKind.OTHER
 
 
+def _contact(sentence: str) -> tuple[str, str] | None:
+    """The host and the counterparts an opening sentence names, as the pattern above reads them.
+
+    Linear in the sentence (a pattern trying every verb would be quadratic). The sentence is
+    one line, as sentences() gives them: "." in the pattern never meets a line break.
+    """
+    withs = [m.start() for m in CONTACT_WITH.finditer(sentence)]
+    stops = [m.start() for m in re.finditer(r"\.", sentence)]
+    # The host is as short as can be: the first verb (after at least one character) that has a
+    # "with" after it before any full stop.
+    for verb in CONTACT_VERB.finditer(sentence, 1):
+        k = bisect.bisect_left(withs, verb.end())
+        if k == len(withs):
+            break  # no "with" after this verb, nor after any later one
+        stop = bisect.bisect_left(stops, verb.end())
+        if stop == len(stops) or stops[stop] > withs[k]:
+            return sentence[: verb.start()], WITH_REST.match(sentence, withs[k]).group("with")
+    # Else "welcomed <counterparts> to": <counterparts> is as short as can be, and ends in the
+    # spaces before the first "to", "at" or "in" (itself followed by a space) after it.
+    places = [(m.start(), m.end() - 2) for m in WELCOME_PLACE.finditer(sentence)]  # the spaces
+    ends = [space_end for _, space_end in places]
+    for verb in WELCOME_VERB.finditer(sentence, 1):
+        start = verb.end()
+        while start < len(sentence) and sentence[start].isspace():
+            start += 1
+        if start == verb.end():
+            continue  # "welcomedX": the pattern wants a space after the verb
+        # The counterparts start after the spaces (at least one character), and their end is
+        # the first place after that; failing that, the pattern gives back the spaces after
+        # the verb, and three or more of them before a "to" make one space the counterparts.
+        k = bisect.bisect_right(ends, start + 1)
+        if k < len(places):
+            end = max(places[k][0], start + 1)
+            return sentence[: verb.start()], sentence[start:end]
+        if start - verb.end() >= 3 and places and places[-1][1] == start:
+            return sentence[: verb.start()], sentence[start - 2 : start - 1]
+    return None
+
+
 # --- participants ----------------------------------------------------------------
 
 TITLE_WORD = re.compile(r"^(?:[A-Z][\w\-’']*|of|the|and|for|on|de|,)$")
@@ -357,7 +412,48 @@ def _enrich(person: Person, body_sentences: list[str]) -> None:
             return
 
 
-def _references(people: list[Person]) -> list[tuple[re.Pattern, Person | None]]:
+@dataclass
+class References:
+    """Ways the body refers to the participants, longest first; None marks an ambiguous form.
+
+    A sentence is tried only against the forms that can match its first word, all of them in
+    one pattern: with many participants, trying every form on every sentence one by one would
+    cost their product.
+    """
+
+    forms: list[tuple[str, str, Person | None]]  # (form, its pattern, whose it is), in order
+
+    def __post_init__(self) -> None:
+        self.by_first_word: dict[str, list[int]] = {}  # positions in forms, in order
+        for position, (form, _, _) in enumerate(self.forms):
+            first = form.split()[0] if form.strip() else ""  # "": tried on every text
+            self.by_first_word.setdefault(first.lower(), []).append(position)
+        self.longest_word = max(map(len, self.by_first_word), default=0)
+        self.patterns: dict[tuple[str, ...], re.Pattern] = {}
+
+    def at(self, text: str):
+        """The participant named at the very start of text, and where the name ends, or NOBODY."""
+        head = text[: self.longest_word]
+        word = head[: next((i for i, char in enumerate(head) if char.isspace()), len(head))]
+        # A form matches only where the text begins with its first word.
+        keys = tuple(
+            key
+            for key in (word[:size].lower() for size in range(len(word) + 1))
+            if key in self.by_first_word
+        )
+        if keys not in self.patterns:
+            positions = sorted(p for key in keys for p in self.by_first_word[key])
+            # The first form that matches, in order, marked by the empty group after it.
+            self.patterns[keys] = re.compile(
+                "|".join(f"{self.forms[p][1]}(?P<f{p}>)" for p in positions) or "(?!)"
+            )
+        match = self.patterns[keys].match(text)
+        if match is None:
+            return NOBODY
+        return self.forms[int(match.lastgroup[1:])][2], match.end()
+
+
+def _references(people: list[Person]) -> References:
     """Ways the body refers to each participant, longest first; None marks an ambiguous form."""
     forms: dict[str, list[Person]] = {}
 
@@ -404,9 +500,9 @@ def _references(people: list[Person]) -> list[tuple[re.Pattern, Person | None]]:
             # "The President" when both are presidents: the publisher's own side.
             homes = [p for p in owners if p.home]
             owner = homes[0] if len(homes) == 1 and form.lower().startswith("the ") else None
-        flags = re.I if form.lower().startswith("the ") else 0
-        references.append((re.compile(rf"^{_name_pattern(form)}(?![\w\-])", flags), owner))
-    return references
+        flags = "(?i:" if form.lower().startswith("the ") else "(?:"
+        references.append((form, rf"{flags}{_name_pattern(form)}(?![\w\-]))", owner))
+    return References(references)
 
 
 def _name_pattern(form: str) -> str:
@@ -416,6 +512,7 @@ def _name_pattern(form: str) -> str:
 
 
 NOBODY = object()
+NATIONALITY = re.compile(rf"^(?:the\s+)?(?:U\.S\.|{DEMONYM_PATTERN})\s+", re.I)
 
 
 def _subject(sentence: str, references, last_speaker):
@@ -445,12 +542,11 @@ def _subject(sentence: str, references, last_speaker):
 def _reference_at(text: str, references):
     """The participant named at the start of text, and where the name ends, or NOBODY."""
     # Also after a nationality: "U.S. President Biden", "Canadian Prime Minister Trudeau".
-    prefixed = re.match(rf"^(?:the\s+)?(?:U\.S\.|{DEMONYM_PATTERN})\s+", text, re.I)
+    prefixed = NATIONALITY.match(text)
     for start in (0, prefixed.end()) if prefixed else (0,):
-        for pattern, person in references:
-            match = pattern.match(text[start:])
-            if match:
-                return person, start + match.end()
+        found = references.at(text[start:])
+        if found is not NOBODY:
+            return found[0], start + found[1]
     return NOBODY
 
 
@@ -468,13 +564,16 @@ def draft_readout(
     body_sentences = [s for p in source.paragraphs for s in sentences(p)]
     first = body_sentences[0] if body_sentences else ""
 
-    hosts, counterparts, kind_word = _read_title(title)
-    contact = CONTACT.match(INTRO.sub("", first)) if first else None
+    if len(title) > MAX_TITLE:
+        hosts, counterparts, kind_word = [], [], ""
+        notes.append(f"the title is {len(title):,} characters long; it was not read for names")
+    else:
+        hosts, counterparts, kind_word = _read_title(title)
+    contact = _contact(INTRO.sub("", first)) if first else None
     if contact and not counterparts:
-        between = contact.group("with") or contact.group("with2")
-        counterparts = _people_list(re.split(r"[.;]", between)[0])
+        counterparts = _people_list(re.split(r"[.;]", contact[1])[0])
     if contact and not hosts:
-        hosts = _people_list(contact.group("host") or contact.group("host2"), tail=False)
+        hosts = _people_list(contact[0], tail=False)
     listed = LISTED.search(first) if not counterparts else None
     if listed:
         # A multilateral readout naming everyone, its own side among them.
@@ -501,7 +600,16 @@ def draft_readout(
         if person.country is None:
             person.country = known.country if known else (home or None)
 
-    people = hosts + [p for p in counterparts if fold(p.name) not in {fold(h.name) for h in hosts}]
+    host_names = {fold(h.name) for h in hosts}
+    people = hosts + [p for p in counterparts if fold(p.name) not in host_names]
+    if len(people) > MAX_PARTICIPANTS:
+        return Draft(
+            None,
+            False,
+            f"it names {len(people)} people; a readout of a contact names at most "
+            f"{MAX_PARTICIPANTS}",
+            notes,
+        )
     for person in people:
         _enrich(person, body_sentences)
         if person.country is None and home and person.home:

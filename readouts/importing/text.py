@@ -13,6 +13,23 @@ class UnreadableText(ValueError):
     """The text cannot be read as a readout at all (the message says why)."""
 
 
+# A readout is a few kilobytes: the longest in the archive and the dev set is about 10,000
+# characters. Twenty times that is still a readout; anything longer is refused before any
+# pattern is tried on it, so a paste cannot keep a web worker busy.
+MAX_TEXT = 200_000
+# The front matter of the archive's Markdown is a few hundred characters of title, date and URL.
+MAX_FRONT_MATTER = 20_000
+MAX_NESTING = 20  # lists and mappings in lists and mappings in the front matter
+
+
+def check_length(text: str) -> None:
+    """Refuse a text longer than any readout (raises UnreadableText)."""
+    if len(text) > MAX_TEXT:
+        raise UnreadableText(
+            f"the text is {len(text):,} characters long; a readout is at most {MAX_TEXT:,}"
+        )
+
+
 @dataclass
 class Source:
     """What a published readout says about itself, before any interpretation."""
@@ -29,6 +46,7 @@ class Source:
         return "\n\n".join(self.paragraphs)
 
 
+SCALARS = (str, int, float, dt.date)  # dt.datetime is a dt.date
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n---[ \t]*(?:\n|\Z)", re.S)
 # Markdown escapes the archive added: \_ inside words, \### after the last paragraph.
 MARKDOWN_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~])")
@@ -43,6 +61,7 @@ def read_text(text: str) -> Source:
     Plain text: the first line is the title, an optional line with the
     published date (and time) follows, then paragraphs separated by blank lines.
     """
+    check_length(text)
     text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
     if "\x00" in text:
         raise UnreadableText("the text contains NUL characters")
@@ -68,6 +87,7 @@ def _paragraphs(text: str, *, markdown: bool) -> list[str]:
     return paragraphs
 
 
+# What _link_texts removes: as a pattern it went to the end of the line from each "[" of "[[[[".
 MARKDOWN_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 EMPHASIS = re.compile(r"(?<![\w*])\*{1,2}([^*\n]+?)\*{1,2}(?![\w*])")
 HTML_TAG = re.compile(r"</?(?:sup|sub|em|strong|i|b|span|a)\b[^>]*>")
@@ -75,18 +95,70 @@ HTML_TAG = re.compile(r"</?(?:sup|sub|em|strong|i|b|span|a)\b[^>]*>")
 
 def _unmark(line: str) -> str:
     """The published text of a line of the archive's Markdown: no links, emphasis or escapes."""
-    line = HTML_TAG.sub("", MARKDOWN_LINK.sub(r"\1", line))
+    line = _without_tags(_link_texts(line))
     return MARKDOWN_ESCAPE.sub(r"\1", EMPHASIS.sub(r"\1", line))
 
 
+def _link_texts(line: str) -> str:
+    """MARKDOWN_LINK.sub(r"\1", line) in one pass over the line.
+
+    The pattern would look for the "]" and the ")" again from every "[" that does not start a
+    link, going to the end of the line each time in "[[[[...".
+    """
+    kept, done = [], 0
+    start = line.find("[")
+    while start != -1:
+        close = line.find("]", start + 1)
+        if close == -1:
+            break  # no "[" from here on has its "]"
+        if not line.startswith("(", close + 1):
+            start = line.find("[", close + 1)  # those before close have the same "]"
+            continue
+        end = line.find(")", close + 2)
+        if end == -1:
+            break  # nor will any later "[...](" find its ")"
+        kept += [line[done:start], line[start + 1 : close]]
+        done = end + 1
+        start = line.find("[", done)
+    kept.append(line[done:])
+    return "".join(kept)
+
+
+def _without_tags(line: str) -> str:
+    """HTML_TAG.sub("", line), looking for tags only up to the last ">" (where they end).
+
+    After it no "<sup" can end, and the pattern would look for a ">" to the end of the line
+    from every one of them.
+    """
+    end = line.rfind(">") + 1
+    return HTML_TAG.sub("", line[:end]) + line[end:]
+
+
 def _markdown(front: str, body: str) -> Source:
+    if len(front) > MAX_FRONT_MATTER:
+        raise UnreadableText(
+            f"the front matter is {len(front):,} characters long; "
+            f"a readout's is at most {MAX_FRONT_MATTER:,}"
+        )
+    # The YAML reader takes time quadratic in how deep "[" and "{" nest (2 s of CPU for
+    # "[[[[...", until it runs out of recursion); a readout's front matter has single values.
+    depth = _nesting(front)
+    if depth > MAX_NESTING:
+        raise UnreadableText(
+            f"the front matter is nested too deeply ({depth:,} levels of lists or mappings)"
+        )
     try:
         meta = yaml.safe_load(front)
     except yaml.YAMLError as exc:
         problem = getattr(exc, "problem", None) or "not valid YAML"
         raise UnreadableText(f"the front matter is not valid YAML: {problem}") from None
+    except RecursionError:  # nesting by indentation, should it ever go that deep
+        raise UnreadableText("the front matter is nested too deeply") from None
     if not isinstance(meta, dict):
         raise UnreadableText("the front matter is not a set of fields")
+    # Only single values are read: a list or mapping (through YAML aliases, a few lines can
+    # stand for billions of items) is never turned into text.
+    meta = {key: value for key, value in meta.items() if isinstance(value, SCALARS)}
     title = _clean_line(str(meta.get("title") or ""))
     paragraphs = _paragraphs(body, markdown=True)
     if not paragraphs and not title:
@@ -106,6 +178,18 @@ def _markdown(front: str, body: str) -> Source:
     if not title:
         source.notes.append("the front matter has no title")
     return source
+
+
+def _nesting(front: str) -> int:
+    """How deep "[" and "{" nest, counting those inside quotes too (so at least as deep)."""
+    depth = deepest = 0
+    for char in front:
+        if char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}" and depth:
+            depth -= 1
+    return deepest
 
 
 def _timestamp(value, notes: list[str]) -> dt.datetime | None:
@@ -208,6 +292,10 @@ ABBREVIATIONS = frozenset(
     ]
 )
 SENTENCE_END = re.compile(r"(?<=[.!?])([\"”’)]*)\s+(?=[\"“‘(]?[A-Z0-9])")
+# The longest sentence in the archive is about 2,300 characters (a list of names). Longer runs
+# without a sentence end are cut into pieces of at most this length, so that what the drafting
+# patterns do for each sentence stays bounded whatever the text.
+MAX_SENTENCE = 5_000
 
 
 def sentences(paragraph: str) -> list[str]:
@@ -215,15 +303,31 @@ def sentences(paragraph: str) -> list[str]:
     parts, start = [], 0
     for match in SENTENCE_END.finditer(paragraph):
         end = match.start(1)
-        word = paragraph[start:end].rsplit(None, 1)[-1] if paragraph[start:end].strip() else ""
-        bare = word.rstrip(".!?").lstrip('("“').lower()
+        # The word before the full stop, looked for backwards from it: slicing from the start
+        # of the sentence would go over "Mr. Mr. Mr. ..." again for every full stop.
+        first = end
+        while first > start and not paragraph[first - 1].isspace():
+            first -= 1
+        bare = paragraph[first:end].rstrip(".!?").lstrip('("“').lower()
         if paragraph[end - 1] == "." and (
             bare in ABBREVIATIONS or (len(bare) == 1 and bare.isalpha()) or "." in bare
         ):
             continue
-        parts.append(paragraph[start : match.end(1)].strip())
+        parts.extend(_pieces(paragraph[start : match.end(1)].strip()))
         start = match.end()
     tail = paragraph[start:].strip()
     if tail:
-        parts.append(tail)
+        parts.extend(_pieces(tail))
     return parts
+
+
+def _pieces(sentence: str) -> list[str]:
+    """A sentence, or a run longer than any sentence cut at spaces into pieces that are not."""
+    pieces, start = [], 0
+    while len(sentence) - start > MAX_SENTENCE:
+        cut = sentence.rfind(" ", start + 1, start + MAX_SENTENCE + 1)
+        cut = cut if cut > start else start + MAX_SENTENCE  # one enormous word: cut it anyway
+        pieces.append(sentence[start:cut].strip())
+        start = cut
+    pieces.append(sentence[start:].strip())
+    return [piece for piece in pieces if piece]

@@ -25,6 +25,9 @@ if not settings.configured:  # run as a script: ISO country codes need no projec
 
 from django_countries import countries
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script
+from readouts import documents as doc
+
 WORDS = [
     "cooperation",
     "dialogue",
@@ -164,45 +167,33 @@ def build(meetings: int, seed: int = 20221027) -> dict:
     for i in range(people_count):
         country = rng.choices(codes, country_weights)[0]
         people.append(
-            {
-                "slug": f"person-{i:05d}",
-                "name": f"{rng.choice(WORDS).title()} {rng.choice(WORDS).title()} {i}",
-                "country": country,
-                "organization": "",
-                "aliases": [f"{rng.choice(WORDS).title()} {i}"] if i % 7 == 0 else [],
-            }
+            doc.participant(
+                f"person-{i:05d}",
+                name=f"{rng.choice(WORDS).title()} {rng.choice(WORDS).title()} {i}",
+                country=country,
+                organization="",
+                aliases=[f"{rng.choice(WORDS).title()} {i}"] if i % 7 == 0 else [],
+            )
         )
     # Power law: a few people meet very often.
     weights = [1 / (rank + 1) ** 0.9 for rank in range(people_count)]
     publishers = [
-        {
-            "slug": f"mfa-{code.lower()}",
-            "name": f"Ministry of Foreign Affairs of {name}",
-            "country": code,
-            "website": f"https://mfa.example/{code.lower()}/",
-        }
+        doc.publisher(
+            f"mfa-{code.lower()}",
+            name=f"Ministry of Foreign Affairs of {name}",
+            country=code,
+            website=f"https://mfa.example/{code.lower()}/",
+        )
         for code, name in sorted((c, countries.name(c)) for c in codes[:40])
     ]
     roots = [
-        {
-            "slug": f"area-{i:02d}",
-            "name": f"{WORDS[i].title()} affairs",
-            "parent": None,
-            "description": "",
-        }
-        for i in range(20)
+        doc.topic(f"area-{i:02d}", f"{WORDS[i].title()} affairs", description="") for i in range(20)
     ]
     topics = list(roots)
     for i in range(280):
         parent = topics[rng.randrange(len(topics))]["slug"] if i % 3 else roots[i % 20]["slug"]
-        topics.append(
-            {
-                "slug": f"topic-{i:03d}",
-                "name": f"{rng.choice(WORDS).title()} {rng.choice(WORDS)} {i}",
-                "parent": parent,
-                "description": "",
-            }
-        )
+        name = f"{rng.choice(WORDS).title()} {rng.choice(WORDS)} {i}"
+        topics.append(doc.topic(f"topic-{i:03d}", name, parent=parent, description=""))
     topic_slugs = [t["slug"] for t in topics]
 
     start = date(2000, 1, 1)
@@ -217,7 +208,8 @@ def build(meetings: int, seed: int = 20221027) -> dict:
                 chosen.append(person)
         era = (day.year - 2000) // 6  # titles change over time
         participants = [
-            {**p, "title": TITLES[(int(p["slug"][-5:]) + era) % len(TITLES)]} for p in chosen
+            doc.participant(**p, title=TITLES[(int(p["slug"][-5:]) + era) % len(TITLES)])
+            for p in chosen
         ]
         readouts = []
         for publisher in rng.sample(publishers, rng.randint(1, 3)):
@@ -228,26 +220,18 @@ def build(meetings: int, seed: int = 20221027) -> dict:
                 first, *more = [sentence(rng, rng.randint(8, 20)) for _ in range(rng.randint(1, 4))]
                 said = f"{who} {rng.choice(VERBS)} that {first[0].lower()}{first[1:]}"
                 text = " ".join([said, *more])
-                statements.append(
-                    {
-                        "sequence": s + 1,
-                        "speaker": speaker,
-                        "topics": sorted(rng.sample(topic_slugs, rng.randint(0, 3))),
-                        "text": text,
-                    }
-                )
+                about = sorted(rng.sample(topic_slugs, rng.randint(0, 3)))
+                statements.append(doc.statement(speaker, text, topics=about, sequence=s + 1))
             readouts.append(
-                {
-                    "publisher": publisher,
-                    "language": rng.choice(LANGUAGES),
-                    "title": f"Readout {n} by {publisher['name']}",
-                    "published_at": datetime(
-                        day.year, day.month, day.day, 18, tzinfo=UTC
-                    ).isoformat(),
-                    "url": f"https://mfa.example/readouts/{n}-{publisher['slug']}",
-                    "body": "\n\n".join(s["text"] for s in statements),
-                    "statements": statements,
-                }
+                doc.readout(
+                    publisher,
+                    f"Readout {n} by {publisher['name']}",
+                    "\n\n".join(s["text"] for s in statements),
+                    language=rng.choice(LANGUAGES),
+                    published_at=datetime(day.year, day.month, day.day, 18, tzinfo=UTC).isoformat(),
+                    url=f"https://mfa.example/readouts/{n}-{publisher['slug']}",
+                    statements=statements,
+                )
             )
         # One readout per publisher and language.
         seen, unique = set(), []
@@ -256,20 +240,16 @@ def build(meetings: int, seed: int = 20221027) -> dict:
             if key not in seen:
                 seen.add(key)
                 unique.append(readout)
-        documents.append(
-            {
-                "meeting": {
-                    "slug": f"meeting-{n:06d}",
-                    "date": day.isoformat(),
-                    "end_date": None,
-                    "kind": rng.choice(KINDS),
-                    "title": f"Meeting {n} on {rng.choice(WORDS)} and {rng.choice(WORDS)}",
-                    "location": "",
-                },
-                "participants": participants,
-                "readouts": sorted(unique, key=lambda r: (r["publisher"]["slug"], r["language"])),
-            }
+        meeting = doc.meeting(
+            f"meeting-{n:06d}",
+            day.isoformat(),
+            rng.choice(KINDS),
+            f"Meeting {n} on {rng.choice(WORDS)} and {rng.choice(WORDS)}",
+            location="",
+            with_end_date=True,
         )
+        by_publisher = sorted(unique, key=lambda r: (r["publisher"]["slug"], r["language"]))
+        documents.append(doc.document(meeting, participants, by_publisher))
     return {
         "export": {
             "format": "readout-documents",
@@ -304,10 +284,10 @@ def as_django_fixture(corpus: dict) -> list[dict]:
             }
         )
     publishers, people = {}, {}
-    for doc in corpus["documents"]:
-        for p in doc["participants"]:
+    for entry in corpus["documents"]:
+        for p in entry["participants"]:
             people[p["slug"]] = p
-        for r in doc["readouts"]:
+        for r in entry["readouts"]:
             publishers[r["publisher"]["slug"]] = r["publisher"]
     for p in sorted(publishers.values(), key=lambda p: p["slug"]):
         rows.append({"model": "readouts.publisher", "fields": dict(p)})
@@ -324,10 +304,10 @@ def as_django_fixture(corpus: dict) -> list[dict]:
                 },
             }
         )
-    for doc in corpus["documents"]:
-        meeting = doc["meeting"]
+    for entry in corpus["documents"]:
+        meeting = entry["meeting"]
         rows.append({"model": "readouts.meeting", "fields": dict(meeting)})
-        for order, p in enumerate(doc["participants"]):
+        for order, p in enumerate(entry["participants"]):
             rows.append(
                 {
                     "model": "readouts.attendance",
@@ -339,7 +319,7 @@ def as_django_fixture(corpus: dict) -> list[dict]:
                     },
                 }
             )
-        for r in doc["readouts"]:
+        for r in entry["readouts"]:
             key = [meeting["slug"], r["publisher"]["slug"], r["language"]]
             rows.append(
                 {

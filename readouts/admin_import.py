@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.text import slugify
 from django_countries import countries
 
+from . import documents as doc
 from .importing import MAX_TEXT, UnreadableText, Vocabulary, draft_text
 from .loading import LoadError, load_documents
 from .models import (
@@ -102,16 +103,16 @@ class MeetingDraftForm(forms.Form):
             refuse_recorded_slug(self, Publisher, "publisher_slug", data["publisher_slug"])
         return data
 
-    def publisher_entry(self) -> dict:
+    def publisher_entry(self) -> doc.PublisherEntry:
         data = self.cleaned_data
         if data["publisher"]:
-            return {"slug": data["publisher"].slug}
-        return {
-            "slug": data["publisher_slug"],
-            "name": data["publisher_name"],
-            "country": data["publisher_country"],
-            "website": data["publisher_website"],
-        }
+            return doc.publisher(data["publisher"].slug)
+        return doc.publisher(
+            data["publisher_slug"],
+            name=data["publisher_name"],
+            country=data["publisher_country"],
+            website=data["publisher_website"],
+        )
 
 
 def unused_slug(model, slug: str, limit: int) -> str:
@@ -332,48 +333,43 @@ def _save(model_admin, request, context):
     if not (meeting.is_valid() and people.is_valid() and statements.is_valid()):
         return _review(request, context, meeting, people, statements)
     m = meeting.cleaned_data
-    entries = []
-    for row in people.cleaned_data:
-        if not row or row.get("DELETE") or not row.get("slug"):
-            continue
-        if row.get("existing"):
-            entries.append({"slug": row["slug"], "title": row["title"]})
-        else:
-            entries.append(
-                {
-                    "slug": row["slug"],
-                    "name": row["name"],
-                    "country": row["country"],
-                    "organization": row["organization"],
-                    "title": row["title"],
-                }
+    entries = [
+        doc.participant(row["slug"], title=row["title"])
+        if row.get("existing")
+        else doc.participant(
+            row["slug"],
+            name=row["name"],
+            country=row["country"],
+            organization=row["organization"],
+            title=row["title"],
+        )
+        for row in people.cleaned_data
+        if row and not row.get("DELETE") and row.get("slug")
+    ]
+    kept = [row for row in statements.cleaned_data if row and not row.get("DELETE")]
+    readout = doc.readout(
+        meeting.publisher_entry(),
+        m["readout_title"],
+        m["body"],
+        published_at=m["published_at"] or None,
+        url=m["url"],
+        statements=[
+            doc.statement(
+                row["speaker"] or None,
+                row["text"],
+                topics=[t.slug for t in row["topics"]],
+                sequence=i,
             )
-    document = {
-        "meeting": {k: m[k] for k in ("slug", "kind", "title", "location")}
-        | {"date": m["date"].isoformat()},
-        "participants": entries,
-        "readouts": [
-            {
-                "publisher": meeting.publisher_entry(),
-                "language": "en",
-                "title": m["readout_title"],
-                "published_at": m["published_at"] or None,
-                "url": m["url"],
-                "body": m["body"],
-                "statements": [
-                    {
-                        "sequence": i,
-                        "speaker": row["speaker"] or None,
-                        "topics": [t.slug for t in row["topics"]],
-                        "text": row["text"],
-                    }
-                    for i, row in enumerate(
-                        (r for r in statements.cleaned_data if r and not r.get("DELETE")), 1
-                    )
-                ],
-            }
+            for i, row in enumerate(kept, 1)
         ],
-    }
+    )
+    document = doc.document(
+        doc.meeting(
+            m["slug"], m["date"].isoformat(), m["kind"], m["title"], location=m["location"]
+        ),
+        entries,
+        [readout],
+    )
     if Meeting.objects.filter(slug=m["slug"]).exists():
         meeting.add_error(
             "slug", "A meeting with this slug is already recorded; give this one another."

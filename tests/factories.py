@@ -9,6 +9,8 @@ from types import ModuleType
 
 from django.apps import apps
 
+from readouts import documents as doc
+
 PROJECT = Path(__file__).resolve().parent.parent
 FIXTURES = PROJECT / "fixtures"
 SEED = FIXTURES / "000-2022-10-27-wang-yi-sergey-lavrov.json"
@@ -26,47 +28,37 @@ def corpus_generator() -> ModuleType:
     return importlib.import_module("corpus")
 
 
-def make_document(i: int, statements: int = 3) -> dict:
+def make_document(i: int, statements: int = 3) -> doc.Document:
     """A meeting between two generated participants, with one readout."""
     a, b = f"person-{i % 50}", f"person-{(i + 7) % 50 + 50}"
-    return {
-        "meeting": {
-            "slug": f"meeting-{i}",
-            "date": f"2023-{i % 12 + 1:02d}-{i % 28 + 1:02d}",
-            "kind": ["phone_call", "meeting", "talks", "visit"][i % 4],
-            "title": f"Meeting number {i}",
-        },
-        "participants": [
-            {"slug": a, "name": f"Person {a}", "country": COUNTRIES[i % 10], "title": "Minister"},
-            {"slug": b, "name": f"Person {b}", "country": COUNTRIES[(i + 3) % 10]},
+    meeting = doc.meeting(
+        f"meeting-{i}",
+        f"2023-{i % 12 + 1:02d}-{i % 28 + 1:02d}",
+        ["phone_call", "meeting", "talks", "visit"][i % 4],
+        f"Meeting number {i}",
+    )
+    participants = [
+        doc.participant(a, name=f"Person {a}", country=COUNTRIES[i % 10], title="Minister"),
+        doc.participant(b, name=f"Person {b}", country=COUNTRIES[(i + 3) % 10]),
+    ]
+    topics = [
+        doc.topic("trade", "Trade"),
+        doc.topic(f"topic-{i % 5}", f"Topic {i % 5}", parent="trade"),
+    ]
+    readout = doc.readout(
+        doc.publisher(f"pub-{i % 3}", name=f"Publisher {i % 3}", country="CN"),
+        f"Readout of meeting {i}",
+        f"Body of readout {i}.",
+        published_at="2023-01-01T12:00:00+00:00",
+        url=f"https://example.org/readouts/{i}",
+        statements=[
+            doc.statement(
+                [a, b, None][n % 3], f"Statement {n} of meeting {i}.", topics=[f"topic-{i % 5}"]
+            )
+            for n in range(statements)
         ],
-        "topics": [
-            {"slug": "trade", "name": "Trade", "parent": None},
-            {"slug": f"topic-{i % 5}", "name": f"Topic {i % 5}", "parent": "trade"},
-        ],
-        "readouts": [
-            {
-                "publisher": {
-                    "slug": f"pub-{i % 3}",
-                    "name": f"Publisher {i % 3}",
-                    "country": "CN",
-                },
-                "language": "en",
-                "title": f"Readout of meeting {i}",
-                "published_at": "2023-01-01T12:00:00+00:00",
-                "url": f"https://example.org/readouts/{i}",
-                "body": f"Body of readout {i}.",
-                "statements": [
-                    {
-                        "speaker": [a, b, None][n % 3],
-                        "topics": [f"topic-{i % 5}"],
-                        "text": f"Statement {n} of meeting {i}.",
-                    }
-                    for n in range(statements)
-                ],
-            }
-        ],
-    }
+    )
+    return doc.document(meeting, participants, [readout], topics=topics)
 
 
 def write_json(path: Path, data) -> Path:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+from readouts import documents as doc
 from readouts.models import MeetingKind
 
 from .people import (
@@ -675,27 +676,22 @@ def draft_readout(
 
     slug_people = "-".join(p.slug for p in people[:2])
     meeting_slug = f"{date.isoformat() if date else 'undated'}-{slug_people}"[:200].rstrip("-")
-    document = {
-        "meeting": {
-            "slug": meeting_slug,
-            "date": date.isoformat() if date else None,
-            "kind": str(kind),
-            "title": _meeting_title(title)[:500],
-            "location": "",
-        },
-        "participants": [_participant_entry(p) for p in people],
-        "readouts": [
-            {
-                "publisher": publisher or {"slug": ""},
-                "language": "en",
-                "title": title[:500],
-                "published_at": _published(source, home),
-                "url": source.url,
-                "body": source.body,
-                "statements": statements,
-            }
-        ],
-    }
+    meeting = doc.meeting(
+        meeting_slug,
+        date.isoformat() if date else None,
+        str(kind),
+        _meeting_title(title)[:500],
+        location="",
+    )
+    readout = doc.readout(
+        publisher or {"slug": ""},
+        title[:500],
+        source.body,
+        published_at=_published(source, home),
+        url=source.url,
+        statements=statements,
+    )
+    document = doc.document(meeting, [_participant_entry(p) for p in people], [readout])
     return Draft(document, True, "", notes, people)
 
 
@@ -703,14 +699,16 @@ def _meeting_title(title: str) -> str:
     return re.sub(r"^Readout (?:of|from)\s+", "", title).strip() or title
 
 
-def _participant_entry(person: Person) -> dict:
+def _participant_entry(person: Person) -> doc.ParticipantEntry:
     if person.existing:
-        return {"slug": person.slug, "title": person.title}
-    entry = {"slug": person.slug, "name": person.name, "country": person.country or ""}
-    if person.organization:
-        entry["organization"] = person.organization
-    entry["title"] = person.title
-    return entry
+        return doc.participant(person.slug, title=person.title)
+    return doc.participant(
+        person.slug,
+        name=person.name,
+        country=person.country or "",
+        organization=person.organization or None,
+        title=person.title,
+    )
 
 
 def _published(source: Source, country: str) -> str | None:
@@ -759,12 +757,7 @@ def _statements(source: Source, people: list[Person], has_contact: bool) -> list
         for speaker, texts in groups:
             statements.append({"_speaker": speaker, "text": " ".join(texts)})
     return [
-        {
-            "sequence": i,
-            "speaker": s["_speaker"].slug if s["_speaker"] else None,
-            "topics": [],
-            "text": s["text"],
-        }
+        doc.statement(s["_speaker"].slug if s["_speaker"] else None, s["text"], sequence=i)
         for i, s in enumerate(statements, 1)
     ]
 

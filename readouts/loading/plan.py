@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django_countries import countries
 
+from .. import documents as doc
 from .report import Origin, Problem, json_path
 from .schema import schema_problems, shorten
 
@@ -102,7 +103,7 @@ class Plan:
         self.problems.extend(problems)
         return not problems
 
-    def add_export(self, origin: Origin, data: dict) -> None:
+    def add_export(self, origin: Origin, data: doc.Export) -> None:
         """An export's shared definitions, `data` holding its documents' list empty: they
         are added one by one."""
         if not self._valid("export", origin, data):
@@ -114,21 +115,22 @@ class Plan:
         for i, entry in enumerate(data.get("publishers", [])):
             self._publisher(origin.at("publishers", i), entry)
 
-    def add_document(self, origin: Origin, doc: Any, *, checked: bool = False) -> None:
-        """A document, `checked` against the schema already or checked here."""
-        if not checked and not self._valid("document", origin, doc):
+    def add_document(self, origin: Origin, document: Any, *, checked: bool = False) -> None:
+        """A document (any JSON until it is `checked` against the schema, here or already)."""
+        if not checked and not self._valid("document", origin, document):
             return
-        meeting = self._meeting(origin.at("meeting"), doc["meeting"])
+        valid: doc.Document = document
+        meeting = self._meeting(origin.at("meeting"), valid["meeting"])
         if meeting is None:
             return
-        for i, entry in enumerate(doc["participants"]):
+        for i, entry in enumerate(valid["participants"]):
             self._participant(meeting, origin.at("participants", i), entry, i)
-        for i, entry in enumerate(doc.get("topics", [])):
+        for i, entry in enumerate(valid.get("topics", [])):
             self._topic(origin.at("topics", i), entry)
-        for i, entry in enumerate(doc["readouts"]):
+        for i, entry in enumerate(valid["readouts"]):
             self._readout(meeting, origin.at("readouts", i), entry)
 
-    def _topic(self, origin: Origin, entry: dict) -> None:
+    def _topic(self, origin: Origin, entry: doc.TopicEntry) -> None:
         fields = {k: entry[k] for k in ("name", "parent", "description") if k in entry}
         self.define(self.topics, "topic", entry["slug"], fields, origin)
 
@@ -138,20 +140,20 @@ class Plan:
                 origin.at("country").problem(f"unknown country code {fields['country']!r}")
             )
 
-    def _participant_definition(self, origin: Origin, entry: dict) -> None:
+    def _participant_definition(self, origin: Origin, entry: doc.ParticipantEntry) -> None:
         fields = {k: entry[k] for k in ("name", "country", "organization") if k in entry}
         if "aliases" in entry:
             fields["aliases"] = "\n".join(alias.strip() for alias in entry["aliases"])
         self._country(origin, fields)
         self.define(self.participants, "participant", entry["slug"], fields, origin)
 
-    def _publisher(self, origin: Origin, entry: dict) -> None:
+    def _publisher(self, origin: Origin, entry: doc.PublisherEntry) -> None:
         fields = {k: entry[k] for k in ("name", "country", "website") if k in entry}
         self._country(origin, fields)
         self._url(origin.at("website"), fields.get("website", ""))
         self.define(self.publishers, "publisher", entry["slug"], fields, origin)
 
-    def _meeting(self, origin: Origin, data: dict) -> MeetingPlan | None:
+    def _meeting(self, origin: Origin, data: doc.MeetingEntry) -> MeetingPlan | None:
         count = len(self.problems)
         fields = {
             "date": self._date(origin.at("date"), data["date"]),
@@ -179,7 +181,9 @@ class Plan:
                     )
         return plan
 
-    def _participant(self, meeting: MeetingPlan, origin: Origin, entry: dict, order: int) -> None:
+    def _participant(
+        self, meeting: MeetingPlan, origin: Origin, entry: doc.ParticipantEntry, order: int
+    ) -> None:
         slug = entry["slug"]
         self._participant_definition(origin, entry)
         title = entry.get("title")
@@ -202,7 +206,7 @@ class Plan:
         elif known.title is None:
             known.title = title
 
-    def _readout(self, meeting: MeetingPlan, origin: Origin, data: dict) -> None:
+    def _readout(self, meeting: MeetingPlan, origin: Origin, data: doc.ReadoutEntry) -> None:
         publisher = data["publisher"]
         self._publisher(origin.at("publisher"), publisher)
         self._url(origin.at("url"), data.get("url", ""))

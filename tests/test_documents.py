@@ -1,0 +1,112 @@
+"""The readout document has one owner in code (readouts/documents.py): its types, the
+published JSON Schema and the models' field limits say the same thing."""
+
+import json
+
+import pytest
+
+from readouts import documents as doc
+from readouts.loading.schema import SCHEMA_PATH, is_valid
+from readouts.models import (
+    Attendance,
+    Meeting,
+    MeetingKind,
+    Participant,
+    Publisher,
+    Readout,
+    Topic,
+)
+
+SCHEMA = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))["$defs"]
+
+SHAPES = {
+    "document": doc.Document,
+    "meeting": doc.MeetingEntry,
+    "participant": doc.ParticipantEntry,
+    "topic": doc.TopicEntry,
+    "publisher": doc.PublisherEntry,
+    "readout": doc.ReadoutEntry,
+    "statement": doc.StatementEntry,
+    "export": doc.Export,
+    "header": doc.ExportHeader,
+}
+
+# Each length the schema limits, and the model field that holds the value.
+LIMITS = {
+    ("meeting", "slug"): Meeting._meta.get_field("slug"),
+    ("meeting", "title"): Meeting._meta.get_field("title"),
+    ("meeting", "location"): Meeting._meta.get_field("location"),
+    ("participant", "slug"): Participant._meta.get_field("slug"),
+    ("participant", "name"): Participant._meta.get_field("name"),
+    ("participant", "organization"): Participant._meta.get_field("organization"),
+    ("participant", "title"): Attendance._meta.get_field("title"),
+    ("topic", "slug"): Topic._meta.get_field("slug"),
+    ("topic", "name"): Topic._meta.get_field("name"),
+    ("topic", "parent"): Topic._meta.get_field("slug"),
+    ("publisher", "slug"): Publisher._meta.get_field("slug"),
+    ("publisher", "name"): Publisher._meta.get_field("name"),
+    ("publisher", "website"): Publisher._meta.get_field("website"),
+    ("readout", "language"): Readout._meta.get_field("language"),
+    ("readout", "title"): Readout._meta.get_field("title"),
+    ("readout", "url"): Readout._meta.get_field("url"),
+}
+
+
+def max_length(schema: dict) -> int | None:
+    """The maxLength a property's schema sets, directly, through a $ref or in anyOf."""
+    if "maxLength" in schema:
+        return schema["maxLength"]
+    if "$ref" in schema:
+        return max_length(SCHEMA[schema["$ref"].rsplit("/", 1)[1]])
+    for branch in schema.get("anyOf", []) + schema.get("allOf", []):
+        found = max_length(branch)
+        if found is not None:
+            return found
+    return None
+
+
+@pytest.mark.parametrize("name", SHAPES)
+def test_the_types_have_the_schemas_fields_and_requirements(name):
+    shape, schema = SHAPES[name], SCHEMA[name]
+    assert list(shape.__annotations__) == list(schema["properties"]), name
+    assert shape.__required_keys__ == set(schema["required"]), name
+
+
+@pytest.mark.parametrize(("part", "field"), LIMITS, ids=lambda v: str(v))
+def test_the_schemas_lengths_are_the_models(part, field):
+    assert max_length(SCHEMA[part]["properties"][field]) == LIMITS[(part, field)].max_length
+
+
+def test_the_kinds_are_the_models():
+    assert (
+        list(doc.KINDS)
+        == list(MeetingKind.values)
+        == SCHEMA["meeting"]["properties"]["kind"]["enum"]
+    )
+
+
+def test_the_builders_make_documents_the_schema_accepts():
+    document = doc.document(
+        doc.meeting("2022-10-27-a-call", "2022-10-27", "phone_call", "A call", location=""),
+        [
+            doc.participant("wang-yi", name="Wang Yi", country="CN", title="Foreign Minister"),
+            doc.participant("sergey-lavrov", title="Foreign Minister"),
+        ],
+        [
+            doc.readout(
+                doc.publisher("mfa-prc", name="Ministry", country="CN", website="https://x.cn/"),
+                "Wang Yi Speaks with Lavrov",
+                "The text.",
+                published_at="2022-10-27T23:38:00+08:00",
+                statements=[
+                    doc.statement("wang-yi", "Wang Yi said.", topics=["ukraine"], sequence=1),
+                    doc.statement(None, "The two sides agreed."),
+                ],
+            )
+        ],
+        topics=[doc.topic("ukraine", "Ukraine", description="")],
+    )
+    assert is_valid("document", document)
+    # What is not given is left out, as an author would: a participant named by slug.
+    assert document["participants"][1] == {"slug": "sergey-lavrov", "title": "Foreign Minister"}
+    assert "sequence" not in document["readouts"][0]["statements"][1]

@@ -52,6 +52,8 @@ class PublisherEntry(TypedDict):
     name: NotRequired[str]
     country: NotRequired[str]
     website: NotRequired[str]
+    hosts: NotRequired[list[str]]  # other web hosts its readouts are under
+    time_zone: NotRequired[str]  # IANA name, for clock times given without an offset
 
 
 class StatementEntry(TypedDict):
@@ -152,8 +154,12 @@ def publisher(
     name: str | None = None,
     country: str | None = None,
     website: str | None = None,
+    hosts: list[str] | None = None,
+    time_zone: str | None = None,
 ) -> PublisherEntry:
-    return _given(slug=slug, name=name, country=country, website=website)
+    return _given(
+        slug=slug, name=name, country=country, website=website, hosts=hosts, time_zone=time_zone
+    )
 
 
 def statement(

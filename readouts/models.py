@@ -1,5 +1,8 @@
 """Meetings, the people in them, the readouts that report them and what was said."""
 
+from urllib.parse import urlsplit
+from zoneinfo import available_timezones
+
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import connection, models
@@ -55,6 +58,11 @@ class Versioned(models.Model):
         """The rule, once: each save of a stored record moves its version on by one
         (from the version stored, when given). Bulk writes call this for each row."""
         self.version = (self.version if stored is None else stored) + 1
+
+
+def valid_time_zone(name: str) -> None:
+    if name and name not in available_timezones():
+        raise ValidationError(f"{name!r} is not a time zone name, such as Asia/Shanghai.")
 
 
 def tracked(**options) -> HistoricalRecords:
@@ -115,6 +123,18 @@ class Publisher(Versioned):
     name = models.CharField(max_length=200)
     country = CountryField(blank=True)
     website = models.URLField(max_length=500, blank=True)
+    hosts = models.TextField(
+        blank=True,
+        help_text="Other web hosts its readouts are published under (an archive, a mirror), "
+        "one per line: a source URL on its website's host or one of these is its readout.",
+    )
+    time_zone = models.CharField(
+        max_length=64,
+        blank=True,
+        validators=[valid_time_zone],
+        help_text="Where its clock times are read when a readout gives none (an IANA name: "
+        "Asia/Shanghai, America/New_York).",
+    )
 
     objects = NaturalKeyManager("slug")
     history = tracked()
@@ -131,6 +151,12 @@ class Publisher(Versioned):
 
     def natural_key(self) -> tuple[str]:
         return (self.slug,)
+
+    @property
+    def host_list(self) -> list[str]:
+        """The hosts a source URL of its readouts is on: its website's, then the others."""
+        own = urlsplit(self.website).hostname if self.website else None
+        return list(dict.fromkeys(filter(None, [own, *split_aliases(self.hosts)])))
 
 
 class Participant(Versioned):

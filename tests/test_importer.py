@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from readouts.importing import UnreadableText, Vocabulary, draft_text, read_text
 from readouts.importing.evaluation import TARGETS, evaluate
 from readouts.importing.text import sentences
-from readouts.loading import load
-from readouts.models import Meeting, Participant, Statement
+from readouts.loading import LoadError, load
+from readouts.models import Meeting, Participant, Publisher, Statement
 
 from .admin_pages import review_data
 from .factories import SEED, seed_document, snapshot
@@ -109,12 +109,10 @@ def test_it_drafts_a_white_house_call_matching_known_people(vocabulary):
             "title": "Prime Minister",
         },
     ]
-    assert document["readouts"][0]["publisher"] == {
-        "slug": "white-house",
-        "name": "The White House",
-        "country": "US",
-        "website": "https://www.whitehouse.gov/",
-    }
+    # The source URL is on a host the recorded White House publishes under.
+    assert document["readouts"][0]["publisher"] == {"slug": "white-house"}
+    # The front matter's clock time is read in the publisher's recorded time zone.
+    assert document["readouts"][0]["published_at"].endswith("-04:00")
     speakers = [s["speaker"] for s in document["readouts"][0]["statements"]]
     assert speakers == ["joe-biden", None, "joe-biden"]
 
@@ -491,3 +489,40 @@ def test_the_review_asks_for_a_publisher(trudeau_review, client):
     response = client.post(IMPORT, data)
     assert "Choose the publisher, or give a new publisher" in response.content.decode()
     assert snapshot() == before
+
+
+# Which publisher a readout is, and its time zone, come from the Publisher records.
+
+
+def test_it_tells_the_publisher_by_any_host_its_record_names(vocabulary, tmp_path):
+    # Two publishers of the country, so the country alone does not tell.
+    Publisher.objects.create(slug="state", name="Department of State", country="US")
+    text = TRUDEAU.read_text(encoding="utf-8")
+    assert "bidenwhitehouse.archives.gov" in text
+    draft = draft_text(text, Vocabulary.from_database())
+    assert draft.document["readouts"][0]["publisher"] == {"slug": "white-house"}
+    Publisher.objects.filter(slug="white-house").update(hosts="")
+    unknown = draft_text(text, Vocabulary.from_database())
+    assert unknown.document["readouts"][0]["publisher"] == {"slug": ""}
+    assert "the publisher could not be told from the text; give one" in unknown.notes
+
+
+def test_it_reads_a_clock_time_in_the_publishers_recorded_time_zone(vocabulary):
+    text = SEED_TEXT.read_text(encoding="utf-8")
+    assert draft_text(text, vocabulary).document["readouts"][0]["published_at"] == (
+        "2022-10-27T23:38:00+08:00"
+    )
+    Publisher.objects.filter(slug="mfa-prc").update(time_zone="")
+    draft = draft_text(text, Vocabulary.from_database())
+    assert draft.document["readouts"][0]["published_at"] == "2022-10-27T23:38:00+00:00"
+    assert any("read as UTC" in note for note in draft.notes)
+
+
+def test_the_loader_refuses_a_time_zone_that_does_not_exist(seeded, tmp_path):
+    from .factories import write_json
+
+    document = seed_document()
+    document["readouts"][0]["publisher"]["time_zone"] = "Asia/Beijing"
+    with pytest.raises(LoadError) as refused:
+        load([write_json(tmp_path / "zone.json", document)])
+    assert "unknown time zone 'Asia/Beijing'" in str(refused.value.problems[0])

@@ -39,13 +39,21 @@ def participant_entry(person: Participant) -> doc.ParticipantEntry:
     )
 
 
-def publisher_entry(publisher: Publisher) -> doc.PublisherEntry:
+def publisher_entry(
+    slug: str, name: str, country: str | None, website: str, hosts: str, time_zone: str
+) -> doc.PublisherEntry:
+    # Hosts and a time zone are written only when a publisher has them.
     return doc.publisher(
-        publisher.slug,
-        name=publisher.name,
-        country=publisher.country.code or "",
-        website=publisher.website,
+        slug,
+        name=name,
+        country=country or "",
+        website=website,
+        hosts=split_aliases(hosts) or None,
+        time_zone=time_zone or None,
     )
+
+
+PUBLISHER_FIELDS = ["slug", "name", "country", "website", "hosts", "time_zone"]
 
 
 def _timestamp(moment: datetime | None) -> str | None:
@@ -112,15 +120,11 @@ def documents(meetings: QuerySet[Meeting], chunk_size: int = CHUNK) -> Iterator[
                 "published_at",
                 "url",
                 "body",
-                "publisher__slug",
-                "publisher__name",
-                "publisher__country",
-                "publisher__website",
+                *(f"publisher__{name}" for name in PUBLISHER_FIELDS),
             )
         ):
-            slug, name, country, website = publisher
             readout = doc.readout(
-                doc.publisher(slug, name=name, country=country or "", website=website),
+                publisher_entry(*publisher),
                 title,
                 body,
                 language=language,
@@ -195,6 +199,6 @@ def export_documents(
         unused = Publisher.objects.filter(readouts__isnull=True).order_by("slug")
         head += [
             ("participants", [participant_entry(p) for p in alone]),
-            ("publishers", [publisher_entry(p) for p in unused]),
+            ("publishers", [publisher_entry(*p) for p in unused.values_list(*PUBLISHER_FIELDS)]),
         ]
     yield from stream_object(head, "documents", documents(meetings, chunk_size), indent)

@@ -6,7 +6,6 @@ import bisect
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from readouts import documents as doc
@@ -27,25 +26,6 @@ from .people import (
 )
 from .text import Source, sentences
 from .vocabulary import Known, Vocabulary
-
-WHITE_HOUSE = {
-    "slug": "white-house",
-    "name": "The White House",
-    "country": "US",
-    "website": "https://www.whitehouse.gov/",
-}
-WHITE_HOUSE_HOSTS = ("whitehouse.gov", "bidenwhitehouse.archives.gov", "www.whitehouse.gov")
-# Where a publisher's undated clock times are read, by the publisher's country.
-PUBLISHER_ZONES = {
-    "CN": "Asia/Shanghai",
-    "RU": "Europe/Moscow",
-    "US": "America/New_York",
-    "GB": "Europe/London",
-    "FR": "Europe/Paris",
-    "DE": "Europe/Berlin",
-    "JP": "Asia/Tokyo",
-    "IN": "Asia/Kolkata",
-}
 
 
 @dataclass
@@ -581,14 +561,15 @@ def draft_readout(
         everyone = _people_list(listed.group("with"))
         if len(everyone) >= 2:
             counterparts = everyone
-    # The publisher, and so which side is home.
-    host_url = urlsplit(source.url).hostname or ""
-    if publisher is None and host_url.endswith(WHITE_HOUSE_HOSTS):
-        publisher = dict(WHITE_HOUSE)
+    # The publisher, and so which side is home: from the source URL's host, as the
+    # publishers recorded know their hosts.
+    home = (publisher or {}).get("country", "")
+    found = vocabulary.publisher_at(source.url) if publisher is None else None
+    if found:
+        publisher, home = {"slug": found.slug}, found.country
     for person in hosts:
         person.home = True
     known_hosts = [vocabulary.match(p) for p in hosts]
-    home = (publisher or {}).get("country", "")
     if publisher is None:
         countries = {k.country for k in known_hosts if k and k.country} or {
             p.country for p in hosts if p.country
@@ -687,7 +668,7 @@ def draft_readout(
         publisher or {"slug": ""},
         title[:500],
         source.body,
-        published_at=_published(source, home),
+        published_at=_published(source, publisher, vocabulary, notes),
         url=source.url,
         statements=statements,
     )
@@ -711,13 +692,24 @@ def _participant_entry(person: Person) -> doc.ParticipantEntry:
     )
 
 
-def _published(source: Source, country: str) -> str | None:
+def _published(
+    source: Source, publisher: dict | None, vocabulary: Vocabulary, notes: list[str]
+) -> str | None:
+    """The published time with its offset: a clock time given without one is read in the
+    publisher's time zone, as its record gives it."""
     stamp = source.published_at
     if stamp is None:
         return None
     if stamp.tzinfo is None:
-        zone = PUBLISHER_ZONES.get(country)
-        stamp = stamp.replace(tzinfo=ZoneInfo(zone) if zone else dt.UTC)
+        known = vocabulary.publisher((publisher or {}).get("slug", ""))
+        if known and known.time_zone:
+            stamp = stamp.replace(tzinfo=ZoneInfo(known.time_zone))
+        else:
+            stamp = stamp.replace(tzinfo=dt.UTC)
+            notes.append(
+                "the published time has no offset and the publisher's time zone is not "
+                "recorded: it was read as UTC; check it"
+            )
     return stamp.isoformat()
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from django.utils.text import slugify
 
@@ -28,7 +29,8 @@ class KnownPublisher:
     slug: str
     name: str
     country: str
-    website: str
+    hosts: list[str]  # its website's, then the others it publishes under
+    time_zone: str
 
 
 @dataclass
@@ -72,8 +74,16 @@ class Vocabulary:
             )
         for slug, name in Topic.objects.values_list("slug", "name"):
             vocabulary.add_topic(slug, name)
-        for row in Publisher.objects.values_list("slug", "name", "country", "website"):
-            vocabulary.publishers.append(KnownPublisher(*row))
+        for publisher in Publisher.objects.all():
+            vocabulary.publishers.append(
+                KnownPublisher(
+                    publisher.slug,
+                    publisher.name,
+                    publisher.country.code or "",
+                    publisher.host_list,
+                    publisher.time_zone,
+                )
+            )
         return vocabulary
 
     def add(self, known: Known) -> None:
@@ -133,5 +143,21 @@ class Vocabulary:
         return slug
 
     def publisher_for(self, country: str) -> KnownPublisher | None:
+        """The one publisher recorded for a country, if there is only one."""
         found = [p for p in self.publishers if p.country == country]
         return found[0] if len(found) == 1 else None
+
+    def publisher_at(self, url: str) -> KnownPublisher | None:
+        """The publisher whose website (or other host) a source URL is on."""
+        host = (urlsplit(url).hostname or "").removeprefix("www.")
+        if not host:
+            return None
+        for publisher in self.publishers:
+            for known in publisher.hosts:
+                known = known.removeprefix("www.")
+                if host == known or host.endswith("." + known):
+                    return publisher
+        return None
+
+    def publisher(self, slug: str) -> KnownPublisher | None:
+        return next((p for p in self.publishers if p.slug == slug), None)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
+from zoneinfo import available_timezones
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
@@ -57,6 +58,11 @@ class MeetingPlan:
     origin: Origin
     attendances: dict[str, AttendancePlan] = field(default_factory=dict)
     readouts: dict[tuple[str, str], ReadoutPlan] = field(default_factory=dict)
+
+
+@cache
+def time_zones() -> set[str]:
+    return available_timezones()
 
 
 @lru_cache(maxsize=4096)  # publishers' websites come again and again
@@ -148,9 +154,18 @@ class Plan:
         self.define(self.participants, "participant", entry["slug"], fields, origin)
 
     def _publisher(self, origin: Origin, entry: doc.PublisherEntry) -> None:
-        fields = {k: entry[k] for k in ("name", "country", "website") if k in entry}
+        fields = {k: entry[k] for k in ("name", "country", "website", "time_zone") if k in entry}
+        if "hosts" in entry:
+            fields["hosts"] = "\n".join(entry["hosts"])
         self._country(origin, fields)
         self._url(origin.at("website"), fields.get("website", ""))
+        zone = fields.get("time_zone", "")
+        if zone and zone not in time_zones():
+            self.problems.append(
+                origin.at("time_zone").problem(
+                    f"unknown time zone {shorten(zone)}; give an IANA name such as Asia/Shanghai"
+                )
+            )
         self.define(self.publishers, "publisher", entry["slug"], fields, origin)
 
     def _meeting(self, origin: Origin, data: doc.MeetingEntry) -> MeetingPlan | None:

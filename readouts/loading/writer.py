@@ -181,7 +181,10 @@ class Writer:
     def write(self) -> None:
         self._write_topics()
         self._upsert(
-            Publisher, self.publishers, self.plan.publishers, {"country": "", "website": ""}
+            Publisher,
+            self.publishers,
+            self.plan.publishers,
+            {"country": "", "website": "", "hosts": "", "time_zone": ""},
         )
         self._upsert(
             Participant,

@@ -44,9 +44,9 @@ def main() -> int:
 
     django.setup()
     from django.core.management import call_command
+    from evaluation import evaluate, report
 
     from readouts.importing import UnreadableText, Vocabulary, draft_text
-    from readouts.importing.evaluation import evaluate, report
 
     call_command("migrate", verbosity=0)
     founding = sorted((ROOT / "fixtures").glob("000-*.json"))

@@ -21,11 +21,16 @@ def seed_document() -> dict:
     return json.loads(SEED.read_text(encoding="utf-8"))
 
 
-def corpus_generator() -> ModuleType:
-    """bench/corpus.py, the benchmarks' seeded generator of realistic readouts."""
+def bench_module(name: str) -> ModuleType:
+    """A module of bench/, where measurement code lives outside the app."""
     if str(PROJECT / "bench") not in sys.path:
         sys.path.insert(0, str(PROJECT / "bench"))
-    return importlib.import_module("corpus")
+    return importlib.import_module(name)
+
+
+def corpus_generator() -> ModuleType:
+    """bench/corpus.py, the benchmarks' seeded generator of realistic readouts."""
+    return bench_module("corpus")
 
 
 def make_document(i: int, statements: int = 3) -> doc.Document:

@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import UnreadableText, Vocabulary, draft_text
+from readouts.importing import UnreadableText, Vocabulary, draft_text
 
 TARGETS = {"date": 0.98, "kind": 0.98, "participants_f1": 0.95, "speaker": 0.90}
 

@@ -77,6 +77,3 @@ class StatementQuerySet(models.QuerySet):
 
     def reported_by(self, *publisher_ids: int) -> StatementQuerySet:
         return self.filter(readout__publisher_id__in=publisher_ids)
-
-    def in_meetings(self, meetings: models.QuerySet) -> StatementQuerySet:
-        return self.filter(readout__meeting__in=meetings)

@@ -92,10 +92,6 @@ ORGANIZATIONS = {
     "the g7": "G7",
     "the international committee of the red cross": "International Committee of the Red Cross",
 }
-ORGANIZATION_MENTIONS = re.compile(
-    r"\b(NATO|World Health Organization|United Nations|European Commission|European Council|"
-    r"European Union|African Union|World Bank|International Monetary Fund|IMF|ASEAN|IAEA)\b"
-)
 ORGANIZATION_PREFIX = {
     "NATO": "NATO",
     "WHO": "World Health Organization",

@@ -198,6 +198,8 @@ def copy_rows(corpus: dict) -> dict[str, tuple[list[str], list[tuple]]]:
                         pub["name"],
                         pub["country"],
                         pub["website"],
+                        "\n".join(pub.get("hosts", [])),
+                        pub.get("time_zone", ""),
                         1,
                     )
                 )
@@ -231,7 +233,16 @@ def copy_rows(corpus: dict) -> dict[str, tuple[list[str], list[tuple]]]:
                     )
     columns = {
         "readouts_topic": ["id", "slug", "name", "parent_id", "description", "version"],
-        "readouts_publisher": ["id", "slug", "name", "country", "website", "version"],
+        "readouts_publisher": [
+            "id",
+            "slug",
+            "name",
+            "country",
+            "website",
+            "hosts",
+            "time_zone",
+            "version",
+        ],
         "readouts_participant": [
             "id",
             "slug",

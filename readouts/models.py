@@ -1,5 +1,6 @@
 """Meetings, the people in them, the readouts that report them and what was said."""
 
+import re
 from urllib.parse import urlsplit
 from zoneinfo import available_timezones
 
@@ -65,6 +66,18 @@ def valid_time_zone(name: str) -> None:
         raise ValidationError(f"{name!r} is not a time zone name, such as Asia/Shanghai.")
 
 
+HOST = re.compile(r"^[a-z0-9.-]+$")
+
+
+def valid_hosts(text: str) -> None:
+    wrong = [line for line in split_aliases(text) if not HOST.match(line)]
+    if wrong:
+        raise ValidationError(
+            f"Not a web host: {', '.join(map(repr, wrong))}. Give one host per line, "
+            "such as bidenwhitehouse.archives.gov."
+        )
+
+
 def tracked(**options) -> HistoricalRecords:
     # Each change keeps the previous version, who made it and when. The history
     # tables live in the audit app, so `dumpdata readouts` is the curated data alone.
@@ -125,6 +138,7 @@ class Publisher(Versioned):
     website = models.URLField(max_length=500, blank=True)
     hosts = models.TextField(
         blank=True,
+        validators=[valid_hosts],
         help_text="Other web hosts its readouts are published under (an archive, a mirror), "
         "one per line: a source URL on its website's host or one of these is its readout.",
     )

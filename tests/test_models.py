@@ -151,3 +151,20 @@ def test_it_lists_aliases_one_per_line():
 def test_it_finds_every_record_by_its_natural_key(model, seeded):
     for obj in model.objects.all():
         assert model.objects.get_by_natural_key(*obj.natural_key()) == obj
+
+
+def test_a_publishers_hosts_and_time_zone_are_checked(db):
+    from django.core.exceptions import ValidationError
+
+    from readouts.models import Publisher
+
+    publisher = Publisher(slug="p", name="P", hosts="archive.example.org\nnot a host!")
+    with pytest.raises(ValidationError, match="Not a web host: 'not a host!'"):
+        publisher.full_clean()
+    publisher.hosts, publisher.time_zone = "archive.example.org", "Asia/Beijing"
+    with pytest.raises(ValidationError, match="'Asia/Beijing' is not a time zone name"):
+        publisher.full_clean()
+    publisher.time_zone = "Asia/Shanghai"
+    publisher.full_clean()
+    publisher.website = "https://www.example.org/readouts/"
+    assert publisher.host_list == ["www.example.org", "archive.example.org"]

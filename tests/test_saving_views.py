@@ -109,6 +109,7 @@ def test_it_deletes_one_record_and_several(superuser):
 
 
 def test_it_saves_an_imported_readout(superuser):
+    load([SEED.parent.parent / "tests/data/importer/known-participants.json"])
     text = (SEED.parent.parent / "tests/data/importer/readouts").glob("*trudeau*")
     source = sorted(text)[0].read_text(encoding="utf-8")
     url = reverse("admin:readouts_meeting_import_text")

@@ -21,11 +21,15 @@ $(BIN)/.installed-dev: requirements.txt requirements-dev.txt $(BIN)/.installed
 venv: $(BIN)/.installed
 
 ## Set up, migrate, load fixtures/, make sure an admin account exists, serve on 127.0.0.1:8000.
-run: $(BIN)/.installed
+run: $(BIN)/.installed .secret-key
 	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(BIN)/python manage.py migrate --no-input
 	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(BIN)/python manage.py load_readouts
-	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(BIN)/python manage.py ensure_admin
+	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(BIN)/python manage.py ensure_admin --address $(HOST_PORT)
 	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(BIN)/python manage.py runserver $(HOST_PORT)
+
+# This checkout's own secret key, for manage.py run by hand (see diplomacy/settings.py).
+.secret-key:
+	umask 077 && $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
 
 ## Production: static files, migrations, gunicorn (needs DJANGO_SECRET_KEY; see README).
 serve: $(BIN)/.installed

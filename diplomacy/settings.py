@@ -2,7 +2,7 @@
 
 Variables: DATABASE_URL, DJANGO_DEBUG, DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS,
 DJANGO_CONN_MAX_AGE, DJANGO_HTTPS, DJANGO_HSTS_SECONDS, DJANGO_CSRF_TRUSTED_ORIGINS,
-DJANGO_BEHIND_PROXY, DJANGO_LOG_LEVEL, READOUTS_LOGIN_REQUIRED.
+DJANGO_BEHIND_PROXY, DJANGO_LOG_LEVEL, DJANGO_SECRET_KEY_FILE, READOUTS_LOGIN_REQUIRED.
 See README.md ("Configuration").
 """
 
@@ -33,6 +33,11 @@ def env_list(name: str, default: list[str]) -> list[str]:
 DEBUG = env_bool("DJANGO_DEBUG")
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
+LOCAL_SECRET_KEY = Path(os.environ.get("DJANGO_SECRET_KEY_FILE", BASE_DIR / ".secret-key"))
+if not SECRET_KEY and LOCAL_SECRET_KEY.is_file():
+    # A key of this checkout's own, made by `make run` (readable by its owner only, never
+    # committed), so that the README's manage.py commands work without setting one.
+    SECRET_KEY = LOCAL_SECRET_KEY.read_text(encoding="utf-8").strip()
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(

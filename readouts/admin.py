@@ -57,6 +57,9 @@ def export_topics_meetings(modeladmin, request, queryset):
 class CurationAdmin(SimpleHistoryAdmin):
     """History with field-by-field changes and restore; stale forms refused."""
 
+    class Media:
+        css = {"all": ["readouts/admin.css"]}
+
     form = VersionedForm
     paginator = EstimatedCountPaginator
     show_full_result_count = False  # a second count of the whole table on every page
@@ -127,7 +130,41 @@ class CurationAdmin(SimpleHistoryAdmin):
         # Saving a form with nothing changed makes no new version (and no history entry).
         if change and not self._differs(obj, form):
             return
+        obj._change_reason = self._reason(request, "changed" if change else "added")
         super().save_model(request, obj, form, change)
+
+    def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
+        for obj in formset.save(commit=False):
+            obj._change_reason = self._reason(request, "changed" if obj.pk else "added")
+            obj.save()
+        for obj in formset.deleted_objects:
+            obj._change_reason = self._reason(request, "deleted")
+            obj.delete()
+        formset.save_m2m()
+
+    def delete_model(self, request: HttpRequest, obj) -> None:
+        obj._change_reason = self._reason(request, "deleted")
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        # One by one, as the delete page does, so that each keeps its reason.
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+    @staticmethod
+    def _reason(request: HttpRequest, done: str) -> str:
+        """What the history says of a change made here: where it was made."""
+        match = request.resolver_match
+        if match and match.url_name.endswith("_simple_history"):
+            return "restored an earlier version in the admin"
+        return f"{done} in the admin"
+
+    def set_history_delta_changes(self, request: HttpRequest, historical_records, **kwargs):
+        super().set_history_delta_changes(request, historical_records, **kwargs)
+        # Changes made elsewhere (the shell) have no reason: show none rather than "None".
+        for record in historical_records:
+            if record.history_change_reason is None:
+                record.history_change_reason = ""
 
     @staticmethod
     def _differs(obj, form) -> bool:

@@ -197,6 +197,29 @@ def test_the_admin_works_under_the_content_security_policy(page):
         assert page.locator("#content").is_visible(), url
 
 
+def test_the_admins_buttons_leave_a_long_name_readable(page):
+    load([SEED])
+    meeting = Meeting.objects.get()
+    meeting.title = "A very long title " * 8
+    meeting.save()
+    sign_in(page)
+    page.goto(f"/admin/readouts/meeting/{meeting.pk}/change/")
+    heading = page.locator("#content h2").first.bounding_box()
+    buttons = page.locator(".object-tools").bounding_box()
+    assert buttons["y"] >= heading["y"] + heading["height"]  # below the name, not over it
+
+
+def test_a_list_on_a_phone_says_what_each_value_is(page, corpus):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/participants/")
+    first = page.locator("table.list tbody tr").first
+    label = first.locator("td.num").evaluate("cell => getComputedStyle(cell, '::before').content")
+    assert "Meetings" in label or "attr(data-label)" in label
+    # An organization nobody has takes no line.
+    empty = first.locator("td.empty")
+    assert empty.count() == 0 or not empty.first.is_visible()
+
+
 def test_it_round_trips_a_download_through_an_empty_database(page, corpus, tmp_path):
     page.goto("/meetings/?kind=phone_call&country=CN")
     expected = set(

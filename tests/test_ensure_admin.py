@@ -26,6 +26,22 @@ def test_it_creates_an_admin_with_a_generated_password(settings, tmp_path):
     assert user.is_superuser and user.check_password(password)
 
 
+@pytest.mark.parametrize(
+    ("address", "url"),
+    [
+        ("127.0.0.1:8000", "http://127.0.0.1:8000/admin/"),
+        ("8001", "http://127.0.0.1:8001/admin/"),
+        ("0.0.0.0:8080", "http://127.0.0.1:8080/admin/"),
+        ("localhost:9000", "http://localhost:9000/admin/"),
+    ],
+)
+def test_it_gives_the_sign_in_address_where_make_run_serves(settings, tmp_path, address, url):
+    settings.BASE_DIR = tmp_path
+    out = io.StringIO()
+    call_command("ensure_admin", "--address", address, stdout=out)
+    assert f"Sign in at {url} as 'admin'" in out.getvalue()
+
+
 def test_it_keeps_the_account_and_password_on_later_runs(settings, tmp_path):
     settings.BASE_DIR = tmp_path
     ensure_admin()

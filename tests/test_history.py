@@ -170,3 +170,27 @@ def test_it_refuses_a_form_opened_before_a_load_changed_the_record(seeded, tmp_p
     page = ana.post(change_url(meeting), ana_form).content.decode()
     assert "a load or a script changed it" in page
     assert re.search(r"location:\s+→ By telephone", page)
+
+
+def test_the_history_says_where_each_change_was_made_and_never_none(seeded, admin_client):
+    meeting = Meeting.objects.get()
+    url = change_url(meeting)
+    data = {**form_data(admin_client.get(url)), "location": "By telephone"}
+    assert admin_client.post(url, data).status_code == 302
+    meeting.refresh_from_db()
+    meeting.title = "Changed in the shell"
+    meeting.save()  # no reason given
+    original = meeting.history.earliest("history_date")
+    restore = reverse(
+        "admin:readouts_meeting_simple_history", args=[meeting.pk, original.history_id]
+    )
+    assert admin_client.post(restore, form_data(admin_client.get(restore))).status_code == 302
+    reasons = list(meeting.history.order_by("history_date").values_list("history_change_reason"))
+    assert [r for (r,) in reasons][1:] == [
+        "changed in the admin",
+        None,
+        "restored an earlier version in the admin",
+    ]
+    page = admin_client.get(reverse("admin:readouts_meeting_history", args=[meeting.pk]))
+    shown = [record.history_change_reason for record in page.context["page_obj"]]
+    assert None not in shown and "" in shown  # the shell's change shows no reason, not "None"

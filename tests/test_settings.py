@@ -13,9 +13,11 @@ VARIABLES = ["DATABASE_URL", "DJANGO_DEBUG", "DJANGO_SECRET_KEY", "DJANGO_ALLOWE
 
 
 @pytest.fixture
-def environ(monkeypatch):
+def environ(monkeypatch, tmp_path):
     for name in VARIABLES:
         monkeypatch.delenv(name, raising=False)
+    # No key of a checkout's own either, whether or not `make run` made one here.
+    monkeypatch.setenv("DJANGO_SECRET_KEY_FILE", str(tmp_path / "no-key"))
     return monkeypatch
 
 
@@ -61,8 +63,19 @@ def test_it_requires_a_secret_key_outside_debug(environ):
         read_settings()
 
 
-def test_it_refuses_to_start_without_a_secret_key_in_one_clear_line():
+def test_it_reads_the_checkouts_own_key_that_make_run_writes(environ, tmp_path):
+    key = tmp_path / ".secret-key"
+    key.write_text("a-key-of-this-checkout\n", encoding="utf-8")
+    environ.setenv("DJANGO_SECRET_KEY_FILE", str(key))
+    settings = read_settings()
+    assert settings["SECRET_KEY"] == "a-key-of-this-checkout" and settings["DEBUG"] is False
+    environ.setenv("DJANGO_SECRET_KEY", "from-the-environment")
+    assert read_settings()["SECRET_KEY"] == "from-the-environment"
+
+
+def test_it_refuses_to_start_without_a_secret_key_in_one_clear_line(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in [*VARIABLES, "DJANGO_SETTINGS_MODULE"]}
+    env["DJANGO_SECRET_KEY_FILE"] = str(tmp_path / "no-key")
     result = subprocess.run(
         [sys.executable, "manage.py", "check"],
         cwd=PROJECT,

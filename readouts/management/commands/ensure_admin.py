@@ -6,6 +6,14 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandParser
 
 
+def sign_in_url(address: str) -> str:
+    """The admin's address for a runserver address: "8001", "0.0.0.0:8001", "[::]:80"."""
+    host, _, port = address.rpartition(":")
+    if host in {"", "0.0.0.0", "[::]", "0"}:  # every interface: this machine is one
+        host = "127.0.0.1"
+    return f"http://{host}:{port or 8000}/admin/"
+
+
 class Command(BaseCommand):
     help = (
         "Make sure a local superuser exists. On first run it is created with a generated "
@@ -14,9 +22,15 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--username", default="admin")
-        parser.add_argument("--url", default="http://127.0.0.1:8000/admin/")
+        parser.add_argument(
+            "--address",
+            default="127.0.0.1:8000",
+            metavar="HOST_PORT",
+            help="where the site is served, as runserver takes it (default 127.0.0.1:8000)",
+        )
 
-    def handle(self, *args, username: str, url: str, **options) -> None:
+    def handle(self, *args, username: str, address: str, **options) -> None:
+        url = sign_in_url(address)
         password_file = Path(settings.BASE_DIR) / ".admin-password"
         users = get_user_model()
         user = users.objects.filter(username=username).first()

@@ -558,3 +558,14 @@ def test_it_lists_only_the_newest_meetings_a_very_common_word_matches(corpus, cl
     page = get(client, "/meetings/", q="Meeting number")
     assert "these are the newest" not in page
     assert "Download all 8 meetings" in page
+
+
+def test_a_readouts_published_time_shows_in_its_publishers_time_zone(seeded, client):
+    from readouts.models import Publisher
+
+    page = get(client, SEED_MEETING)
+    assert "27 October 2022, 15:38 (UTC)" in page  # no time zone recorded for the publisher
+    Publisher.objects.filter(slug="mfa-prc").update(time_zone="Asia/Shanghai")
+    page = get(client, SEED_MEETING)
+    assert 'datetime="2022-10-27T23:38:00+08:00"' in page
+    assert "27 October 2022, 23:38 (Asia/Shanghai time, UTC+08:00)" in page

@@ -1,10 +1,14 @@
+from datetime import UTC
+from zoneinfo import ZoneInfo
+
 from django import template
 from django.utils.dates import MONTHS
-from django.utils.html import escape
+from django.utils.formats import date_format
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from readouts.charts import MonthChart
-from readouts.models import Statement
+from readouts.models import Readout, Statement
 from readouts.search import highlight
 
 register = template.Library()
@@ -32,4 +36,19 @@ def month_bars(chart: MonthChart) -> SafeString:
             f"{bar.month.year:d}: {bar.count:d}</title></rect>"
             for bar in chart.bars
         )
+    )
+
+
+@register.simple_tag
+def published_time(readout: Readout) -> SafeString:
+    """When a readout was published, in its publisher's own time zone where the record
+    gives one (23:38 in Beijing, not 15:38 UTC), else in UTC; the offset is always shown."""
+    zone = readout.publisher.time_zone
+    moment = readout.published_at.astimezone(ZoneInfo(zone) if zone else UTC)
+    offset = moment.strftime("%z")
+    label = f"{zone} time, UTC{offset[:3]}:{offset[3:]}" if zone else "UTC"
+    return format_html(
+        '<time datetime="{}">{}</time>',
+        moment.isoformat(),
+        f"{date_format(moment, 'j F Y, H:i')} ({label})",
     )

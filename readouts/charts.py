@@ -1,10 +1,13 @@
 """A per-month bar chart, drawn by the template as SVG from these numbers."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Count, QuerySet
 from django.db.models.functions import TruncMonth
+
+from .models import MeetingTopic
 
 WIDTH, HEIGHT = 600, 120
 
@@ -80,11 +83,24 @@ def per_month(queryset: QuerySet, field: str = "date") -> MonthChart | None:
     The rows are counted as they come: the meeting lists filter through EXISTS, never
     through a join that could repeat a row, so no DISTINCT (and its sort) is needed.
     """
-    counts = {
-        row["month"]: row["count"]
-        for row in month_counts(queryset, field)
-        if row["month"] is not None
-    }
+    rows = month_counts(queryset, field)
+    return chart({row["month"]: row["count"] for row in rows if row["month"] is not None})
+
+
+def on_topics(topic_ids: Iterable[int]) -> MonthChart | None:
+    """The meetings on some topics (a topic's family), counted month by month from the
+    derived meeting-topic table: a meeting on two of them counts once."""
+    rows = (
+        MeetingTopic.objects.filter(topic_id__in=list(topic_ids))
+        .order_by()
+        .values("month")
+        .annotate(count=Count("meeting_id", distinct=True))
+    )
+    return chart({row["month"]: row["count"] for row in rows})
+
+
+def chart(counts: dict[date, int]) -> MonthChart | None:
+    """A chart of counts by month (the first day of each), empty months as zero."""
     if not counts:
         return None
     months, month, last = [], min(counts), max(counts)

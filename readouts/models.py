@@ -324,6 +324,31 @@ class MeetingSize(models.Model):
         return f"{self.meeting_id}: {self.participants} participant(s)"
 
 
+class MeetingTopic(models.Model):
+    """Derived, never curated: a meeting has a statement on this topic. One row per topic
+    and meeting, with the meeting's month and the number of its statement-topic links
+    naming the topic, kept current by database triggers (migration 0012) on every path
+    that writes; `manage.py meeting_topics` checks and rebuilds it."""
+
+    pk = models.CompositePrimaryKey("topic", "meeting")
+    topic = models.ForeignKey(
+        Topic, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    month = models.DateField()
+    links = models.PositiveIntegerField()
+
+    class Meta:
+        managed = False
+        db_table = "readouts_meeting_topic"
+        default_permissions = ()  # nothing to add, change or delete
+
+    def __str__(self) -> str:
+        return f"{self.topic_id} in {self.meeting_id} ({self.month:%Y-%m})"
+
+
 class Readout(Versioned):
     """One publisher's published account of a meeting, kept verbatim."""
 

@@ -30,11 +30,12 @@ def _models():
 class MeetingQuerySet(models.QuerySet):
     def on_topics(self, topic_ids: Iterable[int]) -> MeetingQuerySet:
         """Meetings with a statement on one of these topics (give a topic's family,
-        TopicTree.family, for "on a topic, its subtopics included")."""
-        links = _models().Statement.topics.through.objects.filter(
-            topic_id__in=list(topic_ids), statement__readout__meeting=OuterRef("pk")
+        TopicTree.family, for "on a topic, its subtopics included"). Read from the
+        derived meeting-topic table, not through every statement's links."""
+        on_topic = _models().MeetingTopic.objects.filter(
+            topic_id__in=list(topic_ids), meeting=OuterRef("pk")
         )
-        return self.filter(Exists(links))
+        return self.filter(Exists(on_topic))
 
     def attended_by(self, *participant_ids: int) -> MeetingQuerySet:
         """Meetings one of these participants attended."""

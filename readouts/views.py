@@ -314,7 +314,7 @@ class TopicDetailView(DetailView):
             .prefetch_related("topics")
             .order_by("-readout__meeting__date", "-pk")
         )
-        chart = charts.per_month(meetings)
+        chart = charts.on_topics(family)
         if chart:
             # The latest meetings, and so the latest statements, are in the chart's
             # last months: looking only there is quicker for a topic of few meetings.

@@ -7,7 +7,18 @@ import pytest
 
 APP = Path(__file__).resolve().parent.parent / "readouts"
 LAYERS = [
-    {"models", "querysets", "tree", "rules", "documents", "roles", "routers", "apps", "__init__"},
+    {
+        "models",
+        "querysets",
+        "tree",
+        "rules",
+        "derived",
+        "documents",
+        "roles",
+        "routers",
+        "apps",
+        "__init__",
+    },
     {"filters", "search", "charts", "keys", "counting", "paginators"},
     {"loading", "exporting", "importing"},
     {

@@ -1,0 +1,221 @@
+"""The derived meeting-topic table equals its derivation after any sequence of writes."""
+
+import datetime as dt
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from readouts import derived
+from readouts.loading import load
+from readouts.models import Meeting, MeetingTopic, Readout, Statement, Topic
+
+from .admin_pages import form_data
+from .factories import SEED, make_document, variant, write_json
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    load([SEED, write_json(tmp_path / "corpus.json", [make_document(i) for i in range(8)])])
+
+
+def assert_current() -> None:
+    missing, extra = derived.differences()
+    assert (missing, extra) == (set(), set())
+
+
+def pick(data, queryset, label: str):
+    keys = list(queryset.order_by("pk").values_list("pk", flat=True))
+    return data.draw(st.sampled_from(keys), label=label) if keys else None
+
+
+def add_topics(data) -> None:
+    statement = pick(data, Statement.objects.all(), "statement")
+    topics = data.draw(st.lists(st.sampled_from(list(Topic.objects.values_list("pk", flat=True)))))
+    if statement:
+        Statement.objects.get(pk=statement).topics.add(*topics)
+
+
+def remove_topics(data) -> None:
+    link = pick(data, Statement.topics.through.objects.all(), "link")
+    if link:
+        Statement.topics.through.objects.filter(pk=link).delete()
+
+
+def clear_topics(data) -> None:
+    statement = pick(data, Statement.objects.all(), "statement")
+    if statement:
+        Statement.objects.get(pk=statement).topics.clear()
+
+
+def redate(data) -> None:
+    meeting = pick(data, Meeting.objects.all(), "meeting")
+    if meeting:
+        day = data.draw(st.dates(dt.date(2020, 1, 1), dt.date(2024, 12, 31)), label="date")
+        Meeting.objects.filter(pk=meeting).update(date=day, end_date=None)
+
+
+def move_statement(data) -> None:
+    statement = pick(data, Statement.objects.filter(speaker__isnull=True), "joint statement")
+    readout = pick(data, Readout.objects.all(), "readout")
+    if statement and readout:
+        highest = Statement.objects.filter(readout_id=readout).order_by("-sequence").first()
+        sequence = (highest.sequence if highest else 0) + 1
+        Statement.objects.filter(pk=statement).update(readout_id=readout, sequence=sequence)
+
+
+def move_readout(data) -> None:
+    readout = pick(data, Readout.objects.all(), "readout")
+    meeting = pick(data, Meeting.objects.all(), "meeting")
+    if readout and meeting:
+        taken = Readout.objects.filter(meeting_id=meeting).values_list("publisher_id", "language")
+        moving = Readout.objects.get(pk=readout)
+        if (moving.publisher_id, moving.language) not in set(taken):
+            # Its speakers did not attend there: their statements become joint ones.
+            Statement.objects.filter(readout_id=readout).update(speaker=None)
+            Readout.objects.filter(pk=readout).update(meeting_id=meeting)
+
+
+def delete_statement(data) -> None:
+    statement = pick(data, Statement.objects.all(), "statement")
+    if statement:
+        Statement.objects.filter(pk=statement).delete()
+
+
+def delete_readout(data) -> None:
+    readout = pick(data, Readout.objects.all(), "readout")
+    if readout:
+        Readout.objects.get(pk=readout).delete()
+
+
+def delete_meeting(data) -> None:
+    meeting = pick(data, Meeting.objects.all(), "meeting")
+    if meeting:
+        Meeting.objects.get(pk=meeting).delete()
+
+
+def reparent(data) -> None:
+    topic = pick(data, Topic.objects.filter(parent__isnull=False), "topic")
+    if topic:
+        Topic.objects.filter(pk=topic).update(parent=None)
+
+
+def reload(data, tmp_path) -> None:
+    """The loader: a document again, with other topics and statements, or a new one."""
+    i = data.draw(st.integers(0, 11), label="document")
+    topics = data.draw(st.lists(st.sampled_from(["topic-0", "topic-1", "trade"]), unique=True))
+    count = data.draw(st.integers(0, 4), label="statements")
+
+    def edit(document):
+        for statement in document["readouts"][0]["statements"]:
+            statement["topics"] = topics
+
+    document = variant(make_document(i, statements=count), edit)
+    document["topics"] = [
+        {"slug": "trade", "name": "Trade", "parent": None},
+        {"slug": "topic-0", "name": "Topic 0", "parent": "trade"},
+        {"slug": "topic-1", "name": "Topic 1", "parent": "trade"},
+        *[t for t in document["topics"] if t["slug"] not in {"trade", "topic-0", "topic-1"}],
+    ]
+    load([write_json(tmp_path / f"doc-{i}.json", document)])
+
+
+OPERATIONS = [
+    add_topics,
+    remove_topics,
+    clear_topics,
+    redate,
+    move_statement,
+    move_readout,
+    delete_statement,
+    delete_readout,
+    delete_meeting,
+    reparent,
+    reload,
+]
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(data=st.data())
+def test_it_stays_equal_to_its_derivation_whatever_is_written(corpus, tmp_path, data):
+    # Every example starts from the same records: its writes are undone after it.
+    with transaction.atomic():
+        assert_current()
+        for _ in range(data.draw(st.integers(1, 8), label="writes")):
+            operation = data.draw(st.sampled_from(OPERATIONS), label="write")
+            # Each write in its own savepoint, as a page or a command would commit it.
+            with transaction.atomic():
+                if operation is reload:
+                    operation(data, tmp_path)
+                else:
+                    operation(data)
+            assert_current()
+        transaction.set_rollback(True)
+
+
+def test_it_follows_the_admin_and_a_restore(corpus, admin_client):
+    readout = Readout.objects.get(publisher__slug="mfa-prc")
+    url = f"/admin/readouts/readout/{readout.pk}/change/"
+    data = form_data(admin_client.get(url))
+    trade = Topic.objects.get(slug="trade")
+    data["statements-0-topics"] = [str(trade.pk)]
+    assert admin_client.post(url, data).status_code == 302
+    assert MeetingTopic.objects.filter(topic=trade, meeting=readout.meeting).exists()
+    assert_current()
+    meeting = readout.meeting
+    url = f"/admin/readouts/meeting/{meeting.pk}/change/"
+    data = {**form_data(admin_client.get(url)), "date": "2023-05-02"}
+    assert admin_client.post(url, data).status_code == 302
+    assert set(MeetingTopic.objects.filter(meeting=meeting).values_list("month", flat=True)) == {
+        dt.date(2023, 5, 1)
+    }
+    assert_current()
+    first = meeting.history.order_by("history_date").first()
+    restore = f"/admin/readouts/meeting/{meeting.pk}/history/{first.history_id}/"
+    assert admin_client.post(restore, form_data(admin_client.get(restore))).status_code == 302
+    assert set(MeetingTopic.objects.filter(meeting=meeting).values_list("month", flat=True)) == {
+        dt.date(2022, 10, 1)
+    }
+    response = admin_client.post(
+        "/admin/readouts/meeting/",
+        {"action": "delete_selected", "_selected_action": [meeting.pk], "post": "yes"},
+    )
+    assert response.status_code == 302
+    assert not MeetingTopic.objects.filter(meeting=meeting).exists()
+    assert_current()
+
+
+def test_it_follows_djangos_loaddata(db, tmp_path):
+    load([SEED])
+    path = tmp_path / "fixture.json"
+    with path.open("w", encoding="utf-8") as out:
+        call_command("dumpdata", "readouts", "--natural-foreign", "--natural-primary", stdout=out)
+    Meeting.objects.all().delete()
+    Statement.topics.through.objects.all().delete()
+    assert not MeetingTopic.objects.exists()
+    call_command("loaddata", str(path), verbosity=0)
+    assert MeetingTopic.objects.count() == len(derived.derivation()) > 0
+    assert_current()
+
+
+def test_the_command_checks_and_rebuilds_it(corpus):
+    out = io.StringIO()
+    call_command("meeting_topics", stdout=out)
+    assert "matches the statements" in out.getvalue()
+    meeting = Meeting.objects.get(slug="meeting-1")
+    gone = MeetingTopic.objects.filter(meeting=meeting).count()
+    MeetingTopic.objects.filter(meeting=meeting).delete()
+    with pytest.raises(CommandError, match=rf"{gone} row\(s\) missing, 0 not due"):
+        call_command("meeting_topics")
+    call_command("meeting_topics", "--rebuild", stdout=out)
+    assert "Rebuilt:" in out.getvalue()
+    assert_current()

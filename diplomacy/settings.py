@@ -2,7 +2,8 @@
 
 Variables: DATABASE_URL, DJANGO_DEBUG, DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS,
 DJANGO_CONN_MAX_AGE, DJANGO_HTTPS, DJANGO_HSTS_SECONDS, DJANGO_CSRF_TRUSTED_ORIGINS,
-DJANGO_BEHIND_PROXY, DJANGO_LOG_LEVEL, DJANGO_SECRET_KEY_FILE, READOUTS_LOGIN_REQUIRED.
+DJANGO_BEHIND_PROXY, DJANGO_LOG_LEVEL, DJANGO_SECRET_KEY_FILE, READOUTS_LOGIN_REQUIRED,
+READOUTS_CACHE_URL.
 See README.md ("Configuration").
 """
 
@@ -73,6 +74,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Public pages from the cache, by the data version (readouts/caching.py).
+    "readouts.caching.PublicPageCache",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records who made each change in the edit history.
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -115,6 +118,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # well before the web server would give up on the request (30 s).
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c lock_timeout=20s"
 DATABASE_ROUTERS = ["readouts.routers.DatabaseViews"]
+
+# Rendered public pages (readouts/caching.py): this process's memory unless
+# READOUTS_CACHE_URL names a cache several web processes share, e.g.
+# redis://127.0.0.1:6379/1 (Django's own Redis backend).
+CACHE_URL = os.environ.get("READOUTS_CACHE_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        if CACHE_URL
+        else {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 1000},
+        }
+    )
+}
 
 AUTHENTICATION_BACKENDS = [
     # Counts failed sign-ins and refuses them for a while after too many (below).

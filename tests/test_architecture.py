@@ -27,6 +27,7 @@ LAYERS = [
         "admin_import",
         "forms",
         "middleware",
+        "caching",
         "errors",
         "urls",
         "templatetags",

@@ -63,6 +63,9 @@ def queries(client, url: str) -> int:
     return len(captured)
 
 
+# Every page also first reads the data version, by which the page cache keeps pages
+# (readouts/caching.py): one query more than listed here.
+VERSION = 1
 PAGES = {
     # count of each table (6; on PostgreSQL first the estimated sizes of all six)
     # + the ten latest meetings + their attendances with participants
@@ -110,4 +113,4 @@ def test_it_runs_the_same_queries_at_n_and_10n_rows(url, client, tmp_path):
     large = queries(client, url)
     # Unfiltered lists and home on PostgreSQL first ask the planner how big tables are.
     estimated = connection.vendor == "postgresql" and url in ESTIMATED
-    assert small == large == PAGES[url] + estimated
+    assert small == large == PAGES[url] + VERSION + estimated

@@ -4,6 +4,9 @@ Run by bench/run.py against a loaded database (DATABASE_URL); prints JSON.
 Each URL is requested a few times to warm up, then timed; the time is the
 server's (the Django test client calls the application directly, no network).
 BENCH_ONLY=admin,search times only the pages whose names hold one of the words.
+BENCH_FIRST=1 times each page's first request only, with nothing warmed up: run
+after a restart of PostgreSQL with the operating system's cache dropped, it says
+how a reader fares on a cold server.
 """
 
 import importlib
@@ -71,7 +74,9 @@ def urls() -> list[tuple[str, str]]:
         .order_by("-n")
         .first()["slug"]
     )
-    meeting = Meeting.objects.order_by("-date").values_list("slug", flat=True)[500]
+    # The 501st newest (or, in a small corpus, one halfway): not one a cache just read.
+    position = min(500, Meeting.objects.count() // 2)
+    meeting = Meeting.objects.order_by("-date").values_list("slug", flat=True)[position]
     root, subtopic, leaf = topics()
     country = Participant.objects.values_list("country", flat=True).filter(slug=busiest)[0]
     publisher = Meeting.objects.filter(slug=meeting).values_list(
@@ -122,10 +127,29 @@ def main() -> None:
         "bench-admin", password="bench-only-password"
     )
     client = Client()
-    client.force_login(user)
+    client.force_login(user)  # signed in: every page rendered, none from the page cache
     results = []
     only = [part for part in os.environ.get("BENCH_ONLY", "").split(",") if part]
-    for name, url in urls():
+    # The addresses, worked out once and kept (BENCH_URLS names the file): working them
+    # out reads the tables, which would warm a cold server before its first request.
+    kept = Path(os.environ.get("BENCH_URLS", "")) if os.environ.get("BENCH_URLS") else None
+    if kept and kept.exists():
+        pages = [tuple(pair) for pair in json.loads(kept.read_text())]
+    else:
+        pages = urls()
+        if kept:
+            kept.write_text(json.dumps(pages))
+    if os.environ.get("BENCH_FIRST"):
+        for name, url in pages:
+            started = time.perf_counter()
+            response = client.get(url)
+            first = (time.perf_counter() - started) * 1000
+            assert response.status_code == 200, url
+            results.append({"page": name, "url": url, "first": first})
+            print(f"{name:40} {first:7.1f} ms, first request", file=sys.stderr)
+        print(json.dumps(results))
+        return
+    for name, url in pages:
         if only and not any(part in name for part in only):
             continue
         for _ in range(2):

@@ -122,17 +122,18 @@ DATABASE_ROUTERS = ["readouts.routers.DatabaseViews"]
 # Rendered public pages (readouts/caching.py): this process's memory unless
 # READOUTS_CACHE_URL names a cache several web processes share, e.g.
 # redis://127.0.0.1:6379/1 (Django's own Redis backend).
+# READOUTS_CACHE_URL=off keeps no pages (to measure the pages uncached).
 CACHE_URL = os.environ.get("READOUTS_CACHE_URL", "")
-CACHES = {
-    "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
-        if CACHE_URL
-        else {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "OPTIONS": {"MAX_ENTRIES": 1000},
-        }
-    )
-}
+if CACHE_URL == "off":
+    PAGE_CACHE = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+elif CACHE_URL:
+    PAGE_CACHE = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+else:
+    PAGE_CACHE = {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": 1000},
+    }
+CACHES = {"default": PAGE_CACHE}
 
 AUTHENTICATION_BACKENDS = [
     # Counts failed sign-ins and refuses them for a while after too many (below).

@@ -27,7 +27,7 @@ from django_filters import (
 )
 from django_filters.constants import EMPTY_VALUES
 
-from . import charts, search
+from . import charts, pairs, search
 from .keys import among
 from .models import Meeting, Participant, Publisher, Statement
 from .tree import TopicTree
@@ -106,6 +106,54 @@ def publisher_filter() -> ChoiceFilter:
     )
 
 
+class SidesField(forms.CharField):
+    """Sides of contacts, comma-separated, each a country code or a participant's slug
+    ("US,CN", "joe-biden,xi-jinping"), cleaned into readouts.pairs.Side values."""
+
+    def __init__(self, *args, sides: int = 2, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.sides = sides
+
+    def clean(self, value):
+        text = super().clean(value)
+        if not text:
+            return None
+        parts = [part.strip() for part in text.split(",")]
+        if len(parts) != self.sides:
+            raise forms.ValidationError(
+                "Give two countries or participants, comma-separated, such as “US,CN”."
+                if self.sides == 2
+                else "Give one country code or participant, such as “CN” or “wang-yi”."
+            )
+        found = [pairs.side(part) for part in parts]
+        unknown = [part for part, side in zip(parts, found, strict=True) if side is None]
+        if unknown:
+            raise forms.ValidationError(
+                f"No country or participant “{unknown[0]}”: give a country's two-letter code "
+                "or a participant as in their page's address."
+            )
+        return tuple(found)
+
+
+class SidesFilter(CharFilter):
+    field_class = SidesField
+
+
+def pair_filter() -> SidesFilter:
+    return SidesFilter(
+        label="Between",
+        method="filter_pair",
+        max_length=TEXT_LIMIT,
+        help_text="Two countries or participants, comma-separated: “US,CN”.",
+    )
+
+
+def country_choice(label: str, method: str, empty: str = "Any country") -> ChoiceFilter:
+    return ChoiceFilter(
+        label=label, method=method, empty_label=empty, choices=[], widget=ListSelect
+    )
+
+
 class SortFilter(OrderingFilter):
     """Sorting by the chosen fields, then by `then` where they tie, so that pages of
     equal values (meetings with three participants) keep a stable order.
@@ -151,8 +199,11 @@ class ReadoutsFilterSet(FilterSet):
         super().__init__(*args, **kwargs)
         if every_match:
             self.search_limit = None
-        if "country" in self.filters:
-            self.filters["country"].extra["choices"] = countries_in_use()
+        country_filters = {"country", "reported_by_country", "unreported_by_country"}
+        if country_filters & set(self.filters):
+            in_use = countries_in_use()
+            for name in country_filters & set(self.filters):
+                self.filters[name].extra["choices"] = in_use
         if "publisher" in self.filters:
             publishers = Publisher.objects.order_by("name").values_list("pk", "slug", "name")
             self.publisher_ids = {slug: pk for pk, slug, _ in publishers}
@@ -206,6 +257,11 @@ class MeetingFilter(ReadoutsFilterSet):
     )
     topic = topic_filter()
     publisher = publisher_filter()
+    pair = pair_filter()
+    reported_by_country = country_choice("Reported by the government of", "filter_reported")
+    unreported_by_country = country_choice(
+        "With no readout from the government of", "filter_unreported"
+    )
     ordering = SortFilter(
         fields=[("date", "date"), ("title", "title"), ("participant_count", "participants")],
         field_labels={"date": "Date", "title": "Title", "participant_count": "Participants"},
@@ -252,6 +308,16 @@ class MeetingFilter(ReadoutsFilterSet):
     def filter_publisher(self, queryset, name, value):
         return queryset.reported_by(self.publisher_ids[value])
 
+    def filter_pair(self, queryset, name, value):
+        return pairs.between(*value, queryset)
+
+    def filter_reported(self, queryset, name, value):
+        return queryset.reported_from(value)
+
+    def filter_unreported(self, queryset, name, value):
+        """Meetings someone from the country took part in, and its government did not report."""
+        return queryset.with_country(value).unreported_from(value)
+
 
 class ParticipantFilter(ReadoutsFilterSet):
     q = CharFilter(label="Name", method="search", max_length=TEXT_LIMIT)
@@ -295,6 +361,14 @@ class StatementFilter(ReadoutsFilterSet):
     )
     topic = topic_filter()
     publisher = publisher_filter()
+    meeting_with = SidesFilter(
+        label="In meetings with",
+        method="filter_meeting_with",
+        max_length=TEXT_LIMIT,
+        sides=1,
+        help_text="A country code or a participant: what was said in their meetings.",
+    )
+    pair = pair_filter()
     ordering = SortFilter(
         fields=[("readout__meeting__date", "date")],
         field_labels={"readout__meeting__date": "Date"},
@@ -352,3 +426,10 @@ class StatementFilter(ReadoutsFilterSet):
 
     def filter_country(self, queryset, name, value):
         return queryset.by_speakers_from(value)
+
+    def filter_meeting_with(self, queryset, name, value):
+        (side,) = value
+        return queryset.in_meetings(side.meetings(Meeting.objects.all()))
+
+    def filter_pair(self, queryset, name, value):
+        return queryset.in_meetings(pairs.between(*value))

@@ -57,6 +57,17 @@ class MeetingQuerySet(models.QuerySet):
         )
         return self.filter(Exists(readouts))
 
+    def reported_from(self, code: str) -> MeetingQuerySet:
+        """Meetings with a readout from a publisher of a country (its government's
+        account: which publishers speak for which country is their records' country)."""
+        readouts = _models().Readout.objects.filter(meeting=OuterRef("pk"), publisher__country=code)
+        return self.filter(Exists(readouts))
+
+    def unreported_from(self, code: str) -> MeetingQuerySet:
+        """Meetings with no readout from any publisher of a country."""
+        readouts = _models().Readout.objects.filter(meeting=OuterRef("pk"), publisher__country=code)
+        return self.filter(~Exists(readouts))
+
 
 class StatementQuerySet(models.QuerySet):
     def on_topics(self, topic_ids: Iterable[int]) -> StatementQuerySet:
@@ -78,3 +89,7 @@ class StatementQuerySet(models.QuerySet):
 
     def reported_by(self, *publisher_ids: int) -> StatementQuerySet:
         return self.filter(readout__publisher_id__in=publisher_ids)
+
+    def in_meetings(self, meetings: models.QuerySet) -> StatementQuerySet:
+        """Statements made in some meetings (a MeetingQuerySet, e.g. those of a pair)."""
+        return self.filter(readout__meeting__in=meetings.order_by().values("pk"))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import pair_views, views
 
 app_name = "readouts"
 
@@ -26,6 +26,8 @@ urlpatterns = [
         views.ParticipantDetailView.as_view(),
         name="participant_detail",
     ),
+    # Two countries ("US", "CN") or two participants (by slug), or one of each.
+    path("pairs/<str:a>/<str:b>/", pair_views.PairView.as_view(), name="pair"),
     path("topics/", views.TopicListView.as_view(), name="topic_list"),
     path("topics/<slug:slug>/", views.TopicDetailView.as_view(), name="topic_detail"),
     path("statements/", views.StatementListView.as_view(), name="statement_list"),

@@ -3,6 +3,7 @@
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import combinations
 
 from django.db.models import (
     Count,
@@ -169,7 +170,14 @@ class MeetingDetailView(DetailView):
             for statement in readout.statements.all()
             for topic in statement.topics.all()
         }
+        # Which governments of the sides have told their account, by the publishers' country.
+        sides = list(
+            dict.fromkeys(a.participant.country for a in attendances if a.participant.country)
+        )
+        reporting = {readout.publisher.country for readout in readouts}
         context.update(
+            unreported=[country for country in sides if country not in reporting],
+            pairs=list(combinations(sides, 2))[:6],
             attendances=attendances,
             readouts=readouts,
             topics=sorted(topics.values(), key=lambda t: t.name),

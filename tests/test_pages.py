@@ -383,7 +383,9 @@ def test_it_shows_a_participant_over_time(seeded, client, tmp_path):
     assert page.index("Talks in Moscow") < page.index("Wang Yi Speaks")  # newest first
     titles_held = page[page.index("Titles held") : page.index("Met most often")]
     assert titles_held.index("State Councilor") < titles_held.index("Director of the Office")
-    assert "Sergey Lavrov</a> (RU): 2 meetings" in page
+    assert "Sergey Lavrov</a> (RU): <a" in page
+    assert 'href="/pairs/wang-yi/sergey-lavrov/"' in page
+    assert "2 meetings</a>" in page
     assert "20th CPC National Congress</a></h3>" in page
     assert "4 statements</a>; the latest:" in page
 

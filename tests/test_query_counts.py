@@ -99,6 +99,21 @@ PAGES = {
     # gives the meeting count), latest meetings, statement count, latest statements,
     # their topics
     "/topics/root/": 8,
+    # each side's participants (a country) or key (a participant), per-month chart, who
+    # reported (one count of each kind), the topics split (one grouped query), their
+    # topics, the latest meetings, their attendances with participants, their readouts
+    "/pairs/FR/DE/": 9,
+    "/pairs/hub/person-1/": 9,
+    # + the chosen topic, the topic tree, each side's latest statements on it with their
+    # topics (two each)
+    "/pairs/FR/DE/?topic=root": 15,
+    # countries in use + publishers (filter form), each side's participants, the
+    # participants of the unreported country, per-month chart, the page of meetings,
+    # their attendances with participants, their readouts with publishers
+    "/meetings/?pair=FR,DE&reported_by_country=FR&unreported_by_country=DE": 9,
+    # countries in use + publishers, the side in "meeting_with", each side of the pair,
+    # count, the page of statements, their topics
+    "/statements/?meeting_with=DE&pair=hub,DE": 8,
 }
 
 

@@ -1,0 +1,160 @@
+"""Two sides of the contacts: a side is a country or a participant.
+
+"US" is everyone from the United States, and its government's readouts are
+those of publishers whose record says United States; "joe-biden" is one
+person, whose government is their country's. The pair page, the one-sided
+filters and the statements' "in meetings with" filter all read sides here.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, QuerySet, Value, When
+from django_countries import countries
+
+from .models import Meeting, Participant, Readout, Statement, Topic
+
+
+@dataclass(frozen=True)
+class Side:
+    """A country (by ISO code) or one participant (by slug)."""
+
+    param: str  # as written in a URL: "CN" or "xi-jinping"
+    name: str  # "China" or "Xi Jinping"
+    country: str  # whose government reports for this side ("" if unknown)
+    participant_id: int | None = None
+
+    @property
+    def reporting(self) -> str:
+        """The country whose publishers report for this side; one no publisher has when
+        the side's country is not recorded."""
+        return self.country or "--"
+
+    @property
+    def government(self) -> str:
+        return countries.name(self.country) or self.country if self.country else ""
+
+    def meetings(self, queryset: QuerySet[Meeting]) -> QuerySet[Meeting]:
+        """The meetings this side takes part in."""
+        if self.participant_id is not None:
+            return queryset.attended_by(self.participant_id)
+        return queryset.with_country(self.country)
+
+    def speaking(self) -> Q:
+        """Statements spoken by this side (a condition on Statement)."""
+        if self.participant_id is not None:
+            return Q(speaker_id=self.participant_id)
+        return Q(speaker__country=self.country)
+
+
+def side(param: str) -> Side | None:
+    """The side a URL names, or None when it names no country or participant."""
+    param = (param or "").strip()
+    if len(param) == 2 and param.isalpha() and param.upper() in dict(countries):
+        code = param.upper()
+        return Side(code, countries.name(code), code)
+    row = Participant.objects.filter(slug=param).values("pk", "name", "country").first()
+    if row is None:
+        return None
+    return Side(param, row["name"], row["country"], row["pk"])
+
+
+def between(a: Side, b: Side, queryset: QuerySet[Meeting] | None = None) -> QuerySet[Meeting]:
+    """The meetings both sides take part in."""
+    return b.meetings(a.meetings(Meeting.objects.all() if queryset is None else queryset))
+
+
+def who_reported(meetings: QuerySet[Meeting], a: Side, b: Side) -> dict[str, int]:
+    """How many of the meetings each side's government reported: both, only one, neither."""
+    counts = (
+        meetings.order_by()
+        .annotate(
+            by_a=Exists(
+                Readout.objects.filter(meeting=OuterRef("pk"), publisher__country=a.reporting)
+            ),
+            by_b=Exists(
+                Readout.objects.filter(meeting=OuterRef("pk"), publisher__country=b.reporting)
+            ),
+        )
+        .aggregate(
+            total=Count("pk"),
+            both=Count("pk", filter=Q(by_a=True, by_b=True)),
+            only_a=Count("pk", filter=Q(by_a=True, by_b=False)),
+            only_b=Count("pk", filter=Q(by_a=False, by_b=True)),
+            neither=Count("pk", filter=Q(by_a=False, by_b=False)),
+        )
+    )
+    return counts
+
+
+@dataclass
+class TopicSplit:
+    """A topic's statements in a pair's meetings, split two ways."""
+
+    topic: Topic
+    reported: dict[str, int]  # by whose government's readout: "a", "b", "other"
+    spoken: dict[str, int]  # by whose side's speaker: "a", "b", "joint" (or a third side)
+
+    @property
+    def total(self) -> int:
+        return sum(self.reported.values())
+
+
+def topics_stressed(
+    meetings: QuerySet[Meeting], a: Side, b: Side, top: int = 15
+) -> list[TopicSplit]:
+    """The topics the pair's statements are on, most first: for each, how many statements
+    each government's readouts hold and how many each side's speakers made. One
+    grouped query over the links of the pair's statements, and one for the topics."""
+    links = Statement.topics.through.objects.filter(
+        statement__readout__meeting__in=meetings.order_by().values("pk")
+    )
+    text = CharField()
+    rows = (
+        links.annotate(
+            reporter=Case(
+                When(statement__readout__publisher__country=a.reporting, then=Value("a")),
+                When(statement__readout__publisher__country=b.reporting, then=Value("b")),
+                default=Value("other"),
+                output_field=text,
+            ),
+            speaker_side=Case(
+                When(prefixed(a.speaking()), then=Value("a")),
+                When(prefixed(b.speaking()), then=Value("b")),
+                default=Value("joint"),
+                output_field=text,
+            ),
+        )
+        .values("topic_id", "reporter", "speaker_side")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    reported: dict[int, dict[str, int]] = defaultdict(lambda: {"a": 0, "b": 0, "other": 0})
+    spoken: dict[int, dict[str, int]] = defaultdict(lambda: {"a": 0, "b": 0, "joint": 0})
+    for row in rows:
+        reported[row["topic_id"]][row["reporter"]] += row["count"]
+        spoken[row["topic_id"]][row["speaker_side"]] += row["count"]
+    chosen = sorted(reported, key=lambda pk: -sum(reported[pk].values()))[:top]
+    topics = Topic.objects.in_bulk(chosen)
+    return [TopicSplit(topics[pk], reported[pk], spoken[pk]) for pk in chosen if pk in topics]
+
+
+def prefixed(condition: Q) -> Q:
+    """A condition on Statement, asked of the statement a topic link points to."""
+    return Q(*[(f"statement__{key}", value) for key, value in condition.children])
+
+
+def latest_statements(
+    meetings: QuerySet[Meeting], speaking: Side, topic_ids: list[int], count: int = 5
+) -> list[Statement]:
+    """A side's latest statements on some topics (a topic's family) in the pair's meetings."""
+    return list(
+        Statement.objects.in_meetings(meetings)
+        .on_topics(topic_ids)
+        .filter(speaking.speaking())
+        .select_related("speaker", "readout__publisher", "readout__meeting")
+        .prefetch_related("topics")
+        .order_by("-readout__meeting__date", "-readout_id", "sequence")[:count]
+    )

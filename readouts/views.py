@@ -108,6 +108,30 @@ def rows_with_statements(readouts: list[Readout], attendances: list[Attendance])
     ]
 
 
+def rows_by_topic(readouts: list[Readout]) -> list[dict]:
+    """Statements of several readouts aligned by topic, one row per topic, by name, then
+    the statements with no topic. A statement on two topics shows in both rows; a topic
+    that only one readout mentions says which (`only`)."""
+    by_topic: dict[int | None, list[list[Statement]]] = defaultdict(lambda: [[] for _ in readouts])
+    topics: dict[int, Topic] = {}
+    for column, readout in enumerate(readouts):
+        for statement in readout.statements.all():
+            for topic in statement.topics.all() or [None]:
+                if topic is not None:
+                    topics[topic.pk] = topic
+                by_topic[getattr(topic, "pk", None)][column].append(statement)
+    order = [*sorted(topics, key=lambda pk: topics[pk].name), None]
+    rows = []
+    for key in order:
+        if key not in by_topic:
+            continue
+        cells = by_topic[key]
+        mentioned = [readout for readout, cell in zip(readouts, cells, strict=True) if cell]
+        only = mentioned[0] if key is not None and len(mentioned) == 1 else None
+        rows.append({"topic": topics.get(key), "cells": cells, "only": only})
+    return rows
+
+
 class HomeView(TemplateView):
     template_name = "readouts/home.html"
 
@@ -170,6 +194,13 @@ class MeetingDetailView(DetailView):
             for statement in readout.statements.all()
             for topic in statement.topics.all()
         }
+        align = "topic" if self.request.GET.get("align") == "topic" else "speaker"
+        if len(readouts) < 2:
+            aligned = None
+        elif align == "topic":
+            aligned = rows_by_topic(readouts)
+        else:
+            aligned = rows_with_statements(readouts, attendances)
         # Which governments of the sides have told their account, by the publishers' country.
         sides = list(
             dict.fromkeys(a.participant.country for a in attendances if a.participant.country)
@@ -181,7 +212,8 @@ class MeetingDetailView(DetailView):
             attendances=attendances,
             readouts=readouts,
             topics=sorted(topics.values(), key=lambda t: t.name),
-            aligned=rows_with_statements(readouts, attendances) if len(readouts) > 1 else None,
+            align=align,
+            aligned=aligned,
         )
         return context
 

@@ -208,3 +208,20 @@ def test_it_says_what_it_could_not_use_instead_of_an_empty_list(client, contacts
     assert message in page.content.decode()
     download = client.get(url.replace("/?", "/export.csv?"))
     assert download.status_code == 400 and message in download.content.decode()
+
+
+def test_it_aligns_two_readouts_by_topic_and_marks_what_one_leaves_out(client, contacts):
+    page = client.get("/meetings/both/?align=topic")
+    rows = {row["topic"].slug: row for row in page.context["aligned"]}
+    assert [[s.text for s in cell] for cell in rows["taiwan"]["cells"]] == [
+        ["President Biden stressed peace across the Taiwan Strait."],
+        ["Xi Jinping said Taiwan is the most sensitive issue."],
+    ]
+    assert rows["taiwan"]["only"] is None
+    assert rows["trade"]["only"].publisher.slug == "white-house"
+    html = page.content.decode()
+    assert "only in The White House’s readout" in html
+    assert "Not mentioned in this readout." in html
+    by_speaker = client.get("/meetings/both/")
+    assert by_speaker.context["align"] == "speaker"
+    assert '<a href="?align=topic#readouts-heading">topic</a>' in by_speaker.content.decode()

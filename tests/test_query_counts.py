@@ -91,6 +91,8 @@ PAGES = {
     # the meeting, attendances with participants, readouts with publishers,
     # their statements with speakers, the statements' topics
     "/meetings/m-1/": 5,
+    # the same, aligned by topic rather than by speaker
+    "/meetings/m-1/?align=topic": 5,
     # the participant, meeting count, timeline, its counterparts prefetched, titles,
     # counterparts met most often, statement count, the latest statements, their
     # topic counts, latest per topic

@@ -105,7 +105,7 @@ PLACE_PHRASE = re.compile(
 )
 # Where an opening turns from the contact to what was said: a place after this is a subject.
 CONTENT_TURN = re.compile(
-    r"\s+(?:to\s+(?!the\b|a\b)[a-z]+|about|regarding|concerning|and\s+[a-z]+ed|for\s+an?)\b"
+    r"(?<!\s)\s+(?:to\s+(?!the\b|a\b)[a-z]+|about|regarding|concerning|and\s+[a-z]+ed|for\s+an?)\b"
     r"|,\s+(?:where|during which|and|to|who|as|in which|underscoring|highlighting)\b|[;:]"
 )
 

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+from zoneinfo import ZoneInfo
+
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
@@ -15,7 +19,7 @@ from django.utils.text import slugify
 from django_countries import countries
 
 from . import documents as doc
-from .importing import MAX_TEXT, UnreadableText, Vocabulary, draft_text
+from .importing import MAX_TEXT, UnreadableText, Vocabulary, check, draft_text
 from .loading import LoadError, load_documents
 from .models import (
     Attendance,
@@ -87,9 +91,63 @@ class MeetingDraftForm(forms.Form):
         max_length=500, required=False, assume_scheme="https", label="New publisher: website"
     )
     readout_title = forms.CharField(max_length=500, widget=forms.TextInput(attrs={"size": 100}))
-    published_at = forms.CharField(required=False, help_text="ISO 8601 with an offset")
+    published_at = forms.CharField(required=False, label="Published")
     url = forms.URLField(max_length=500, required=False, assume_scheme="https")
     body = forms.CharField(widget=forms.Textarea(attrs={"rows": 8, "cols": 100}))
+
+    new_publisher_fields = (
+        "publisher_slug",
+        "publisher_name",
+        "publisher_country",
+        "publisher_website",
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        zone = self.publisher_zone()
+        self.fields["published_at"].help_text = (
+            f"In the publisher's time zone, {zone}: 2022-10-27 23:38. "
+            "Add an offset (+08:00) for a time given in another zone."
+            if zone
+            else "With its offset: 2022-10-27 23:38+08:00. The publisher records no time "
+            "zone, so a time without an offset is read as UTC."
+        )
+
+    def publisher_zone(self) -> str:
+        """The chosen publisher's time zone, as posted (or as drafted)."""
+        chosen = self["publisher"].value()
+        if isinstance(chosen, Publisher):
+            return chosen.time_zone
+        if chosen in (None, ""):
+            return ""
+        try:
+            publisher = Publisher.objects.filter(pk=chosen).only("time_zone").first()
+        except (ValueError, TypeError):
+            return ""
+        return publisher.time_zone if publisher else ""
+
+    def new_publisher_given(self) -> bool:
+        return any(self[name].value() for name in self.new_publisher_fields) or any(
+            name in self.errors for name in self.new_publisher_fields
+        )
+
+    def clean_published_at(self) -> str:
+        """A time as the publisher's own clock shows it (or with an offset), kept with its
+        offset: 23:38 in Beijing stays 23:38+08:00."""
+        value = self.cleaned_data["published_at"].strip()
+        if not value:
+            return ""
+        try:
+            moment = dt.datetime.fromisoformat(value.replace(" ", "T", 1))
+        except ValueError:
+            raise forms.ValidationError(
+                "Give the date and time as 2022-10-27 23:38 (with an offset, +08:00, for a "
+                "time in another zone than the publisher's)."
+            ) from None
+        if moment.tzinfo is None:
+            zone = self.publisher_zone()
+            moment = moment.replace(tzinfo=ZoneInfo(zone) if zone else dt.UTC)
+        return moment.isoformat()
 
     def clean(self):
         data = super().clean()
@@ -155,12 +213,10 @@ class ParticipantDraftForm(forms.Form):
         help_text="Choose someone already recorded, or leave empty and give a new person below.",
     )
     slug = forms.SlugField(max_length=100, required=False)
-    name = forms.CharField(max_length=200, required=False)
+    name = forms.CharField(max_length=200, required=False, label="New: name")
     country = forms.ChoiceField(choices=[("", "—"), *countries], required=False)
     organization = forms.CharField(max_length=200, required=False)
-    title = forms.CharField(
-        max_length=300, required=False, widget=forms.TextInput(attrs={"size": 60})
-    )
+    title = forms.CharField(max_length=300, required=False, label="Title at the time")
 
     def clean(self):
         data = super().clean()
@@ -178,18 +234,24 @@ class ParticipantDraftForm(forms.Form):
         return data
 
 
+JOINT = ("", "Both sides (joint)")
+
+
 class StatementDraftForm(forms.Form):
-    speaker = forms.CharField(
-        required=False,
-        help_text="a participant's slug; empty for both sides",
-        widget=forms.TextInput(attrs={"list": "draft-speakers", "size": 24}),
-    )
-    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 3, "cols": 100}))
+    """A statement; its speaker is a row of the participants above, whoever it ends up being."""
+
+    speaker = forms.ChoiceField(required=False, choices=[JOINT])
     topics = forms.ModelMultipleChoiceField(
         queryset=Topic.objects.all(),
         required=False,
         widget=AutocompleteSelectMultiple(Statement._meta.get_field("topics"), admin.site),
     )
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, speakers=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["speaker"].choices = [JOINT, *speakers]
+        self.fields["speaker"].widget.attrs["class"] = "draft-speaker"
 
 
 ParticipantFormSet = forms.formset_factory(ParticipantDraftForm, extra=1, can_delete=True)
@@ -221,7 +283,13 @@ def import_view(model_admin, request):
                     "import_readout_text command.",
                 )
             else:
-                return _review(request, context, *_forms_from(draft), notes=draft.notes)
+                return _review(
+                    request,
+                    context,
+                    *_forms_from(draft),
+                    notes=draft.notes,
+                    warnings=draft.warnings,
+                )
     return TemplateResponse(
         request, "admin/readouts/import_source.html", {**context, "form": source}
     )
@@ -274,7 +342,7 @@ def _forms_from(draft):
             "publisher": publisher,
             **({} if publisher else new_publisher),
             "readout_title": readout["title"],
-            "published_at": readout["published_at"] or "",
+            "published_at": _local_time(readout["published_at"], publisher),
             "url": readout["url"],
             "body": readout["body"],
         }
@@ -294,12 +362,21 @@ def _forms_from(draft):
             for p in draft.people
         ],
     )
+    rows = {p.slug: str(i) for i, p in enumerate(draft.people)}
+    speakers = _speaker_choices(people)
+    # A speaker the draft gives who is no participant stays as drafted (and warned of).
+    speakers += [
+        (s["speaker"], f"{s['speaker']} (not a participant)")
+        for s in readout["statements"]
+        if s["speaker"] and s["speaker"] not in rows
+    ]
     topics = dict(Topic.objects.values_list("slug", "pk"))
     statements = StatementFormSet(
         prefix="statements",
+        form_kwargs={"speakers": speakers},
         initial=[
             {
-                "speaker": s["speaker"] or "",
+                "speaker": rows.get(s["speaker"], s["speaker"]) if s["speaker"] else "",
                 "text": s["text"],
                 "topics": [topics[slug] for slug in s["topics"] if slug in topics],
             }
@@ -309,7 +386,146 @@ def _forms_from(draft):
     return meeting, people, statements
 
 
-def _review(request, context, meeting, people, statements, notes=(), problems=()):
+def _local_time(published_at: str | None, publisher: Publisher | None) -> str:
+    """The published time as the publisher's own clock showed it, where its zone is recorded."""
+    if not published_at:
+        return ""
+    if not (publisher and publisher.time_zone):
+        return published_at
+    moment = dt.datetime.fromisoformat(published_at).astimezone(ZoneInfo(publisher.time_zone))
+    return moment.strftime("%Y-%m-%d %H:%M:%S" if moment.second else "%Y-%m-%d %H:%M")
+
+
+def _speaker_choices(people) -> list[tuple[str, str]]:
+    """Each row of the participants, by name: a statement's speaker is chosen by row."""
+    existing = {}
+    for form in people.forms:
+        value = form["existing"].value()
+        existing[form.prefix] = value.pk if isinstance(value, Participant) else value
+    names = dict(
+        Participant.objects.filter(
+            pk__in=[v for v in existing.values() if str(v).isdigit()]
+        ).values_list("pk", "name")
+    )
+    choices = []
+    for i, form in enumerate(people.forms):
+        pk = existing[form.prefix]
+        name = names.get(int(pk)) if str(pk).isdigit() else None
+        label = name or form["name"].value() or form["slug"].value()
+        choices.append((str(i), label or f"Participant {i + 1} (not given yet)"))
+    return choices
+
+
+def _statement_formset(data, people):
+    return StatementFormSet(
+        data, prefix="statements", form_kwargs={"speakers": _speaker_choices(people)}
+    )
+
+
+FIELD_PATH = re.compile(
+    r"^(?P<part>meeting|participants\[(?P<p>\d+)\]|readouts\[0\]"
+    r"(?:\.statements\[(?P<s>\d+)\])?)\.(?P<field>\w+)$"
+)
+READOUT_FIELDS = {
+    "title": "readout_title",
+    "published_at": "published_at",
+    "url": "url",
+    "body": "body",
+    "publisher": "publisher",
+}
+
+
+def _place_warnings(warnings, meeting, people, statements) -> list[tuple[str, str]]:
+    """Each warning onto the form field it is about (form.draft_warnings, shown there), and
+    the list for the top of the page: (where, what)."""
+    for form in [meeting, *people.forms, *statements.forms]:
+        form.draft_warnings = {}
+    summary = []
+    for warning in warnings:
+        match = FIELD_PATH.match(warning.field)
+        form, name, where = None, "", "The draft"
+        if match and match.group("p") is not None and int(match.group("p")) < len(people.forms):
+            row = int(match.group("p"))
+            form, name = people.forms[row], match.group("field")
+            where = f"Participant {row + 1}"
+        elif match and match.group("s") is not None:
+            row = int(match.group("s"))
+            if row < len(statements.forms):
+                form, name = statements.forms[row], match.group("field")
+                where = f"Statement {row + 1}"
+        elif match and match.group("part") == "meeting":
+            form, name, where = meeting, match.group("field"), "Meeting"
+        elif match:
+            form, name = meeting, READOUT_FIELDS.get(match.group("field"), "")
+            where = "Readout"
+        if form is not None and name in form.fields:
+            form.draft_warnings.setdefault(name, []).append(warning.message)
+            where = f"{where}, {form.fields[name].label or name.replace('_', ' ')}"
+        summary.append((where, warning.message))
+    return summary
+
+
+def _document_from_forms(meeting, people, statements) -> dict:
+    """The readout document as the review form stands (edited, perhaps not valid yet), with
+    a row for every row of the form, to check for warnings."""
+    pks = {}
+    for form in people.forms:
+        value = form["existing"].value()
+        pks[form.prefix] = value.pk if isinstance(value, Participant) else value
+    slugs = dict(
+        Participant.objects.filter(
+            pk__in=[v for v in pks.values() if str(v).isdigit()]
+        ).values_list("pk", "slug")
+    )
+    participants, row_slugs = [], []
+    for form in people.forms:
+        pk = pks[form.prefix]
+        slug = slugs.get(int(pk)) if str(pk).isdigit() else None
+        deleted = form["DELETE"].value() if "DELETE" in form.fields else False
+        if deleted:
+            entry = {"slug": ""}
+        elif slug:
+            entry = {"slug": slug, "title": form["title"].value() or ""}
+        else:
+            name = (form["name"].value() or "").strip()
+            slug = form["slug"].value() or slugify(name)[:100]
+            entry = {
+                "slug": slug,
+                "name": name,
+                "country": form["country"].value() or "",
+                "title": form["title"].value() or "",
+            }
+        participants.append(entry)
+        row_slugs.append(slug or "")
+    rows = []
+    for form in statements.forms:
+        value = form["speaker"].value() or ""
+        speaker = (
+            row_slugs[int(value)] if value.isdigit() and int(value) < len(row_slugs) else value
+        )
+        rows.append({"speaker": speaker or None, "text": form["text"].value() or ""})
+    value = meeting.__getitem__
+    return {
+        "meeting": {
+            "title": value("title").value() or "",
+            "location": value("location").value() or "",
+        },
+        "participants": participants,
+        "readouts": [
+            {
+                "title": value("readout_title").value() or "",
+                "body": value("body").value() or "",
+                "statements": rows,
+            }
+        ],
+    }
+
+
+def _review(request, context, meeting, people, statements, notes=(), problems=(), warnings=None):
+    if warnings is None:  # the form as edited: checked again, so no warning is lost
+        warnings = check(
+            _document_from_forms(meeting, people, statements), Vocabulary.from_database()
+        )
     return TemplateResponse(
         request,
         "admin/readouts/import_review.html",
@@ -321,16 +537,42 @@ def _review(request, context, meeting, people, statements, notes=(), problems=()
             "statements": statements,
             "notes": notes,
             "problems": problems,
+            "warnings": _place_warnings(warnings, meeting, people, statements),
             "media": context["media"] + meeting.media + people.media + statements.media,
         },
     )
 
 
+def _speakers(people, statements) -> list[str | None] | None:
+    """Each statement's speaker's slug (None: both sides), from the participant row chosen;
+    None, with the errors on the form, when a row chosen is removed or empty."""
+    rows = people.cleaned_data
+    speakers = []
+    for form in statements.forms:
+        row = form.cleaned_data
+        if not row or row.get("DELETE"):
+            speakers.append(None)
+            continue
+        value = row.get("speaker") or ""
+        person = rows[int(value)] if value.isdigit() and int(value) < len(rows) else None
+        if value and (not person or person.get("DELETE") or not person.get("slug")):
+            form.add_error(
+                "speaker",
+                "This participant is removed from the draft or not given; choose another "
+                "speaker, or both sides.",
+            )
+        speakers.append(person["slug"] if value and person else None)
+    return None if any(form.errors for form in statements.forms) else speakers
+
+
 def _save(model_admin, request, context):
     meeting = MeetingDraftForm(request.POST)
     people = ParticipantFormSet(request.POST, prefix="people")
-    statements = StatementFormSet(request.POST, prefix="statements")
+    statements = _statement_formset(request.POST, people)
     if not (meeting.is_valid() and people.is_valid() and statements.is_valid()):
+        return _review(request, context, meeting, people, statements)
+    speakers = _speakers(people, statements)
+    if speakers is None:
         return _review(request, context, meeting, people, statements)
     m = meeting.cleaned_data
     entries = [
@@ -346,7 +588,11 @@ def _save(model_admin, request, context):
         for row in people.cleaned_data
         if row and not row.get("DELETE") and row.get("slug")
     ]
-    kept = [row for row in statements.cleaned_data if row and not row.get("DELETE")]
+    kept = [
+        (row, speaker)
+        for row, speaker in zip(statements.cleaned_data, speakers, strict=True)
+        if row and not row.get("DELETE")
+    ]
     readout = doc.readout(
         meeting.publisher_entry(),
         m["readout_title"],
@@ -354,13 +600,8 @@ def _save(model_admin, request, context):
         published_at=m["published_at"] or None,
         url=m["url"],
         statements=[
-            doc.statement(
-                row["speaker"] or None,
-                row["text"],
-                topics=[t.slug for t in row["topics"]],
-                sequence=i,
-            )
-            for i, row in enumerate(kept, 1)
+            doc.statement(speaker, row["text"], topics=[t.slug for t in row["topics"]], sequence=i)
+            for i, (row, speaker) in enumerate(kept, 1)
         ],
     )
     document = doc.document(
@@ -375,6 +616,8 @@ def _save(model_admin, request, context):
             "slug", "A meeting with this slug is already recorded; give this one another."
         )
         return _review(request, context, meeting, people, statements)
+    # Saved as the analyst decided; what is still warned of is said once more, not dropped.
+    left = check(_document_from_forms(meeting, people, statements), Vocabulary.from_database())
     try:
         load_documents(
             [("the reviewed draft", document)],
@@ -390,4 +633,6 @@ def _save(model_admin, request, context):
         request,
         f"Imported “{saved.title}” with {len(document['readouts'][0]['statements'])} statement(s).",
     )
+    for where, message in _place_warnings(left, meeting, people, statements):
+        messages.warning(request, f"Saved as it was, with a warning: {where}: {message}")
     return redirect("admin:readouts_meeting_change", saved.pk)

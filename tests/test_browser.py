@@ -376,14 +376,14 @@ def test_an_analyst_imports_a_readout_from_text_and_corrects_it_with_autocomplet
     assert page.locator("#id_people-1-country").input_value() == "CA"
     choose(page, "id_people-0-existing", "Lavrov", "Sergey Lavrov")
     page.locator("#id_people-0-title").fill("Foreign Minister")
-    # The speakers follow: the analyst types the slug, offered from the participants.
-    for i in range(3):
-        if page.locator(f"#id_statements-{i}-speaker").input_value() == "joseph-biden":
-            page.locator(f"#id_statements-{i}-speaker").fill("sergey-lavrov")
+    # The speakers follow: a statement's speaker is a participant's row, listed by name.
+    speaker = page.locator("#id_statements-0-speaker option:checked")
+    assert "Sergey Lavrov" in speaker.inner_text()
     choose(page, "id_statements-1-topics", "Ukraine", "Ukraine issue")
     # The White House is not recorded yet, so the draft cannot tell who published it: the
     # analyst gives it as a new publisher.
     assert "the publisher could not be told from the text" in page.content()
+    page.get_by_text("A publisher not recorded yet").click()  # folded away until asked for
     page.locator("#id_publisher_slug").fill("white-house")
     page.locator("#id_publisher_name").fill("The White House")
     page.locator("#id_slug").fill("2021-04-21-sergey-lavrov-justin-trudeau")
@@ -404,3 +404,65 @@ def test_an_analyst_imports_a_readout_from_text_and_corrects_it_with_autocomplet
     ]
     assert list(statements[1].topics.values_list("slug", flat=True)) == ["ukraine-issue"]
     assert meeting.readouts.get().publisher.name == "The White House"
+
+
+def test_an_analyst_sees_a_drafts_warnings_at_their_fields_fixes_them_and_saves(page):
+    load([SEED, PROJECT / "tests" / "data" / "importer" / "known-participants.json"])
+    sign_in(page)
+    # The White House readout of 2023-10-27: the counterpart's title runs into his name.
+    text = PROJECT / "tests" / "data" / "warnings" / "2023-10-27-biden-wang-yi.md"
+    page.goto("/admin/readouts/meeting/import-text/")
+    page.get_by_label("Readout text").fill(text.read_text(encoding="utf-8"))
+    page.get_by_role("button", name="Draft the record").click()
+    page.get_by_role("heading", name="Review the draft").wait_for()
+
+    # At 1280 px nothing scrolls sideways, and each card shows its parts side by side.
+    assert page.evaluate(
+        "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+    )
+    for part in (
+        "#id_statements-0-speaker",
+        "#id_statements-0-topics + .select2",
+        "#id_statements-0-DELETE",
+    ):
+        box = page.locator(part).bounding_box()
+        assert box and box["x"] + box["width"] <= 1280, part
+    assert page.locator("#id_statements-0-speaker option:checked").inner_text() == "Joe Biden"
+    assert not page.locator("#id_publisher_slug").is_visible()  # folded away
+    # Participants come before statements.
+    assert (
+        page.locator("#participant-1").bounding_box()["y"]
+        < page.locator("#statement-1").bounding_box()["y"]
+    )
+
+    # The warnings: on top, and at the fields they are about.
+    assert page.locator(".draft-warnings").get_by_text("2 warnings").is_visible()
+    name_warning = page.locator("#id_people-1-name_warning_1")
+    assert "“Affairs Commission” reads as an office" in name_warning.inner_text()
+    title_warning = page.locator("#id_people-1-title_warning_1")
+    assert "stops mid-phrase" in title_warning.inner_text()
+    page.screenshot(path=SCREENSHOTS / "admin-import-review.png", full_page=True)
+
+    # The analyst fixes them: "Affairs Commission" is Wang Yi's office, not a person, and his
+    # title is the whole of it.
+    page.locator("#id_people-1-DELETE").check()
+    page.locator("#id_people-2-title").fill(
+        "Director of the Office of the Foreign Affairs Commission and Foreign Minister"
+    )
+    page.get_by_role("button", name="Save the record").click()
+    page.wait_for_url(re.compile(r"/admin/readouts/meeting/\d+/change/"))
+    assert page.get_by_text("Imported").is_visible()
+    assert not page.get_by_text("with a warning").count()
+
+    meeting = Meeting.objects.get(slug="2023-10-27-joe-biden-affairs-commission")
+    assert [(a.participant.slug, a.title) for a in meeting.attendances.all()] == [
+        ("joe-biden", "President"),
+        (
+            "wang-yi",
+            "Director of the Office of the Foreign Affairs Commission and Foreign Minister",
+        ),
+    ]
+    page.goto(meeting.get_absolute_url())
+    assert page.get_by_text(
+        "Director of the Office of the Foreign Affairs Commission and Foreign Minister"
+    ).first.is_visible()

@@ -314,9 +314,12 @@ def test_an_analyst_pastes_reviews_corrects_and_saves_a_readout(vocabulary, clie
     assert people.forms[0].initial["existing"].slug == "joe-biden"
     assert people.forms[1].initial["name"] == "Justin Trudeau"
     data = review_data(response)
-    # The analyst corrects the draft: the joint statement was Trudeau's, and a topic is added.
+    # The analyst corrects the draft: the joint statement was Trudeau's (the speaker is
+    # chosen by name among the participants' rows), and a topic is added.
     assert data["statements-1-speaker"] == ""
-    data["statements-1-speaker"] = "justin-trudeau"
+    speaker = response.context["statements"].forms[1]["speaker"]
+    assert ("1", "Justin Trudeau") in speaker.field.choices
+    data["statements-1-speaker"] = "1"
     data["statements-0-topics"] = [
         Statement._meta.get_field("topics").related_model.objects.get(slug="ukraine-issue").pk
     ]
@@ -367,12 +370,21 @@ def test_the_review_refuses_a_speaker_who_did_not_attend_and_keeps_the_draft(
     trudeau_review, client
 ):
     data = trudeau_review
-    data["statements-0-speaker"] = "sergey-lavrov"
     before = snapshot()
+    # Someone who is not a participant cannot be chosen at all.
+    data["statements-0-speaker"] = "sergey-lavrov"
     response = client.post(IMPORT, data)
     assert response.status_code == 200
-    assert response.context["problems"]
-    assert "sergey-lavrov" in " ".join(response.context["problems"])
+    assert response.context["statements"].forms[0].errors["speaker"]
+    # Nor a participant the analyst removes from the draft.
+    data["statements-0-speaker"] = "0"
+    data["people-0-DELETE"] = "on"
+    response = client.post(IMPORT, data)
+    assert response.status_code == 200
+    assert "This participant is removed from the draft" in str(
+        response.context["statements"].forms[0].errors["speaker"]
+    )
+    assert response.context["people"].forms[1]["name"].value() == "Justin Trudeau"
     assert snapshot() == before
 
 

@@ -14,13 +14,16 @@ from __future__ import annotations
 from .draft import Draft, draft_readout
 from .text import MAX_TEXT, Source, UnreadableText, read_text
 from .vocabulary import Vocabulary
+from .warnings import DraftWarning, check
 
 __all__ = [
     "MAX_TEXT",
     "Draft",
+    "DraftWarning",
     "Source",
     "UnreadableText",
     "Vocabulary",
+    "check",
     "draft_text",
     "read_text",
 ]
@@ -29,7 +32,10 @@ __all__ = [
 def draft_text(
     text: str, vocabulary: Vocabulary | None = None, *, publisher: dict | None = None
 ) -> Draft:
-    """Draft a readout document from published text (raises UnreadableText)."""
+    """Draft a readout document from published text, with its warnings (raises UnreadableText)."""
     if vocabulary is None:
         vocabulary = Vocabulary.from_database()
-    return draft_readout(read_text(text), vocabulary, publisher=publisher)
+    draft = draft_readout(read_text(text), vocabulary, publisher=publisher)
+    if draft.document is not None:
+        draft.warnings = check(draft.document, vocabulary)
+    return draft

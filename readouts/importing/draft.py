@@ -37,6 +37,7 @@ class Draft:
     reason: str = ""
     notes: list[str] = field(default_factory=list)
     people: list[Person] = field(default_factory=list)
+    warnings: list = field(default_factory=list)  # DraftWarning: what to check, field by field
 
     @property
     def slug(self) -> str:

@@ -52,3 +52,9 @@ def published_time(readout: Readout) -> SafeString:
         moment.isoformat(),
         f"{date_format(moment, 'j F Y, H:i')} ({label})",
     )
+
+
+@register.filter
+def field_warnings(field) -> list[str]:
+    """What the importer warns of at this field of its review form (form.draft_warnings)."""
+    return getattr(field.form, "draft_warnings", {}).get(field.name, [])

@@ -78,6 +78,7 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"{name}: {draft.slug}: {people}; {len(statements)} statement(s)"
                     + "".join(f"\n  check: {note}" for note in draft.notes)
+                    + "".join(f"\n  warning: {warning}" for warning in draft.warnings)
                 )
         if failures:
             raise CommandError(
@@ -85,6 +86,15 @@ class Command(BaseCommand):
                 + ("loaded" if load else "written")
                 + ":\n  "
                 + "\n  ".join(failures)
+            )
+
+        warned = sum(bool(draft.warnings) for _name, draft in drafts)
+        if warned and verbosity >= 1:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"{warned} draft(s) have warnings: check the fields they name"
+                    + (" in the admin after loading" if load else " before loading")
+                )
             )
 
         if load:

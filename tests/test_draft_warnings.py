@@ -267,7 +267,7 @@ def test_the_command_prints_the_warnings_and_still_writes_the_draft(vocabulary, 
         "  warning: participants[1].title: the title “Director of the Office of the Foreign”" in out
     )
     assert "1 draft(s) have warnings" in out
-    assert [p.name for p in tmp_path.iterdir()] == ["2023-10-27-joe-biden-affairs-commission.json"]
+    assert [p.name for p in tmp_path.iterdir()] == ["2023-10-27-affairs-commission-joe-biden.json"]
 
 
 def test_the_review_form_shows_each_warning_at_its_field_and_saves_anyway(vocabulary, client):
@@ -330,7 +330,7 @@ def test_the_review_form_shows_and_takes_the_published_time_in_the_publishers_zo
     data = review_data(response)
     data["published_at"] = "2021-04-21 23:38"  # as the White House's clock shows it
     assert client.post(IMPORT, data).status_code == 302
-    readout = Meeting.objects.get(slug="2021-04-21-joe-biden-justin-trudeau").readouts.get()
+    readout = Meeting.objects.get(slug="2021-04-21-justin-trudeau-joe-biden").readouts.get()
     assert readout.published_at == dt.datetime(2021, 4, 22, 3, 38, tzinfo=dt.UTC)
 
 

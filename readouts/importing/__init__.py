@@ -12,6 +12,7 @@ as such instead of drafted.
 from __future__ import annotations
 
 from .draft import Draft, draft_readout
+from .matching import Match, joined, match
 from .text import MAX_TEXT, Source, UnreadableText, read_text
 from .vocabulary import Vocabulary
 from .warnings import DraftWarning, check
@@ -20,6 +21,7 @@ __all__ = [
     "MAX_TEXT",
     "Draft",
     "DraftWarning",
+    "Match",
     "Source",
     "UnreadableText",
     "Vocabulary",
@@ -30,12 +32,23 @@ __all__ = [
 
 
 def draft_text(
-    text: str, vocabulary: Vocabulary | None = None, *, publisher: dict | None = None
+    text: str,
+    vocabulary: Vocabulary | None = None,
+    *,
+    publisher: dict | None = None,
+    match_recorded: bool = True,
 ) -> Draft:
-    """Draft a readout document from published text, with its warnings (raises UnreadableText)."""
+    """Draft a readout document from published text, with its warnings (raises UnreadableText).
+
+    A draft of a contact already recorded becomes another readout of that meeting (or,
+    for a readout already recorded, an update of it): `draft.match` says which."""
     if vocabulary is None:
         vocabulary = Vocabulary.from_database()
     draft = draft_readout(read_text(text), vocabulary, publisher=publisher)
     if draft.document is not None:
         draft.warnings = check(draft.document, vocabulary)
+        if match_recorded:
+            draft.match = match(draft.document)
+            if draft.match.meeting is not None:
+                draft.document = joined(draft.document, draft.match.meeting)
     return draft

@@ -6,6 +6,7 @@ import bisect
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from readouts import documents as doc
@@ -25,6 +26,9 @@ from .people import (
     strip_honorifics,
 )
 from .text import Source, sentences
+
+if TYPE_CHECKING:
+    from .matching import Match
 from .vocabulary import Known, Vocabulary
 
 
@@ -38,6 +42,7 @@ class Draft:
     notes: list[str] = field(default_factory=list)
     people: list[Person] = field(default_factory=list)
     warnings: list = field(default_factory=list)  # DraftWarning: what to check, field by field
+    match: Match | None = None  # the recorded meeting or readout it is, if any
 
     @property
     def slug(self) -> str:
@@ -656,7 +661,10 @@ def draft_readout(
             t.slug for t in vocabulary.topics if t.pattern.search(statement["text"])
         ]
 
-    slug_people = "-".join(p.slug for p in people[:2])
+    # The two principals in a fixed order (by country, then slug), not the order one
+    # government names them in: both governments' drafts of one contact get one slug.
+    principals = sorted(people[:2], key=lambda p: (p.country or "~", p.slug))
+    slug_people = "-".join(p.slug for p in principals)
     meeting_slug = f"{date.isoformat() if date else 'undated'}-{slug_people}"[:200].rstrip("-")
     meeting = doc.meeting(
         meeting_slug,

@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from readouts.importing import UnreadableText, Vocabulary, draft_text
+from readouts.importing.matching import combine, described, same_draft
 from readouts.loading import LoadError, load_documents
 from readouts.management.commands.load_readouts import Command as LoadCommand
 from readouts.models import Publisher
@@ -71,12 +72,28 @@ class Command(BaseCommand):
                 if verbosity >= 1:
                     self.stdout.write(f"{name}: not drafted: {draft.reason}")
                 continue
-            drafts.append((name, draft))
+            # Another government's account of a contact drafted earlier in this batch
+            # joins that draft rather than making a second meeting.
+            earlier = None
+            if draft.match is None or not draft.match.joined:
+                earlier = same_draft(draft.document, [d.document for _n, d in drafts])
+            if earlier is not None:
+                combine(earlier, draft.document)
+                joined_to = next(n for n, d in drafts if d.document is earlier)
+            else:
+                drafts.append((name, draft))
             if verbosity >= 1:
                 statements = draft.document["readouts"][0]["statements"]
                 people = ", ".join(p.slug + ("" if p.existing else " (new)") for p in draft.people)
+                slug = earlier["meeting"]["slug"] if earlier is not None else draft.slug
+                what = (
+                    f"joins the draft of {joined_to} as another readout"
+                    if earlier is not None
+                    else described(draft.match)
+                )
                 self.stdout.write(
-                    f"{name}: {draft.slug}: {people}; {len(statements)} statement(s)"
+                    f"{name}: {slug}: {people}; {len(statements)} statement(s)"
+                    + (f"\n  {what}" if what else "")
                     + "".join(f"\n  check: {note}" for note in draft.notes)
                     + "".join(f"\n  warning: {warning}" for warning in draft.warnings)
                 )

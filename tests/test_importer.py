@@ -206,7 +206,10 @@ def test_the_dev_set_meets_the_accuracy_targets(vocabulary):
     assert scores.not_contacts.rate == 1.0
 
 
-@pytest.mark.parametrize("folder", [DATA / "expected", DATA / "held-out" / "expected"])
+@pytest.mark.parametrize(
+    "folder",
+    [DATA / "expected", DATA / "held-out" / "expected", DATA / "held-out-2" / "expected"],
+)
 def test_every_hand_checked_document_loads(seeded, folder):
     load([KNOWN])
     report = load([folder], dry_run=True)
@@ -217,6 +220,11 @@ def test_the_held_out_readouts_go_through_and_every_non_contact_is_recognised(vo
     scores = evaluation.evaluate(DATA / "held-out", vocabulary)
     assert scores.cases + scores.not_contacts.total == 30
     assert scores.not_contacts.rate == 1.0
+
+
+def test_the_second_held_out_draw_goes_through(vocabulary):
+    scores = evaluation.evaluate(DATA / "held-out-2", vocabulary)
+    assert (scores.cases, scores.not_contacts.total) == (52, 38)
 
 
 # --- the command ---------------------------------------------------------------------
@@ -453,7 +461,7 @@ def test_only_those_who_may_add_meetings_can_import(vocabulary, client):
     assert client.post(IMPORT, {"text": SEED_TEXT.read_text(encoding="utf-8")}).status_code == 403
 
 
-@pytest.mark.parametrize("folder", [DATA, DATA / "held-out"])
+@pytest.mark.parametrize("folder", [DATA, DATA / "held-out", DATA / "held-out-2"])
 def test_the_hand_checked_documents_are_true_to_their_readouts(folder):
     readouts = folder / "readouts"
     for expected in (folder / "expected").glob("*.json"):

@@ -195,15 +195,29 @@ evaluation = bench_module("evaluation")  # the importer's measurement, kept in b
 TARGETS = evaluation.TARGETS
 
 
-def test_the_dev_set_meets_the_accuracy_targets(vocabulary):
-    scores = evaluation.evaluate(DATA, vocabulary)
-    assert scores.cases >= 40
-    assert scores.date.rate >= TARGETS["date"]
-    assert scores.kind.rate >= TARGETS["kind"]
-    assert scores.participants_f1 >= TARGETS["participants_f1"]
-    assert scores.speaker.rate >= TARGETS["speaker"]
-    assert scores.not_contacts.total >= 5
+# What the importer reaches on each hand-checked set, as docs/importer-accuracy.md records it:
+# a change that drafts worse on any of them fails here. Raise these as the importer improves.
+FLOORS = {
+    "": dict(cases=85, not_contacts=38, date=0.906, kind=0.906, f1=0.880, speaker=0.940,
+             location=0.0),
+    "held-out": dict(cases=19, not_contacts=11, date=0.947, kind=0.947, f1=0.902, speaker=0.848,
+                     location=0.0),
+    "held-out-2": dict(cases=52, not_contacts=38, date=0.769, kind=0.788, f1=0.689,
+                       speaker=0.727, location=0.0),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", FLOORS)
+def test_the_importer_drafts_each_checked_set_at_least_as_well_as_recorded(vocabulary, name):
+    floor = FLOORS[name]
+    scores = evaluation.evaluate(DATA / name if name else DATA, vocabulary)
+    assert (scores.cases, scores.not_contacts.total) == (floor["cases"], floor["not_contacts"])
     assert scores.not_contacts.rate == 1.0
+    assert round(scores.date.rate, 3) >= floor["date"]
+    assert round(scores.kind.rate, 3) >= floor["kind"]
+    assert round(scores.participants_f1, 3) >= floor["f1"]
+    assert round(scores.speaker.rate, 3) >= floor["speaker"]
+    assert round(scores.location.rate, 3) >= floor["location"]
 
 
 @pytest.mark.parametrize(
@@ -214,17 +228,6 @@ def test_every_hand_checked_document_loads(seeded, folder):
     load([KNOWN])
     report = load([folder], dry_run=True)
     assert report.documents == len(list(folder.glob("*.json")))
-
-
-def test_the_held_out_readouts_go_through_and_every_non_contact_is_recognised(vocabulary):
-    scores = evaluation.evaluate(DATA / "held-out", vocabulary)
-    assert scores.cases + scores.not_contacts.total == 30
-    assert scores.not_contacts.rate == 1.0
-
-
-def test_the_second_held_out_draw_goes_through(vocabulary):
-    scores = evaluation.evaluate(DATA / "held-out-2", vocabulary)
-    assert (scores.cases, scores.not_contacts.total) == (52, 38)
 
 
 # --- the command ---------------------------------------------------------------------

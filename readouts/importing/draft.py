@@ -252,6 +252,50 @@ def _kind(title_word: str, title: str, first_sentence: str) -> str:
     return MeetingKind.OTHER
 
 
+# Where a meeting took place, as the opening names it: "in Woodside, California", "at the White
+# House", "on the margins of the G20 in Bali", "traveled to Brasilia, Brazil". One capitalised
+# place name, and optionally ", Region" after it; tried only where the sentence says who met,
+# not in what they went on to discuss ("... to discuss the situation in Gaza").
+PLACE_WORD = r"[A-Z][\w’'\-]*\.?"
+PLACE = re.compile(
+    r"\b(?:in|at|to|visited)\s+(?:the\s+)?"
+    rf"(?P<place>{PLACE_WORD}(?:\s+{PLACE_WORD}){{0,3}}"
+    rf"(?:,\s+(?!(?:and|to|the)\b){PLACE_WORD}(?:\s+{PLACE_WORD}){{0,2}})?)"
+)
+NOT_PLACES = re.compile(
+    rf"^(?:{MONTH_NAMES.replace(' ', '|')}|{'|'.join(WEEKDAYS)}|President|Prime|Vice|"
+    r"Secretary|Minister|National|Headquarters|His|Her|Their|Our|U\.S|United States|"
+    r"America|Office of|G-?\d+)\b"
+    r"|(?:Summit|Assembly|Conference|Meeting|Meetings|Forum|Dialogue|Session|Talks|Group|"
+    r"Council|Forces|Command)\b"
+)
+CONTENT_START = re.compile(
+    r"\s+to\s+(?!the\b|[A-Z])[a-z]+|,?\s+and\s+[a-z]+ed\b|,\s+(?:and\s+)?[a-z]+ing\b|"
+    r"\s+(?:about|regarding|for|where)\s+(?![A-Z])"
+)
+TRAVEL = re.compile(r"\b(?:travel(?:l?ed)?|trip|visit(?:ed)?)\s+to\b|\bvisited\b", re.I)
+
+
+def _location(title: str, first: str, kind: str) -> str:
+    """The place the opening (or a travel readout's title) names, or ""."""
+    if kind in (MeetingKind.PHONE_CALL, MeetingKind.VIDEO_CALL):
+        return ""
+    content = CONTENT_START.search(first)
+    opening = first[: content.start()] if content else first
+    for text in (opening, title if TRAVEL.search(title) else ""):
+        for match in PLACE.finditer(text):
+            if match.group(0).startswith("to") and not (
+                TRAVEL.search(text[max(0, match.start() - 30) : match.end()])
+                or WELCOME_VERB.search(text[: match.start()])
+            ):
+                continue  # "welcomed X to the White House" is a place; "spoke to" is not
+            place = match.group("place").rstrip(".")
+            if NOT_PLACES.search(place) or (country_code(place) == "US" and "," not in place):
+                continue
+            return place
+    return ""
+
+
 def _contact(sentence: str) -> tuple[str, str] | None:
     """The host and the counterparts an opening sentence names, as the pattern above reads them.
 
@@ -662,7 +706,7 @@ def draft_readout(
         date.isoformat() if date else None,
         str(kind),
         _meeting_title(title)[:500],
-        location="",
+        location=_location(title, first, kind)[:200],
     )
     readout = doc.readout(
         publisher or {"slug": ""},

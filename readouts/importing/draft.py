@@ -226,6 +226,44 @@ def _meeting_date(source: Source, first: str, notes: list[str]) -> dt.date | Non
     return published
 
 
+GROUP = re.compile(
+    r"\b(?:Leaders|Allies|Partners|Counterparts|Representatives|Officials|Members|Group)$"
+)
+# A sentence that lists who took part: "Participants in the call included ...", "Joining the
+# call were the following leaders:", "In addition to the Vice President, the meeting included:".
+PARTICIPANT_LIST = re.compile(
+    r"^(?:Participants\s+in\s+the\s+(?:call|meeting|discussion)\s+(?:included|were)"
+    r"|Joining\s+(?:[\w.,’' ]{1,60}?\s+)?(?:on\s+)?the\s+(?:call|meeting)\s+were"
+    r"(?:\s+the\s+following(?:\s+leaders)?)?"
+    r"|(?:In\s+addition\s+to\s+[^,]{1,60},\s+)?the\s+(?:call|meeting)\s+(?:included|was"
+    r"\s+attended\s+by))\s*:?\s*(?P<list>.*)$",
+    re.I,
+)
+HELD_TOGETHER = re.compile(
+    r"^(?P<all>[^.]{1,1000}?)\s+(?:held|had)\s+an?\s+(?:\w+\s+){0,2}(?:call|meeting|"
+    r"conversation)\b"
+)
+
+
+def _listed_participants(body_sentences: list[str], paragraphs: list[str]) -> list[Person]:
+    """The people a multilateral readout lists as taking part, or []."""
+    for sentence in body_sentences:
+        found = PARTICIPANT_LIST.match(sentence)
+        if not found:
+            continue
+        names = found.group("list").strip()
+        if not names:
+            # The list is the next paragraph: "- Bulgarian President Rumen Radev - ..."
+            at = next((i for i, p in enumerate(paragraphs) if sentence in p), None)
+            names = paragraphs[at + 1] if at is not None and at + 1 < len(paragraphs) else ""
+        names = re.sub(r"(?:^|\s)-\s+", ", ", names).strip(" ,")
+        names = re.sub(r",?\s+and\s+representatives\s+(?:from|of)\s+.*$", "", names)
+        people = [p for p in _people_list(names, tail=False) if not GROUP.search(p.name)]
+        if people:
+            return people[:MAX_PARTICIPANTS]
+    return []
+
+
 def _kind(title_word: str, title: str, first_sentence: str) -> str:
     context = f"{title} {first_sentence}".lower()
     word = title_word.lower()
@@ -599,6 +637,18 @@ def draft_readout(
         counterparts = _people_list(re.split(r"[.;]", contact[1])[0])
     if contact and not hosts:
         hosts = _people_list(contact[0], tail=False)
+    # "Transatlantic Leaders", "European Allies": a group, not a person; the body may list them.
+    counterparts = [p for p in counterparts if not GROUP.search(p.name)]
+    if not counterparts:
+        counterparts = _listed_participants(body_sentences, source.paragraphs)
+    if not counterparts and first:
+        # "Today, President Macron of France, ..., and President Biden of the United States
+        # held a call."
+        together = HELD_TOGETHER.match(INTRO.sub("", first))
+        if together:
+            everyone = _people_list(together.group("all"), tail=False)
+            if len(everyone) >= 2:
+                counterparts = everyone
     listed = LISTED.search(first) if not counterparts else None
     if listed:
         # A multilateral readout naming everyone, its own side among them.
@@ -627,7 +677,17 @@ def draft_readout(
             person.country = known.country if known else (home or None)
 
     host_names = {fold(h.name) for h in hosts}
-    people = hosts + [p for p in counterparts if fold(p.name) not in host_names]
+    # A list naming everyone names the hosts again ("President Biden of the United States").
+    host_surnames = {fold(h.surname): h.country for h in hosts}
+    people = hosts + [
+        p
+        for p in counterparts
+        if fold(p.name) not in host_names
+        and not (
+            fold(p.surname) in host_surnames
+            and p.country in (None, home, host_surnames[fold(p.surname)])
+        )
+    ]
     if len(people) > MAX_PARTICIPANTS:
         return Draft(
             None,

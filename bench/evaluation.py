@@ -13,8 +13,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from readouts.importing import UnreadableText, Vocabulary, draft_text
+from readouts.importing.people import fold
 
-TARGETS = {"date": 0.98, "kind": 0.98, "participants_f1": 0.95, "speaker": 0.90}
+TARGETS = {
+    "date": 0.98,
+    "kind": 0.98,
+    "participants_f1": 0.95,
+    "speaker": 0.90,
+    "location": 0.90,
+}
 
 
 @dataclass
@@ -43,6 +50,8 @@ class Scores:
     drafted: Counts = field(default_factory=Counts)  # drafted statements that are expected ones
     speaker: Counts = field(default_factory=Counts)
     not_contacts: Counts = field(default_factory=Counts)
+    location: Counts = field(default_factory=Counts)  # of readouts whose text names a place
+    location_unfounded: Counts = field(default_factory=Counts)  # of those that name none
     participants_found: int = 0
     participants_proposed: int = 0
     participants_expected: int = 0
@@ -75,7 +84,19 @@ class Scores:
             "kind": self.kind.rate >= TARGETS["kind"],
             "participants_f1": self.participants_f1 >= TARGETS["participants_f1"],
             "speaker": self.speaker.rate >= TARGETS["speaker"],
+            "location": self.location.rate >= TARGETS["location"],
         }
+
+
+def same_place(got: str, want: str) -> bool:
+    """Whether a drafted location names the expected place: the most specific part decides,
+    so "Bali" is "Bali, Indonesia" and "the White House" is "White House"."""
+
+    def key(place: str) -> str:
+        first = fold(place).split(",")[0].strip()
+        return first.removeprefix("the ").strip()
+
+    return key(got) == key(want)
 
 
 def cases(folder: Path) -> list[tuple[Path, Path | None]]:
@@ -117,6 +138,8 @@ def _score(name: str, expected: dict, draft, scores: Scores) -> None:
         scores.misses.append(f"{name}: not drafted: {draft.reason if draft else ''}")
         for counts in (scores.date, scores.kind, scores.publisher):
             counts.add(False)
+        if expected["meeting"].get("location"):
+            scores.location.add(False)
         for _ in want_people:
             scores.titles.add(False)
             scores.countries.add(False)
@@ -131,6 +154,16 @@ def _score(name: str, expected: dict, draft, scores: Scores) -> None:
         counts.add(ok)
         if not ok:
             scores.misses.append(f"{name}: {key} {meeting[key]!r}, expected {want_meeting[key]!r}")
+    got_place, want_place = meeting.get("location", ""), want_meeting.get("location", "")
+    if want_place:
+        ok = bool(got_place) and same_place(got_place, want_place)
+        scores.location.add(ok)
+        if not ok:
+            scores.misses.append(f"{name}: location {got_place!r}, expected {want_place!r}")
+    else:
+        scores.location_unfounded.add(not got_place)
+        if got_place:
+            scores.misses.append(f"{name}: location {got_place!r}, but the text names no place")
     readout, want_readout = document["readouts"][0], expected["readouts"][0]
     scores.publisher.add(readout["publisher"]["slug"] == want_readout["publisher"]["slug"])
 
@@ -195,6 +228,8 @@ def report(scores: Scores) -> str:
         ("Statement segmentation: drafted statements that are expected ones", scores.drafted, None),
         ("Speaker attribution (of expected statements)", scores.speaker, TARGETS["speaker"]),
         ("Not-contacts recognised", scores.not_contacts, None),
+        ("Location (of readouts that name a place)", scores.location, TARGETS["location"]),
+        ("No location where the text names none", scores.location_unfounded, None),
     ]
     lines = ["| field | right | of | rate | target |", "|---|---:|---:|---:|---|"]
     for label, counts, target in rows:

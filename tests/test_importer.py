@@ -192,32 +192,109 @@ def test_it_never_fails_on_arbitrary_text_except_to_say_it_cannot_read_it(vocabu
     assert (draft.document is None) == (not draft.diplomatic)
 
 
+def test_it_reads_several_offices_held_at_once_as_one_title(vocabulary):
+    # Drafting a readout titled like the White House's of 2023-10-27 proposed a participant
+    # "Affairs Commission", titled "Director of the Office of the Foreign".
+    draft = draft_text(
+        "Readout of President Joe Biden’s Meeting with Director of the Office of the Central "
+        "Foreign Affairs Commission and Foreign Minister Wang Yi of the People’s Republic of "
+        "China\n2023-10-27\n\nPresident Biden met today with Wang Yi at the White House. "
+        "The President underscored that the two countries need to manage competition.",
+        vocabulary,
+    )
+    (wang,) = [p for p in draft.people if not p.home]
+    assert (wang.slug, wang.name, wang.country) == ("wang-yi", "Wang Yi", "CN")
+    assert wang.title == (
+        "Director of the Office of the Central Foreign Affairs Commission and Foreign Minister"
+    )
+    assert draft.document["meeting"]["slug"] == "2023-10-27-joe-biden-wang-yi"
+    assert draft.document["meeting"]["location"] == "White House"
+
+
+@pytest.mark.parametrize(
+    ("title", "name", "office"),
+    [
+        ("Israeli Foreign Minister and Alternate Prime Minister Yair Lapid", "Yair Lapid",
+         "Foreign Minister and Alternate Prime Minister"),
+        ("Qatari Deputy Prime Minister & Foreign Minister Mohammed Bin Abdulrahman Al Thani",
+         "Mohammed Bin Abdulrahman Al Thani", "Deputy Prime Minister and Foreign Minister"),
+        ("United Kingdom Secretary of State for Defence Ben Wallace", "Ben Wallace",
+         "Secretary of State for Defence"),
+        ("King Abdullah II of Jordan", "Abdullah II", "King"),
+    ],
+)  # fmt: skip
+def test_it_reads_the_counterparts_office_and_name_from_a_title(vocabulary, title, name, office):
+    draft = draft_text(
+        f"Readout of National Security Advisor Jake Sullivan’s Meeting with {title}\n"
+        "2022-10-18\n\nNational Security Advisor Jake Sullivan met today with them.",
+        vocabulary,
+    )
+    (counterpart,) = [p for p in draft.people if not p.home]
+    assert (counterpart.name, counterpart.title) == (name, office)
+
+
+@pytest.mark.parametrize(
+    ("opening", "place"),
+    [
+        ("President Biden met today with President Xi Jinping in Woodside, California.",
+         "Woodside, California"),
+        ("President Biden met today with President Xi Jinping on the margins of the G20 in "
+         "Bali.", "Bali"),
+        ("Today, President Biden welcomed President Xi Jinping to the White House.",
+         "White House"),
+        ("President Biden met today with President Xi Jinping to discuss the situation in "
+         "Gaza.", ""),
+        ("President Biden spoke today with President Xi Jinping from Air Force One in "
+         "Warsaw.", ""),
+    ],
+)  # fmt: skip
+def test_it_takes_the_location_from_the_opening(vocabulary, opening, place):
+    kind = "Call" if "spoke" in opening else "Meeting"
+    draft = draft_text(
+        f"Readout of President Biden’s {kind} with President Xi Jinping of China\n2023-11-15\n\n"
+        f"{opening} The two leaders discussed the relationship.",
+        vocabulary,
+    )
+    assert draft.document["meeting"]["location"] == place
+
+
 evaluation = bench_module("evaluation")  # the importer's measurement, kept in bench/
 TARGETS = evaluation.TARGETS
 
 
-def test_the_dev_set_meets_the_accuracy_targets(vocabulary):
-    scores = evaluation.evaluate(DATA, vocabulary)
-    assert scores.cases >= 40
-    assert scores.date.rate >= TARGETS["date"]
-    assert scores.kind.rate >= TARGETS["kind"]
-    assert scores.participants_f1 >= TARGETS["participants_f1"]
-    assert scores.speaker.rate >= TARGETS["speaker"]
-    assert scores.not_contacts.total >= 5
+# What the importer reaches on each hand-checked set, as docs/importer-accuracy.md records it:
+# a change that drafts worse on any of them fails here. Raise these as the importer improves.
+FLOORS = {
+    "": dict(cases=85, not_contacts=38, date=0.941, kind=0.941, f1=0.941, speaker=0.951,
+             location=0.833),
+    "held-out": dict(cases=19, not_contacts=11, date=0.947, kind=0.947, f1=0.902, speaker=0.848,
+                     location=0.75),
+    "held-out-2": dict(cases=52, not_contacts=38, date=0.865, kind=0.885, f1=0.868,
+                       speaker=0.80, location=0.833),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", FLOORS)
+def test_the_importer_drafts_each_checked_set_at_least_as_well_as_recorded(vocabulary, name):
+    floor = FLOORS[name]
+    scores = evaluation.evaluate(DATA / name if name else DATA, vocabulary)
+    assert (scores.cases, scores.not_contacts.total) == (floor["cases"], floor["not_contacts"])
     assert scores.not_contacts.rate == 1.0
+    assert round(scores.date.rate, 3) >= floor["date"]
+    assert round(scores.kind.rate, 3) >= floor["kind"]
+    assert round(scores.participants_f1, 3) >= floor["f1"]
+    assert round(scores.speaker.rate, 3) >= floor["speaker"]
+    assert round(scores.location.rate, 3) >= floor["location"]
 
 
-@pytest.mark.parametrize("folder", [DATA / "expected", DATA / "held-out" / "expected"])
+@pytest.mark.parametrize(
+    "folder",
+    [DATA / "expected", DATA / "held-out" / "expected", DATA / "held-out-2" / "expected"],
+)
 def test_every_hand_checked_document_loads(seeded, folder):
     load([KNOWN])
     report = load([folder], dry_run=True)
     assert report.documents == len(list(folder.glob("*.json")))
-
-
-def test_the_held_out_readouts_go_through_and_every_non_contact_is_recognised(vocabulary):
-    scores = evaluation.evaluate(DATA / "held-out", vocabulary)
-    assert scores.cases + scores.not_contacts.total == 30
-    assert scores.not_contacts.rate == 1.0
 
 
 # --- the command ---------------------------------------------------------------------
@@ -466,7 +543,7 @@ def test_only_those_who_may_add_meetings_can_import(vocabulary, client):
     assert client.post(IMPORT, {"text": SEED_TEXT.read_text(encoding="utf-8")}).status_code == 403
 
 
-@pytest.mark.parametrize("folder", [DATA, DATA / "held-out"])
+@pytest.mark.parametrize("folder", [DATA, DATA / "held-out", DATA / "held-out-2"])
 def test_the_hand_checked_documents_are_true_to_their_readouts(folder):
     readouts = folder / "readouts"
     for expected in (folder / "expected").glob("*.json"):

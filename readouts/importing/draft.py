@@ -232,6 +232,44 @@ def _meeting_date(source: Source, first: str, notes: list[str]) -> dt.date | Non
     return published
 
 
+GROUP = re.compile(
+    r"\b(?:Leaders|Allies|Partners|Counterparts|Representatives|Officials|Members|Group)$"
+)
+# A sentence that lists who took part: "Participants in the call included ...", "Joining the
+# call were the following leaders:", "In addition to the Vice President, the meeting included:".
+PARTICIPANT_LIST = re.compile(
+    r"^(?:Participants\s+in\s+the\s+(?:call|meeting|discussion)\s+(?:included|were)"
+    r"|Joining\s+(?:[\w.,’' ]{1,60}?\s+)?(?:on\s+)?the\s+(?:call|meeting)\s+were"
+    r"(?:\s+the\s+following(?:\s+leaders)?)?"
+    r"|(?:In\s+addition\s+to\s+[^,]{1,60},\s+)?the\s+(?:call|meeting)\s+(?:included|was"
+    r"\s+attended\s+by))\s*:?\s*(?P<list>.*)$",
+    re.I,
+)
+HELD_TOGETHER = re.compile(
+    r"^(?P<all>[^.]{1,1000}?)\s+(?:held|had)\s+an?\s+(?:\w+\s+){0,2}(?:call|meeting|"
+    r"conversation)\b"
+)
+
+
+def _listed_participants(body_sentences: list[str], paragraphs: list[str]) -> list[Person]:
+    """The people a multilateral readout lists as taking part, or []."""
+    for sentence in body_sentences:
+        found = PARTICIPANT_LIST.match(sentence)
+        if not found:
+            continue
+        names = found.group("list").strip()
+        if not names:
+            # The list is the next paragraph: "- Bulgarian President Rumen Radev - ..."
+            at = next((i for i, p in enumerate(paragraphs) if sentence in p), None)
+            names = paragraphs[at + 1] if at is not None and at + 1 < len(paragraphs) else ""
+        names = re.sub(r"(?:^|\s)-\s+", ", ", names).strip(" ,")
+        names = re.sub(r",?\s+and\s+representatives\s+(?:from|of)\s+.*$", "", names)
+        people = [p for p in _people_list(names, tail=False) if not GROUP.search(p.name)]
+        if people:
+            return people[:MAX_PARTICIPANTS]
+    return []
+
+
 def _kind(title_word: str, title: str, first_sentence: str) -> str:
     context = f"{title} {first_sentence}".lower()
     word = title_word.lower()
@@ -256,6 +294,50 @@ def _kind(title_word: str, title: str, first_sentence: str) -> str:
     if re.search(r"\bmessages?\b|\bletters?\b", context):
         return MeetingKind.MESSAGES
     return MeetingKind.OTHER
+
+
+# Where a meeting took place, as the opening names it: "in Woodside, California", "at the White
+# House", "on the margins of the G20 in Bali", "traveled to Brasilia, Brazil". One capitalised
+# place name, and optionally ", Region" after it; tried only where the sentence says who met,
+# not in what they went on to discuss ("... to discuss the situation in Gaza").
+PLACE_WORD = r"[A-Z][\w’'\-]*\.?"
+PLACE = re.compile(
+    r"\b(?:in|at|to|visited)\s+(?:the\s+)?"
+    rf"(?P<place>{PLACE_WORD}(?:\s+{PLACE_WORD}){{0,3}}"
+    rf"(?:,\s+(?!(?:and|to|the)\b){PLACE_WORD}(?:\s+{PLACE_WORD}){{0,2}})?)"
+)
+NOT_PLACES = re.compile(
+    rf"^(?:{MONTH_NAMES.replace(' ', '|')}|{'|'.join(WEEKDAYS)}|President|Prime|Vice|"
+    r"Secretary|Minister|National|Headquarters|His|Her|Their|Our|U\.S|United States|"
+    r"America|Office of|G-?\d+)\b"
+    r"|(?:Summit|Assembly|Conference|Meeting|Meetings|Forum|Dialogue|Session|Talks|Group|"
+    r"Council|Forces|Command)\b"
+)
+CONTENT_START = re.compile(
+    r"\s+to\s+(?!the\b|[A-Z])[a-z]+|,?\s+and\s+[a-z]+ed\b|,\s+(?:and\s+)?[a-z]+ing\b|"
+    r"\s+(?:about|regarding|for|where)\s+(?![A-Z])"
+)
+TRAVEL = re.compile(r"\b(?:travel(?:l?ed)?|trip|visit(?:ed)?)\s+to\b|\bvisited\b", re.I)
+
+
+def _location(title: str, first: str, kind: str) -> str:
+    """The place the opening (or a travel readout's title) names, or ""."""
+    if kind in (MeetingKind.PHONE_CALL, MeetingKind.VIDEO_CALL):
+        return ""
+    content = CONTENT_START.search(first)
+    opening = first[: content.start()] if content else first
+    for text in (opening, title if TRAVEL.search(title) else ""):
+        for match in PLACE.finditer(text):
+            if match.group(0).startswith("to") and not (
+                TRAVEL.search(text[max(0, match.start() - 30) : match.end()])
+                or WELCOME_VERB.search(text[: match.start()])
+            ):
+                continue  # "welcomed X to the White House" is a place; "spoke to" is not
+            place = match.group("place").rstrip(".")
+            if NOT_PLACES.search(place) or (country_code(place) == "US" and "," not in place):
+                continue
+            return place
+    return ""
 
 
 def _contact(sentence: str) -> tuple[str, str] | None:
@@ -561,6 +643,18 @@ def draft_readout(
         counterparts = _people_list(re.split(r"[.;]", contact[1])[0])
     if contact and not hosts:
         hosts = _people_list(contact[0], tail=False)
+    # "Transatlantic Leaders", "European Allies": a group, not a person; the body may list them.
+    counterparts = [p for p in counterparts if not GROUP.search(p.name)]
+    if not counterparts:
+        counterparts = _listed_participants(body_sentences, source.paragraphs)
+    if not counterparts and first:
+        # "Today, President Macron of France, ..., and President Biden of the United States
+        # held a call."
+        together = HELD_TOGETHER.match(INTRO.sub("", first))
+        if together:
+            everyone = _people_list(together.group("all"), tail=False)
+            if len(everyone) >= 2:
+                counterparts = everyone
     listed = LISTED.search(first) if not counterparts else None
     if listed:
         # A multilateral readout naming everyone, its own side among them.
@@ -589,7 +683,17 @@ def draft_readout(
             person.country = known.country if known else (home or None)
 
     host_names = {fold(h.name) for h in hosts}
-    people = hosts + [p for p in counterparts if fold(p.name) not in host_names]
+    # A list naming everyone names the hosts again ("President Biden of the United States").
+    host_surnames = {fold(h.surname): h.country for h in hosts}
+    people = hosts + [
+        p
+        for p in counterparts
+        if fold(p.name) not in host_names
+        and not (
+            fold(p.surname) in host_surnames
+            and p.country in (None, home, host_surnames[fold(p.surname)])
+        )
+    ]
     if len(people) > MAX_PARTICIPANTS:
         return Draft(
             None,
@@ -671,7 +775,7 @@ def draft_readout(
         date.isoformat() if date else None,
         str(kind),
         _meeting_title(title)[:500],
-        location="",
+        location=_location(title, first, kind)[:200],
     )
     readout = doc.readout(
         publisher or {"slug": ""},

@@ -23,7 +23,9 @@ OFFICES = sorted(
     Secretary of the Treasury; Secretary; Secretary General; Secretary-General;
     Director-General; Director General; Director; National Security Advisor;
     National Security Adviser; Deputy National Security Advisor; Ambassador;
-    Special Envoy; Special Presidential Envoy; Special Presidential Envoy for Climate; Envoy;
+    Special Envoy; Special Representative; Special Presidential Envoy; Alternate Prime Minister;
+    Cardinal; Secretary of State for Defence; Head of the Office of the President;
+    Special Presidential Envoy for Climate; Envoy;
     Chairman; Chair; Chairperson; Chairwoman; Chief Executive; Governor-General; Governor;
     Senator; Speaker; Mayor; Leader; Majority Leader; Minority Leader; Representative;
     General Secretary; Commission President; European Commission President;
@@ -307,8 +309,12 @@ class Person:
         return bool(self.organization) or self.country not in (None, "", "US")
 
 
-def clean_name(name: str) -> str:
-    name = SUFFIXES.sub("", name.strip().strip(",")).strip()
+def clean_name(name: str, *, keep_numeral: bool = False) -> str:
+    name = name.strip().strip(",")
+    numeral = re.search(r"\s+(?:II|III|IV|V|VI)$", name)
+    if not (keep_numeral and numeral and len(name[: numeral.start()].split()) == 1):
+        # "Abdullah II", "Charles III": a monarch's numeral is part of a one-word name.
+        name = SUFFIXES.sub("", name).strip()
     tokens = [t for t in name.split() if t not in HONORIFICS]
     # Middle initials ("Joseph R. Biden") are a way of writing, not a different name.
     if len(tokens) > 2:
@@ -320,8 +326,46 @@ def clean_name(name: str) -> str:
     return " ".join(tokens)
 
 
+# Words that name an institution, never a person: "... Foreign Affairs Commission" is the end
+# of an office, not a name.
+INSTITUTION_WORDS = frozenset(
+    """Affairs Commission Committee Council Office Ministry Department Secretariat Agency
+    Assembly Forces Staff Bureau Cabinet Cooperation Security Defence Defense Trade State
+    Government Administration Union Organization Bank Fund Relations Development""".split()  # noqa: SIM905
+)
+# Offices that an "of ...", "for ..." phrase can continue ("Minister of Foreign Affairs and
+# Trade", "Secretary of State for Defence", "Special Representative for ... Cooperation").
+EXTENSIBLE = re.compile(
+    r"(?:Minister|Secretary|State|Director|Envoy|Representative|Advisor|Adviser|Chief|Head|"
+    r"General|Chairman|Chair|Commissioner|Affairs|Defense|Defence|Finance)$"
+)
+MORE_WORDS = re.compile(
+    r"(?:of|for|and) (?:[A-Z][\w\-’']*|and|the|of|for)(?: (?:[A-Z][\w\-’']*|and|of|the|for))*"
+)
+JOINED = re.compile(r"(?:and|&)\s+")
+
+
+def _office_at(text: str) -> re.Match | None:
+    """The office (with any qualifiers) that text starts with, as a match, or None."""
+    for office in OFFICES:
+        has = re.match(
+            r"(?:(?:Deputy|Acting|Senior|Interim|Transitional|Former)\s+)*"
+            + re.escape(office)
+            + r"(?:-(?:[Dd]esignate|[Ee]lect))?(?=[ ,])",
+            text,
+        )
+        if has:
+            return has
+    return None
+
+
 def split_office(phrase: str) -> tuple[str, str]:
-    """Split "Prime Minister Justin Trudeau" into ("Prime Minister", "Justin Trudeau")."""
+    """Split "Prime Minister Justin Trudeau" into ("Prime Minister", "Justin Trudeau").
+
+    Several offices held at once are one title: "Director of the Office of the Central Foreign
+    Affairs Commission and Foreign Minister Wang Yi" is ("Director of the Office of the Central
+    Foreign Affairs Commission and Foreign Minister", "Wang Yi").
+    """
     phrase = phrase.strip()
     title_parts = []
     while True:
@@ -340,19 +384,37 @@ def split_office(phrase: str) -> tuple[str, str]:
             if has:
                 found = (found + " " + has.group(0)).strip()
                 rest = rest[has.end() :].lstrip(" ,")
-                # "Minister of Foreign Affairs and Trade", "Foreign Minister and Deputy PM"
-                more = re.match(
-                    r"(?:of|for|and) (?:[A-Z][\w\-]*|and|the|of)(?: (?:[A-Z][\w\-]*|and|of|the))*",
-                    rest,
-                )
-                if more and office in {"Minister", "Secretary", "Director", "Special Envoy"}:
+                more = MORE_WORDS.match(rest)
+                if more and EXTENSIBLE.search(office):
                     candidate = more.group(0)
-                    words = candidate.split()
-                    # Keep the words up to the name: the last two capitalised words are the name.
-                    if len(words) > 3:
-                        keep = " ".join(words[:-2])
+                    # A second office after "and" ends this one's words.
+                    second = next(
+                        (
+                            m
+                            for m in re.finditer(r"\s(?:and|&)\s", candidate)
+                            if _office_at(candidate[m.end() :] + " ")
+                        ),
+                        None,
+                    )
+                    words = candidate[: second.start()].split() if second else candidate.split()
+                    if not second and words[-1] not in INSTITUTION_WORDS:
+                        # Keep the words up to the name: the last two capitalised ones are it.
+                        words = words[:-2] if len(words) > 3 else []
+                    while words and words[-1] in {"and", "of", "the", "for"}:
+                        words.pop()
+                    if words:
+                        keep = " ".join(words)
                         found += " " + keep
                         rest = rest[len(keep) :].lstrip()
+                joined = JOINED.match(rest)
+                if joined and _office_at(rest[joined.end() :]):
+                    found += " and"
+                    rest = rest[joined.end() :]
+                    qualifiers = _office_at(rest)
+                    lead = rest[: qualifiers.end()].split()
+                    while lead and lead[0] in {q.strip() for q in QUALIFIERS}:
+                        found += " " + lead.pop(0)
+                        rest = rest.split(" ", 1)[1]
                 break
         else:
             break
@@ -443,7 +505,9 @@ def parse_mention(phrase: str) -> Person | None:
             break
     while name_tokens and name_tokens[-1].lower() in NAME_PARTICLES:
         name_tokens.pop()
-    name = clean_name(" ".join(name_tokens))
+    name = clean_name(" ".join(name_tokens), keep_numeral=True)
     if not name or (not title and len(name_tokens) < 2 and not placed):
         return None
+    if split_office(name + " X")[1] == "X":
+        return None  # an office alone ("Foreign Minister"): no one is named yet
     return Person(name=name, title=title, country=country, organization=org)

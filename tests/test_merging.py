@@ -14,6 +14,8 @@ from readouts import derived
 from readouts import documents as doc
 from readouts.duplicates import likely_duplicate_participants, likely_duplicate_topics
 from readouts.exporting import export_django, export_documents, meetings_for
+from readouts.importing import Vocabulary
+from readouts.importing.people import Person
 from readouts.loading import LoadError, load, load_documents
 from readouts.models import Attendance, Meeting, Participant, Statement, Topic
 
@@ -175,6 +177,12 @@ def test_a_document_listing_both_folds_them_or_says_where_titles_differ(duplicat
     assert "participants 'wang-yi-fm' and 'wang-yi' are one since a merge" in str(
         refused.value.problems[0]
     )
+
+
+def test_the_importer_knows_a_merged_name_as_the_survivor(duplicate):
+    merge("wang-yi", "wang-yi-fm")
+    known = Vocabulary.from_database().match(Person(name="Wang Yi (FM)", country="CN"))
+    assert known is not None and known.slug == "wang-yi"
 
 
 def test_merged_slugs_resolve_by_natural_key_in_pages_and_filters(duplicate, client):

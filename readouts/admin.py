@@ -13,7 +13,9 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from . import exporting
 from .admin_import import import_view
+from .admin_merge import MergeAdminMixin
 from .counting import count_of
+from .duplicates import likely_duplicate_participants, likely_duplicate_topics
 from .forms import (
     AttendanceForm,
     AttendanceFormSet,
@@ -22,6 +24,7 @@ from .forms import (
     TopicForm,
     VersionedForm,
 )
+from .merging import merge_participants, merge_topics
 from .models import Attendance, Meeting, Participant, Publisher, Readout, Statement, Topic
 from .paginators import EstimatedCountPaginator
 from .rules import broken_rule, statements_needing
@@ -260,12 +263,21 @@ class MeetingAdmin(CurationAdmin):
 
 
 @admin.register(Participant)
-class ParticipantAdmin(CurationAdmin):
+class ParticipantAdmin(MergeAdminMixin, CurationAdmin):
     list_display = ["name", "country_name", "organization", "meeting_count"]
     list_filter = [("country", CountryFilter)]
     search_fields = ["name", "aliases", "slug", "organization"]
     prepopulated_fields = {"slug": ["name"]}
-    actions = [export_participants_meetings]
+    readonly_fields = ["former_slugs"]
+    actions = [export_participants_meetings, "merge_selected"]
+    merge_function = merge_participants
+    likely_duplicates = likely_duplicate_participants
+
+    def merge_summary(self, participant: Participant) -> str:
+        meetings = participant.attendances.count()
+        statements = participant.statements.count()
+        aliases = ", ".join(participant.alias_list) or "none"
+        return f"{meetings} meeting(s), {statements} statement(s); aliases: {aliases}"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Participant]:
         queryset = (
@@ -364,14 +376,24 @@ class StatementAdmin(CurationAdmin):
 
 
 @admin.register(Topic)
-class TopicAdmin(CurationAdmin):
+class TopicAdmin(MergeAdminMixin, CurationAdmin):
     form = TopicForm
     list_display = ["name", "parent", "statement_count"]
     list_select_related = ["parent"]
     search_fields = ["name", "slug", "description"]
     autocomplete_fields = ["parent"]
     prepopulated_fields = {"slug": ["name"]}
-    actions = [export_topics_meetings]
+    readonly_fields = ["former_slugs"]
+    actions = [export_topics_meetings, "merge_selected"]
+    merge_function = merge_topics
+    likely_duplicates = likely_duplicate_topics
+
+    def merge_summary(self, topic: Topic) -> str:
+        parent = topic.parent.name if topic.parent_id else "no parent"
+        return (
+            f"under {parent}; {topic.statements.count()} statement(s), "
+            f"{topic.children.count()} subtopic(s)"
+        )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Topic]:
         # Meta.ordering does not apply to a GROUP BY query (autocomplete pages need one).

@@ -35,6 +35,7 @@ class ParticipantEntry(TypedDict):
     country: NotRequired[str]  # ISO 3166-1 alpha-2, or ""
     organization: NotRequired[str]
     aliases: NotRequired[list[str]]
+    former_slugs: NotRequired[list[str]]  # of duplicates merged into this participant
     title: NotRequired[str]  # held at the time of this meeting
 
 
@@ -43,6 +44,7 @@ class TopicEntry(TypedDict):
     name: str
     parent: NotRequired[str | None]
     description: NotRequired[str]
+    former_slugs: NotRequired[list[str]]  # of duplicates merged into this topic
 
 
 class PublisherEntry(TypedDict):
@@ -130,6 +132,7 @@ def participant(
     country: str | None = None,
     organization: str | None = None,
     aliases: list[str] | None = None,
+    former_slugs: list[str] | None = None,
     title: str | None = None,
 ) -> ParticipantEntry:
     return _given(
@@ -138,14 +141,22 @@ def participant(
         country=country,
         organization=organization,
         aliases=aliases,
+        former_slugs=former_slugs,
         title=title,
     )
 
 
 def topic(
-    slug: str, name: str, *, parent: str | None = None, description: str | None = None
+    slug: str,
+    name: str,
+    *,
+    parent: str | None = None,
+    description: str | None = None,
+    former_slugs: list[str] | None = None,
 ) -> TopicEntry:
-    return {"slug": slug, "name": name, "parent": parent} | _given(description=description)
+    return {"slug": slug, "name": name, "parent": parent} | _given(
+        description=description, former_slugs=former_slugs
+    )
 
 
 def publisher(

@@ -234,7 +234,11 @@ def participant_id(slug: str) -> int | None:
     """The participant's key, looked up first: PostgreSQL then plans with what it knows
     of that participant (the busiest speak in tens of thousands of statements) instead
     of an average guess for "whoever has this slug"."""
-    return Participant.objects.filter(slug=slug).values_list("pk", flat=True).first()
+    found = Participant.objects.filter(slug=slug).values_list("pk", flat=True).first()
+    if found is None:  # a merged participant's slug leads to the one it was merged into
+        merged = Participant.objects.merged_into(slug)
+        found = merged.pk if merged else None
+    return found
 
 
 class MeetingFilter(ReadoutsFilterSet):

@@ -42,6 +42,36 @@ class NaturalKeyManager(models.Manager):
         return (False, "django.db.models.Manager", None, (), {})
 
 
+class MergeableManager(NaturalKeyManager):
+    """By slug, or by the slug of a duplicate merged into the record: a merged slug
+    keeps leading to the record it was merged into (readouts/merging.py)."""
+
+    def __init__(self) -> None:
+        super().__init__("slug")
+
+    def get_by_natural_key(self, slug):
+        try:
+            return self.get(slug=slug)
+        except self.model.DoesNotExist:
+            found = self.merged_into(slug)
+            if found is None:
+                raise
+            return found
+
+    def merged_into(self, slug: str):
+        """The record a duplicate with this slug was merged into, or None."""
+        for obj in self.filter(former_slugs__contains=slug):
+            if slug in obj.former_slug_list:
+                return obj
+        return None
+
+    def merged_slugs(self) -> dict[str, str]:
+        """Every merged slug with the slug of the record it now leads to. Merged records
+        are few: one pass over those that have any, rather than a lookup per slug."""
+        rows = self.exclude(former_slugs="").values_list("slug", "former_slugs")
+        return {former: slug for slug, text in rows for former in split_aliases(text)}
+
+
 class Versioned(models.Model):
     """Counts saves, so that a form opened on an older version can be refused."""
 
@@ -84,6 +114,16 @@ def tracked(**options) -> HistoricalRecords:
     return HistoricalRecords(app="audit", **options)
 
 
+def refuse_merged_slug(obj: models.Model) -> None:
+    """A merged slug keeps leading to the record it was merged into: no other record
+    may take it."""
+    owner = type(obj).objects.merged_into(obj.slug) if obj.slug else None
+    if owner is not None and owner.pk != obj.pk:
+        raise ValidationError(
+            {"slug": f"{obj.slug!r} was merged into {owner.slug!r} and still leads there."}
+        )
+
+
 def not_blank(field: str, model: str) -> models.CheckConstraint:
     return models.CheckConstraint(condition=~Q(**{field: ""}), name=f"{model}_{field}_not_blank")
 
@@ -97,8 +137,13 @@ class Topic(Versioned):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
     )
     description = models.TextField(blank=True)
+    former_slugs = models.TextField(
+        blank=True,
+        editable=False,
+        help_text="Slugs of duplicates merged into this one, one per line: they still lead here.",
+    )
 
-    objects = NaturalKeyManager("slug")
+    objects = MergeableManager()
     history = tracked()
 
     class Meta:
@@ -114,7 +159,12 @@ class Topic(Versioned):
     def natural_key(self) -> tuple[str]:
         return (self.slug,)
 
+    @property
+    def former_slug_list(self) -> list[str]:
+        return split_aliases(self.former_slugs)
+
     def clean(self) -> None:
+        refuse_merged_slug(self)
         # Against the tree stored now: the parent object the form chose may have been
         # read before another change committed.
         if self.pk is not None and TopicTree.stored().makes_cycle(self.pk, self.parent_id):
@@ -187,8 +237,13 @@ class Participant(Versioned):
     aliases = models.TextField(
         blank=True, help_text="Other names and spellings, one per line; searched like the name."
     )
+    former_slugs = models.TextField(
+        blank=True,
+        editable=False,
+        help_text="Slugs of duplicates merged into this one, one per line: they still lead here.",
+    )
 
-    objects = NaturalKeyManager("slug")
+    objects = MergeableManager()
     history = tracked()
 
     class Meta:
@@ -208,6 +263,13 @@ class Participant(Versioned):
     @property
     def alias_list(self) -> list[str]:
         return split_aliases(self.aliases)
+
+    @property
+    def former_slug_list(self) -> list[str]:
+        return split_aliases(self.former_slugs)
+
+    def clean(self) -> None:
+        refuse_merged_slug(self)
 
 
 class MeetingKind(models.TextChoices):
@@ -271,6 +333,16 @@ class Meeting(Versioned):
         return Topic.objects.filter(statements__readout__meeting=self).distinct()
 
 
+class AttendanceManager(NaturalKeyManager):
+    def get_by_natural_key(self, meeting: str, participant: str):
+        try:
+            return super().get_by_natural_key(meeting, participant)
+        except self.model.DoesNotExist:
+            # A merged participant's attendance is now the one they were merged into.
+            person = Participant.objects.get_by_natural_key(participant)
+            return self.get(meeting__slug=meeting, participant=person)
+
+
 class Attendance(Versioned):
     """A participant's part in one meeting, with the title they held at the time."""
 
@@ -281,7 +353,7 @@ class Attendance(Versioned):
     title = models.CharField(max_length=300, blank=True, help_text="Title held at the time.")
     order = models.PositiveSmallIntegerField(default=0, help_text="Position in the list.")
 
-    objects = NaturalKeyManager("meeting__slug", "participant__slug")
+    objects = AttendanceManager("meeting__slug", "participant__slug")
     history = tracked()
 
     class Meta:

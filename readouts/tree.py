@@ -21,6 +21,7 @@ class TopicTree(Generic[K]):
     def __init__(self, parents: Mapping[K, K | None], by_slug: Mapping[str, K] | None = None):
         self.parents = dict(parents)
         self.by_slug = dict(by_slug or {})
+        self.merged: dict[str, K] = {}
         self.children: dict[K | None, list[K]] = defaultdict(list)
         for key, parent in self.parents.items():
             self.children[parent].append(key)
@@ -30,12 +31,20 @@ class TopicTree(Generic[K]):
         """The tree as stored, keyed by primary key (with each slug's key)."""
         from .models import Topic
 
-        rows = list(Topic.objects.order_by("name", "pk").values_list("pk", "slug", "parent_id"))
-        return cls({pk: parent for pk, _, parent in rows}, {slug: pk for pk, slug, _ in rows})
+        rows = list(
+            Topic.objects.order_by("name", "pk").values_list(
+                "pk", "slug", "parent_id", "former_slugs"
+            )
+        )
+        tree = cls({pk: parent for pk, _, parent, _ in rows}, {slug: pk for pk, slug, _, _ in rows})
+        # The slugs of topics merged into others lead to those.
+        tree.merged = {former: pk for pk, _, _, text in rows if text for former in text.split()}
+        return tree
 
     def family_of(self, slug: str) -> set[K]:
-        """A topic named by its slug with all its subtopics; empty for an unknown slug."""
-        key = self.by_slug.get(slug)
+        """A topic named by its slug (or a merged topic's slug) with all its subtopics;
+        empty for an unknown slug."""
+        key = self.by_slug.get(slug, self.merged.get(slug))
         return self.family([key]) if key is not None else set()
 
     def family(self, keys: Iterable[K]) -> set[K]:

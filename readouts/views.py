@@ -17,9 +17,11 @@ from django.db.models import (
 )
 from django.db.models.functions import RowNumber
 from django.http import (
+    Http404,
     HttpRequest,
     HttpResponse,
     HttpResponseBadRequest,
+    HttpResponsePermanentRedirect,
     JsonResponse,
     StreamingHttpResponse,
 )
@@ -236,7 +238,21 @@ class TitleHeld:
     meetings: int
 
 
-class ParticipantDetailView(DetailView):
+class FollowsMergedSlugs:
+    """A merged participant's or topic's page moves for good to the one it was merged
+    into: links and bookmarks to the old slug keep working."""
+
+    def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            survivor = self.model.objects.merged_into(kwargs["slug"])
+            if survivor is None:
+                raise
+            return HttpResponsePermanentRedirect(survivor.get_absolute_url())
+
+
+class ParticipantDetailView(FollowsMergedSlugs, DetailView):
     model = Participant
     template_name = "readouts/participant_detail.html"
 
@@ -334,7 +350,7 @@ class TopicListView(ListView):
         return roots
 
 
-class TopicDetailView(DetailView):
+class TopicDetailView(FollowsMergedSlugs, DetailView):
     model = Topic
     template_name = "readouts/topic_detail.html"
 

@@ -326,3 +326,50 @@ def test_it_lets_only_those_who_may_add_import_a_readout(records, role):
         return
     assert response.status_code == (403 if role == "Viewer" else 302)
     assert snapshot() == before
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("model", [Participant, Topic], ids=lambda m: m.__name__)
+def test_it_lets_only_those_who_may_change_and_delete_merge(records, role, model):
+    # Merging changes one record and deletes the others: Administrators only.
+    if model is Participant:
+        keep, other = Participant.objects.get(slug="a-listener"), target(Participant)
+    else:
+        keep = Topic.objects.create(slug="a-topic", name="A topic")
+        other = Topic.objects.create(slug="a-twin", name="A topic")
+    merge_url = admin_url(model, "merge")
+    writes = [
+        (merge_url, {"ids": [keep.pk, other.pk], "survivor": keep.pk}),
+        (
+            admin_url(model, "changelist"),
+            {"action": "merge_selected", "_selected_action": [keep.pk, other.pk]},
+        ),
+    ]
+    client = client_for(role)
+    # Everyone on the staff may see the likely duplicates; only those who may merge, review.
+    page = client.get(admin_url(model, "duplicates"))
+    if role in {"anonymous", "non-staff"}:
+        assert page.status_code == 302
+    else:
+        assert page.status_code == 200
+        review = client.get(merge_url, {"ids": [keep.pk, other.pk]})
+        assert review.status_code == (200 if role == "Administrator" else 403)
+    before = snapshot()
+    for url, data in writes:
+        response = client.post(url, data)
+        if role == "Administrator":
+            assert response.status_code == 302, url
+            continue
+        if role in {"anonymous", "non-staff"}:
+            assert response.status_code == 302
+            assert response["Location"].startswith(reverse("admin:login"))
+        elif url == merge_url:
+            assert response.status_code == 403
+        else:
+            # The action is not offered: the list comes back saying none was chosen.
+            assert response.status_code in {200, 302}
+            assert merge_url not in response.get("Location", "")
+        assert snapshot() == before
+    if role == "Administrator":
+        assert not model.objects.filter(pk=other.pk).exists()
+        assert model.objects.get(pk=keep.pk).former_slug_list == [other.slug]

@@ -24,8 +24,13 @@ from .streaming import CHUNK, stream_object
 
 
 def topic_entry(topic: Topic, parents: dict[int, str]) -> doc.TopicEntry:
+    # Former slugs are written only where a merge left some.
     return doc.topic(
-        topic.slug, topic.name, parent=parents.get(topic.parent_id), description=topic.description
+        topic.slug,
+        topic.name,
+        parent=parents.get(topic.parent_id),
+        description=topic.description,
+        former_slugs=split_aliases(topic.former_slugs) or None,
     )
 
 
@@ -36,6 +41,7 @@ def participant_entry(person: Participant) -> doc.ParticipantEntry:
         country=person.country.code or "",
         organization=person.organization,
         aliases=split_aliases(person.aliases),
+        former_slugs=split_aliases(person.former_slugs) or None,
     )
 
 
@@ -84,7 +90,7 @@ def documents(meetings: QuerySet[Meeting], chunk_size: int = CHUNK) -> Iterator[
     for chunk in _chunks_of(meetings, chunk_size):
         ids = [row["id"] for row in chunk]
         people = defaultdict(list)
-        for meeting_id, title, slug, name, country, organization, aliases in (
+        for meeting_id, title, slug, name, country, organization, aliases, former in (
             Attendance.objects.filter(meeting_id__in=ids)
             .order_by("meeting_id", "order", "participant__slug")
             .values_list(
@@ -95,6 +101,7 @@ def documents(meetings: QuerySet[Meeting], chunk_size: int = CHUNK) -> Iterator[
                 "participant__country",
                 "participant__organization",
                 "participant__aliases",
+                "participant__former_slugs",
             )
         ):
             people[meeting_id].append(
@@ -104,6 +111,7 @@ def documents(meetings: QuerySet[Meeting], chunk_size: int = CHUNK) -> Iterator[
                     country=country or "",
                     organization=organization,
                     aliases=split_aliases(aliases),
+                    former_slugs=split_aliases(former) or None,
                     title=title,
                 )
             )

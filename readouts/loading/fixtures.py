@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.serializers.base import DeserializationError
 from django.db import DatabaseError, models
 
-from ..models import Statement, Topic
+from ..models import Attendance, Statement, Topic
 from ..rules import attendances_of, unattended
 from ..tree import TopicTree
 from .report import PROBLEM_LIMIT, REPORTED_MODELS, LoadReport, Origin, Problem
@@ -48,6 +48,18 @@ def _same_as_stored(obj: models.Model, stored: models.Model, m2m: dict[str, list
     return True
 
 
+def _merged_away(obj: models.Model, stored: models.Model | None, entry: dict) -> bool:
+    """An entry for a duplicate that was merged, or for its attendance: its natural key
+    found the survivor's, which the merge already folded it into."""
+    if stored is None:
+        return False
+    if isinstance(stored, Attendance):
+        named = entry.get("fields", {}).get("participant")
+        return isinstance(named, list) and named[:1] != [stored.participant.slug]
+    former = getattr(stored, "former_slug_list", None)
+    return bool(former) and obj.slug != stored.slug and obj.slug in former
+
+
 def load_fixture(source: Source, report: LoadReport, user=None, reason: str = "") -> list[Problem]:
     """Load a Django natural-key fixture, counting created, updated and unchanged rows,
     and keeping the edit history as the loader does for documents.
@@ -80,6 +92,16 @@ def load_fixture(source: Source, report: LoadReport, user=None, reason: str = ""
             model = type(obj)
             tally = report.tallies[model]
             stored = model._base_manager.filter(pk=obj.pk).first() if obj.pk else None
+            if _merged_away(obj, stored, source.fixture[position]):
+                # Its slug was merged into the stored record: the merge folded it there.
+                tally.unchanged += 1
+                position += 1
+                continue
+            if stored is not None and getattr(stored, "former_slugs", ""):
+                # A load never forgets a merge: the slugs merged into a record stay its own.
+                obj.former_slugs = "\n".join(
+                    dict.fromkeys([*stored.former_slug_list, *obj.former_slug_list])
+                )
             if stored is None:
                 tally.created += 1
             elif not item.deferred_fields and _same_as_stored(obj, stored, item.m2m_data):

@@ -138,6 +138,8 @@ class Plan:
 
     def _topic(self, origin: Origin, entry: doc.TopicEntry) -> None:
         fields = {k: entry[k] for k in ("name", "parent", "description") if k in entry}
+        if "former_slugs" in entry:
+            fields["former_slugs"] = "\n".join(entry["former_slugs"])
         self.define(self.topics, "topic", entry["slug"], fields, origin)
 
     def _country(self, origin: Origin, fields: dict) -> None:
@@ -150,6 +152,8 @@ class Plan:
         fields = {k: entry[k] for k in ("name", "country", "organization") if k in entry}
         if "aliases" in entry:
             fields["aliases"] = "\n".join(alias.strip() for alias in entry["aliases"])
+        if "former_slugs" in entry:
+            fields["former_slugs"] = "\n".join(entry["former_slugs"])
         self._country(origin, fields)
         self.define(self.participants, "participant", entry["slug"], fields, origin)
 
@@ -220,6 +224,51 @@ class Plan:
             )
         elif known.title is None:
             known.title = title
+
+    def rename(self, participants: dict[str, str], topics: dict[str, str]) -> None:
+        """Name merged participants and topics by the slug they were merged into: their
+        definitions go (the merge folded them), their attendances fold into the
+        survivor's, their statements and links follow."""
+        for slug in participants:
+            self.participants.pop(slug, None)
+        for slug in topics:
+            self.topics.pop(slug, None)
+        for definition in self.topics.values():
+            parent = definition.fields.get("parent")
+            if parent in topics:
+                definition.fields["parent"] = topics[parent]
+        for meeting in self.meetings.values():
+            if participants and any(slug in participants for slug in meeting.attendances):
+                meeting.attendances = self._folded(meeting.attendances, participants)
+            for readout in meeting.readouts.values():
+                for statement in readout.statements:
+                    statement.speaker = participants.get(statement.speaker, statement.speaker)
+                    if topics:
+                        named = (topics.get(slug, slug) for slug in statement.topics)
+                        statement.topics = tuple(dict.fromkeys(named))
+
+    def _folded(
+        self, attendances: dict[str, AttendancePlan], renames: dict[str, str]
+    ) -> dict[str, AttendancePlan]:
+        folded: dict[str, AttendancePlan] = {}
+        named: dict[str, str] = {}  # the slug each folded attendance was listed under first
+        for slug, attendance in attendances.items():
+            target = renames.get(slug, slug)
+            known = folded.get(target)
+            if known is None:
+                folded[target], named[target] = attendance, slug
+            elif attendance.title and known.title and attendance.title != known.title:
+                self.problems.append(
+                    attendance.origin.at("title").problem(
+                        f"participants {named[target]!r} and {slug!r} are one since a merge "
+                        f"({target!r}), but are given the titles {shorten(known.title)} and "
+                        f"{shorten(attendance.title)} in this meeting"
+                    )
+                )
+            else:
+                known.order = min(known.order, attendance.order)
+                known.title = known.title or attendance.title
+        return folded
 
     def _readout(self, meeting: MeetingPlan, origin: Origin, data: doc.ReadoutEntry) -> None:
         publisher = data["publisher"]

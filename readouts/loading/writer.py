@@ -8,7 +8,16 @@ from typing import Any
 
 from django.db import models
 
-from ..models import Attendance, Meeting, Participant, Publisher, Readout, Statement, Topic
+from ..models import (
+    Attendance,
+    Meeting,
+    Participant,
+    Publisher,
+    Readout,
+    Statement,
+    Topic,
+    split_aliases,
+)
 from ..rules import unattended
 from ..tree import TopicTree
 from .bulk import insert, insert_history, insert_pairs
@@ -55,6 +64,9 @@ class Writer:
 
     def check(self) -> None:
         plan = self.plan
+        self._resolve_merged()
+        if self.problems:
+            return
         topic_refs = {
             t
             for m in plan.meetings.values()
@@ -80,6 +92,52 @@ class Writer:
         self._require_names(plan.publishers, self.publishers, "publisher")
         self._check_topics()
         self._check_speakers()
+
+    def _resolve_merged(self) -> None:
+        """Slugs of merged participants and topics lead to what they were merged into."""
+        plan = self.plan
+        people = set(plan.participants) | {
+            slug
+            for m in plan.meetings.values()
+            for slug in [
+                *m.attendances,
+                *(s.speaker for r in m.readouts.values() for s in r.statements if s.speaker),
+            ]
+        }
+        topics = set(plan.topics) | {
+            slug
+            for m in plan.meetings.values()
+            for r in m.readouts.values()
+            for s in r.statements
+            for slug in s.topics
+        }
+        topics |= {d.fields["parent"] for d in plan.topics.values() if d.fields.get("parent")}
+        plan.rename(
+            self._merged(Participant, people, plan.participants, "participant"),
+            self._merged(Topic, topics, plan.topics, "topic"),
+        )
+        self.problems.extend(plan.problems)
+
+    def _merged(
+        self, model, named: set[str], defs: dict[str, Definition], noun: str
+    ) -> dict[str, str]:
+        """The named slugs that are merged ones, each with the slug it leads to: as the
+        database has them, and as the load's own definitions give them."""
+        merged = model.objects.merged_slugs()
+        declared = {}
+        for slug, definition in defs.items():
+            for former in split_aliases(definition.fields.get("former_slugs", "")):
+                declared[former] = (slug, definition)
+        taken = _by_slug(model, set(declared) | (named & set(merged)))
+        for former, (slug, definition) in declared.items():
+            if former in taken:
+                self.problems.append(
+                    definition.origin.at("former_slugs").problem(
+                        f"{former!r} is the slug of another {noun}, so it cannot lead to {slug!r}"
+                    )
+                )
+            merged[former] = slug
+        return {slug: merged[slug] for slug in named if slug in merged and slug not in taken}
 
     def _require_names(self, defs: dict[str, Definition], existing: dict, noun: str) -> None:
         for slug, definition in defs.items():
@@ -214,6 +272,11 @@ class Writer:
                 obj = existing[slug] = model(slug=slug, **{**defaults, **fields})
                 creating.append(obj)
                 continue
+            if fields.get("former_slugs") is not None:
+                # A load never forgets a merge: the slugs merged into a record stay its own.
+                known = split_aliases(obj.former_slugs)
+                given = split_aliases(fields["former_slugs"])
+                fields = {**fields, "former_slugs": "\n".join(dict.fromkeys(known + given))}
             diff = [name for name, value in fields.items() if getattr(obj, name) != value]
             for name in diff:
                 setattr(obj, name, fields[name])

@@ -1,0 +1,149 @@
+"""Likely duplicates among participants and topics, for an analyst to review and merge.
+
+Names are compared by a key that sets aside what varies between spellings of one
+name: accents, case, punctuation and hyphens, the particles of Arabic and other
+names (El-Sisi, Al Sisi), suffixes (Jr., III) and a possessive 's, and doubled
+letters of transliterations (Mohammed, Mohamed). Each rule groups records by a
+key in one pass (no comparison of every pair): the number of pairs grows with
+the duplicates found, not with the square of the table.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import QuerySet
+
+from .models import Participant, Topic, split_aliases
+
+PARTICLES = frozenset("al el ul bin bint ibn ben abu".split())  # noqa: SIM905
+SUFFIXES = frozenset("jr sr ii iii iv".split())  # noqa: SIM905
+GENERIC_TOPIC_WORDS = frozenset("the issue issues question situation matter matters".split())  # noqa: SIM905
+# A family name shared by more people than this in one country (Wang, Kim) says little.
+COMMON = 12
+WORD = re.compile(r"[^\W_]+")
+
+
+def words(name: str) -> list[str]:
+    """The words of a name without accents, case, punctuation or a possessive."""
+    text = unicodedata.normalize("NFKD", name)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
+    text = re.sub(r"['’‘`´]s\b", "", text)  # a possessive
+    text = re.sub(r"['’‘`´]", "", text)  # O'Brien, Ma'ruf
+    return WORD.findall(text)
+
+
+def collapse(word: str) -> str:
+    return re.sub(r"(.)\1+", r"\1", word)  # Mohammed, Mohamed
+
+
+def name_tokens(name: str) -> tuple[str, ...]:
+    """The words of a name as compared: "Joseph Biden Jr's" and "joseph biden" match."""
+    found = [w for w in words(name) if w not in PARTICLES]
+    while len(found) > 1 and found[-1] in SUFFIXES:
+        found.pop()
+    return tuple(collapse(word) for word in found)
+
+
+@dataclass
+class Pair:
+    """Two records that may be one, and why."""
+
+    first: object
+    second: object
+    reasons: list[str] = field(default_factory=list)
+
+
+class Pairs:
+    """Pairs of records by primary key, each found once whatever the rules that find it."""
+
+    def __init__(self, records: dict[int, object]) -> None:
+        self.records = records
+        self.found: dict[tuple[int, int], Pair] = {}
+
+    def add(self, a: int, b: int, reason: str) -> None:
+        if a == b:
+            return
+        key = (min(a, b), max(a, b))
+        pair = self.found.get(key)
+        if pair is None:
+            pair = self.found[key] = Pair(self.records[key[0]], self.records[key[1]])
+        if reason not in pair.reasons:
+            pair.reasons.append(reason)
+
+    def within(self, groups: Iterable[Iterable[int]], reason: str, limit: int | None = None):
+        for group in groups:
+            members = sorted(set(group))
+            if len(members) < 2 or (limit is not None and len(members) > limit):
+                continue
+            for i, a in enumerate(members):
+                for b in members[i + 1 :]:
+                    self.add(a, b, reason)
+
+    def sorted(self) -> list[Pair]:
+        return sorted(self.found.values(), key=lambda p: (str(p.first).casefold(), p.first.pk))
+
+
+def likely_duplicate_participants(queryset: QuerySet[Participant] | None = None) -> list[Pair]:
+    """Pairs of participants that may be one person: the same name once spelling is set
+    aside; the same country and family name; one name within the other; an alias that
+    is another's name."""
+    queryset = Participant.objects.all() if queryset is None else queryset
+    people = {p.pk: p for p in queryset.only("pk", "slug", "name", "country", "aliases")}
+    pairs = Pairs(people)
+    names: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    family: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for pk, person in people.items():
+        tokens = name_tokens(person.name)
+        if not tokens:
+            continue
+        names[tokens].append(pk)
+        if person.country and len(tokens) > 1:
+            family[(person.country.code, tokens[-1])].append(pk)
+    pairs.within(names.values(), "same name")
+    pairs.within(family.values(), "same country and family name", limit=COMMON)
+
+    # One name within the other: every run of words of every name, looked up by each
+    # whole name. A name of one word only within a name of the same country.
+    runs: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    for tokens, members in names.items():
+        for start in range(len(tokens)):
+            for end in range(start + 1, len(tokens) + 1):
+                if end - start < len(tokens):
+                    runs[tokens[start:end]].extend(members)
+    for tokens, members in names.items():
+        for inside in runs.get(tokens, ()):
+            for pk in members:
+                short, long = people[pk], people[inside]
+                if len(tokens) > 1 or (short.country and short.country == long.country):
+                    pairs.add(pk, inside, "one name within the other")
+
+    for pk, person in people.items():
+        for alias in split_aliases(person.aliases):
+            for other in names.get(name_tokens(alias), ()):
+                pairs.add(pk, other, "an alias is the other's name")
+    return pairs.sorted()
+
+
+def topic_key(name: str) -> tuple[str, ...]:
+    found = [w for w in words(name) if w not in GENERIC_TOPIC_WORDS]
+    return tuple(collapse(w[:-1] if len(w) > 3 and w.endswith("s") else w) for w in found)
+
+
+def likely_duplicate_topics(queryset: QuerySet[Topic] | None = None) -> list[Pair]:
+    """Pairs of topics with the same name once case, accents, punctuation, plurals and
+    words such as "issue" are set aside ("Ukraine issue", "Ukraine")."""
+    queryset = Topic.objects.all() if queryset is None else queryset
+    topics = {t.pk: t for t in queryset.only("pk", "slug", "name")}
+    pairs = Pairs(topics)
+    keys: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    for pk, topic in topics.items():
+        key = topic_key(topic.name)
+        if key:
+            keys[key].append(pk)
+    pairs.within(keys.values(), "same name")
+    return pairs.sorted()

@@ -13,8 +13,11 @@ from itertools import islice
 
 from django.db.models import Count, Exists, F, OuterRef, QuerySet
 from django.urls import reverse
+from django.utils.http import urlencode
 
-from .models import Attendance, Meeting, Readout, Statement
+from .duplicates import likely_duplicate_participants, likely_duplicate_topics
+from .models import Attendance, Meeting, Participant, Readout, Statement
+from .names import not_a_name
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,33 @@ class Check:
 def change_url(record) -> str:
     meta = record._meta
     return reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[record.pk])
+
+
+def names_that_are_not_people() -> Iterator[Finding]:
+    # Participants are people; a name that is an office or a body came from a bad draft.
+    for person in Participant.objects.order_by("name", "slug").only("pk", "name", "country"):
+        if not_a_name(person.name):
+            yield Finding(
+                str(person), "the name reads as an office, body or group", change_url(person)
+            )
+
+
+def likely_duplicates() -> Iterator[Finding]:
+    for kind, pairs in (
+        ("participant", likely_duplicate_participants()),
+        ("topic", likely_duplicate_topics()),
+    ):
+        for pair in pairs:
+            review = (
+                reverse(f"admin:readouts_{kind}_merge")
+                + "?"
+                + urlencode([("ids", pair.first.pk), ("ids", pair.second.pk)])
+            )
+            yield Finding(
+                f"{pair.first} and {pair.second}",
+                f"may be one {kind}: {', '.join(pair.reasons)}",
+                review,
+            )
 
 
 def meetings_without_readouts() -> Iterator[Finding]:
@@ -95,6 +125,18 @@ def speakers_who_did_not_attend() -> Iterator[Finding]:
 
 
 CHECKS: list[Check] = [
+    Check(
+        "not-a-person",
+        "Participants whose name is not a person's",
+        "An office, a body or a group recorded as a person (“White House”, “Prime Minister”).",
+        names_that_are_not_people,
+    ),
+    Check(
+        "likely-duplicate",
+        "Likely duplicates",
+        "Two records that may be one person or topic; review and merge them.",
+        likely_duplicates,
+    ),
     Check(
         "speaker-absent",
         "Speakers who did not attend",

@@ -30,6 +30,7 @@ LAYERS = [
         "findings",
         "pairs",
         "duplicates",
+        "names",
     },
     {"loading", "exporting", "importing"},
     {

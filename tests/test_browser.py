@@ -409,8 +409,9 @@ def test_an_analyst_imports_a_readout_from_text_and_corrects_it_with_autocomplet
 def test_an_analyst_sees_a_drafts_warnings_at_their_fields_fixes_them_and_saves(page):
     load([SEED, PROJECT / "tests" / "data" / "importer" / "known-participants.json"])
     sign_in(page)
-    # The White House readout of 2023-10-27: the counterpart's title runs into his name.
-    text = PROJECT / "tests" / "data" / "warnings" / "2023-10-27-biden-wang-yi.md"
+    # Written for this test, after a White House readout of 2022-09-27: the opening, which
+    # only says who met whom, runs into the Vice President's first statement.
+    text = PROJECT / "tests" / "data" / "warnings" / "written-for-tests-harris-albanese.md"
     page.goto("/admin/readouts/meeting/import-text/")
     page.get_by_label("Readout text").fill(text.read_text(encoding="utf-8"))
     page.get_by_role("button", name="Draft the record").click()
@@ -427,7 +428,7 @@ def test_an_analyst_sees_a_drafts_warnings_at_their_fields_fixes_them_and_saves(
     ):
         box = page.locator(part).bounding_box()
         assert box and box["x"] + box["width"] <= 1280, part
-    assert page.locator("#id_statements-0-speaker option:checked").inner_text() == "Joe Biden"
+    assert page.locator("#id_statements-0-speaker option:checked").inner_text() == "Kamala Harris"
     assert not page.locator("#id_publisher_slug").is_visible()  # folded away
     # Participants come before statements.
     assert (
@@ -435,34 +436,23 @@ def test_an_analyst_sees_a_drafts_warnings_at_their_fields_fixes_them_and_saves(
         < page.locator("#statement-1").bounding_box()["y"]
     )
 
-    # The warnings: on top, and at the fields they are about.
-    assert page.locator(".draft-warnings").get_by_text("2 warnings").is_visible()
-    name_warning = page.locator("#id_people-1-name_warning_1")
-    assert "“Affairs Commission” reads as an office" in name_warning.inner_text()
-    title_warning = page.locator("#id_people-1-title_warning_1")
-    assert "stops mid-phrase" in title_warning.inner_text()
+    # The warning: on top, and at the field it is about.
+    assert page.locator(".draft-warnings").get_by_text("1 warning").is_visible()
+    warning = page.locator("#id_statements-0-text_warning_1")
+    assert "only says who met whom" in warning.inner_text()
     page.screenshot(path=SCREENSHOTS / "admin-import-review.png", full_page=True)
 
-    # The analyst fixes them: "Affairs Commission" is Wang Yi's office, not a person, and his
-    # title is the whole of it.
-    page.locator("#id_people-1-DELETE").check()
-    page.locator("#id_people-2-title").fill(
-        "Director of the Office of the Foreign Affairs Commission and Foreign Minister"
-    )
+    # The analyst fixes it: the statement keeps what the Vice President said, not the opening.
+    said = "The Vice President underscored the strength of the U.S.-Australia Alliance."
+    page.locator("#id_statements-0-text").fill(said)
     page.get_by_role("button", name="Save the record").click()
     page.wait_for_url(re.compile(r"/admin/readouts/meeting/\d+/change/"))
     assert page.get_by_text("Imported").is_visible()
     assert not page.get_by_text("with a warning").count()
 
-    meeting = Meeting.objects.get(slug="2023-10-27-joe-biden-affairs-commission")
-    assert [(a.participant.slug, a.title) for a in meeting.attendances.all()] == [
-        ("joe-biden", "President"),
-        (
-            "wang-yi",
-            "Director of the Office of the Foreign Affairs Commission and Foreign Minister",
-        ),
-    ]
+    meeting = Meeting.objects.get(slug="2022-09-27-anthony-albanese-kamala-harris")
+    assert meeting.location == "Tokyo, Japan"
+    first = meeting.readouts.get().statements.get(sequence=1)
+    assert (first.speaker.slug, first.text) == ("kamala-harris", said)
     page.goto(meeting.get_absolute_url())
-    assert page.get_by_text(
-        "Director of the Office of the Foreign Affairs Commission and Foreign Minister"
-    ).first.is_visible()
+    assert page.locator("article.statement").get_by_text(said).is_visible()

@@ -5,7 +5,8 @@ from readouts.findings import audit
 
 class Command(BaseCommand):
     help = (
-        "List what a curator should look at: speakers who did not attend, statements not "
+        "List what a curator should look at: names that are not people's, likely duplicates, "
+        "speakers who did not attend, statements not "
         "found in their readout, meetings without readouts or with one participant, readouts "
         "without statements. The admin shows the same as 'Records to look at'."
     )

@@ -2,10 +2,16 @@ from functools import partial
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, router, transaction
 from django.db.models import Prefetch, QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    StreamingHttpResponse,
+)
 from django.urls import path
 from django.utils.html import format_html
 from django_countries.filters import CountryFilter
@@ -30,6 +36,7 @@ from .paginators import EstimatedCountPaginator
 from .rules import broken_rule, statements_needing
 from .tree import TopicTree
 from .views import download
+from .widgets import SafeAutocompleteAdmin
 
 
 def export_meetings(meetings: QuerySet[Meeting], what: str) -> StreamingHttpResponse:
@@ -57,7 +64,7 @@ def export_topics_meetings(modeladmin, request, queryset):
     return export_meetings(Meeting.objects.on_topics(family), "topics")
 
 
-class CurationAdmin(SimpleHistoryAdmin):
+class CurationAdmin(SafeAutocompleteAdmin, SimpleHistoryAdmin):
     """History with field-by-field changes and restore; stale forms refused."""
 
     class Media:
@@ -82,12 +89,26 @@ class CurationAdmin(SimpleHistoryAdmin):
             form = type(form.__name__, (form,), {"stored_version": stored.first()})
         return form
 
+    def history_view(self, request: HttpRequest, object_id: str, extra_context=None):
+        self._valid_keys(object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def _valid_keys(self, object_id: str, version_id: str = "0") -> None:
+        """A key in the address that is no number is a page that does not exist (the
+        history views would look it up as it is, and fail)."""
+        try:
+            self.model._meta.pk.to_python(unquote(object_id))
+            int(version_id)
+        except (ValidationError, ValueError):
+            raise Http404("No such record or version.") from None
+
     def history_form_view(
         self, request: HttpRequest, object_id: str, version_id: str, extra_context=None
     ) -> HttpResponse:
         """Restoring a version is a change: it needs the change permission (the
         Revert button is only hidden from those without it), and it runs in one
         transaction, as the change form does (the version check locks the row)."""
+        self._valid_keys(object_id, version_id)
         if request.method != "POST":
             return super().history_form_view(request, object_id, version_id, extra_context)
         obj = self.get_object(request, unquote(object_id))
@@ -119,15 +140,32 @@ class CurationAdmin(SimpleHistoryAdmin):
 
     def _unless_refused(self, request: HttpRequest, view) -> HttpResponse:
         """The page again with a message when the database refuses a write that breaks a
-        rule the forms did not catch (the database enforces it on every path)."""
+        rule the forms did not catch (the database enforces it on every path).
+
+        The database may refuse only at the commit, after the view has said "changed
+        successfully": what the view says is held until the write has gone through."""
+        request.held_messages = []
         try:
-            return view()
+            response = view()
         except IntegrityError as exc:
             message = broken_rule(exc)
             if message is None:
                 raise
+        else:
+            for args, kwargs in request.held_messages:
+                super().message_user(request, *args, **kwargs)
+            return response
+        finally:
+            del request.held_messages
         self.message_user(request, f"Nothing was saved: {message}", messages.ERROR)
         return HttpResponseRedirect(request.get_full_path())
+
+    def message_user(self, request: HttpRequest, *args, **kwargs) -> None:
+        held = getattr(request, "held_messages", None)
+        if held is None:
+            super().message_user(request, *args, **kwargs)
+        else:
+            held.append((args, kwargs))
 
     def save_model(self, request: HttpRequest, obj, form, change: bool) -> None:
         # Saving a form with nothing changed makes no new version (and no history entry).
@@ -186,7 +224,7 @@ class CurationAdmin(SimpleHistoryAdmin):
         )
 
 
-class AttendanceInline(admin.TabularInline):
+class AttendanceInline(SafeAutocompleteAdmin, admin.TabularInline):
     model = Attendance
     form = VersionedForm
     formset = AttendanceFormSet
@@ -199,7 +237,7 @@ class AttendanceInline(admin.TabularInline):
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
 
 
-class ReadoutInline(admin.StackedInline):
+class ReadoutInline(SafeAutocompleteAdmin, admin.StackedInline):
     model = Readout
     form = VersionedForm
     formfield_overrides = HTTPS_URLS
@@ -209,7 +247,7 @@ class ReadoutInline(admin.StackedInline):
     extra = 0
 
 
-class StatementInline(admin.StackedInline):
+class StatementInline(SafeAutocompleteAdmin, admin.StackedInline):
     model = Statement
     form = VersionedForm
     formset = StatementFormSet

@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
 from django.shortcuts import redirect
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
@@ -31,6 +31,7 @@ from .models import (
     Statement,
     Topic,
 )
+from .widgets import SafeAutocompleteSelect, SafeAutocompleteSelectMultiple
 
 MAX_UPLOAD = 1_000_000  # bytes: a readout is a few kilobytes
 # A readout in the archive comes to at most 17 statements. The review form takes about 6 ms of
@@ -71,6 +72,13 @@ class SourceForm(forms.Form):
 
 
 class MeetingDraftForm(forms.Form):
+    join = forms.SlugField(
+        max_length=200,
+        required=False,
+        label="Another readout of",
+        help_text="A recorded meeting this readout is an account of: saving adds the readout "
+        "(and anyone it names who is not yet a participant) to it. Empty for a new meeting.",
+    )
     slug = forms.SlugField(max_length=200)
     date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     kind = forms.ChoiceField(choices=MeetingKind.choices)
@@ -79,7 +87,7 @@ class MeetingDraftForm(forms.Form):
     publisher = forms.ModelChoiceField(
         queryset=Publisher.objects.all(),
         required=False,
-        widget=AutocompleteSelect(Readout._meta.get_field("publisher"), admin.site),
+        widget=SafeAutocompleteSelect(Readout._meta.get_field("publisher"), admin.site),
         help_text="Choose a recorded publisher, or give a new one below.",
     )
     publisher_slug = forms.SlugField(max_length=100, required=False, label="New publisher: slug")
@@ -209,7 +217,7 @@ class ParticipantDraftForm(forms.Form):
         queryset=Participant.objects.all(),
         required=False,
         label="Participant",
-        widget=AutocompleteSelect(Attendance._meta.get_field("participant"), admin.site),
+        widget=SafeAutocompleteSelect(Attendance._meta.get_field("participant"), admin.site),
         help_text="Choose someone already recorded, or leave empty and give a new person below.",
     )
     slug = forms.SlugField(max_length=100, required=False)
@@ -244,7 +252,7 @@ class StatementDraftForm(forms.Form):
     topics = forms.ModelMultipleChoiceField(
         queryset=Topic.objects.all(),
         required=False,
-        widget=AutocompleteSelectMultiple(Statement._meta.get_field("topics"), admin.site),
+        widget=SafeAutocompleteSelectMultiple(Statement._meta.get_field("topics"), admin.site),
     )
     text = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}))
 
@@ -289,6 +297,7 @@ def import_view(model_admin, request):
                     *_forms_from(draft),
                     notes=draft.notes,
                     warnings=draft.warnings,
+                    match=draft.match,
                 )
     return TemplateResponse(
         request, "admin/readouts/import_source.html", {**context, "form": source}
@@ -336,9 +345,11 @@ def _forms_from(draft):
     new_publisher = {
         f"publisher_{key}": drafted.get(key, "") for key in ("slug", "name", "country", "website")
     }
+    joining = draft.match.meeting if draft.match else None
     meeting = MeetingDraftForm(
         initial={
             **doc["meeting"],
+            "join": joining.slug if joining else "",
             "publisher": publisher,
             **({} if publisher else new_publisher),
             "readout_title": readout["title"],
@@ -347,22 +358,22 @@ def _forms_from(draft):
             "body": readout["body"],
         }
     )
-    known = {p.slug: p for p in Participant.objects.filter(slug__in=[p.slug for p in draft.people])}
+    people_rows = _people_rows(draft)
+    known = {
+        p.slug: p for p in Participant.objects.filter(slug__in=[row["slug"] for row in people_rows])
+    }
     people = ParticipantFormSet(
         prefix="people",
         initial=[
             {
-                "existing": known.get(p.slug),
-                "slug": p.slug,
-                "name": "" if p.slug in known else p.name,
-                "country": p.country or "",
-                "organization": p.organization,
-                "title": p.title,
+                **row,
+                "existing": known.get(row["slug"]),
+                "name": "" if row["slug"] in known else row["name"],
             }
-            for p in draft.people
+            for row in people_rows
         ],
     )
-    rows = {p.slug: str(i) for i, p in enumerate(draft.people)}
+    rows = {row["slug"]: str(i) for i, row in enumerate(people_rows)}
     speakers = _speaker_choices(people)
     # A speaker the draft gives who is no participant stays as drafted (and warned of).
     speakers += [
@@ -384,6 +395,45 @@ def _forms_from(draft):
         ],
     )
     return meeting, people, statements
+
+
+def _people_rows(draft) -> list[dict]:
+    """The participants rows of a draft: as drafted, or, for another readout of a recorded
+    meeting, its participants (with their titles as recorded) and then those only this
+    readout names."""
+    drafted = {
+        p.slug: {
+            "slug": p.slug,
+            "name": p.name,
+            "country": p.country or "",
+            "organization": p.organization,
+            "title": p.title,
+        }
+        for p in draft.people
+    }
+    joining = draft.match.meeting if draft.match else None
+    if joining is None:
+        return list(drafted.values())
+    titles = dict(joining.attendances.values_list("participant__slug", "title"))
+    rows = []
+    for entry in draft.document["participants"]:
+        slug = entry["slug"]
+        if slug in titles:
+            rows.append(
+                {"slug": slug, "name": "", "country": "", "organization": "", "title": titles[slug]}
+            )
+        else:
+            rows.append(
+                drafted.get(slug)
+                or {
+                    "slug": slug,
+                    "name": "",
+                    "country": "",
+                    "organization": "",
+                    "title": entry.get("title", ""),
+                }
+            )
+    return rows
 
 
 def _local_time(published_at: str | None, publisher: Publisher | None) -> str:
@@ -521,7 +571,17 @@ def _document_from_forms(meeting, people, statements) -> dict:
     }
 
 
-def _review(request, context, meeting, people, statements, notes=(), problems=(), warnings=None):
+def _review(
+    request,
+    context,
+    meeting,
+    people,
+    statements,
+    notes=(),
+    problems=(),
+    warnings=None,
+    match=None,
+):
     if warnings is None:  # the form as edited: checked again, so no warning is lost
         warnings = check(
             _document_from_forms(meeting, people, statements), Vocabulary.from_database()
@@ -538,8 +598,24 @@ def _review(request, context, meeting, people, statements, notes=(), problems=()
             "notes": notes,
             "problems": problems,
             "warnings": _place_warnings(warnings, meeting, people, statements),
+            "match": match,
+            "joining": _joining(meeting),
             "media": context["media"] + meeting.media + people.media + statements.media,
         },
+    )
+
+
+def _joining(meeting_form) -> Meeting | None:
+    """The recorded meeting the review adds its readout to, with its readouts."""
+    slug = meeting_form["join"].value()
+    if not slug:
+        return None
+    return (
+        Meeting.objects.filter(slug=slug)
+        .prefetch_related(
+            Prefetch("readouts", queryset=Readout.objects.select_related("publisher").defer("body"))
+        )
+        .first()
     )
 
 
@@ -604,16 +680,20 @@ def _save(model_admin, request, context):
             for i, (row, speaker) in enumerate(kept, 1)
         ],
     )
+    slug = m["join"] or m["slug"]
     document = doc.document(
-        doc.meeting(
-            m["slug"], m["date"].isoformat(), m["kind"], m["title"], location=m["location"]
-        ),
+        doc.meeting(slug, m["date"].isoformat(), m["kind"], m["title"], location=m["location"]),
         entries,
         [readout],
     )
-    if Meeting.objects.filter(slug=m["slug"]).exists():
+    if m["join"] and not Meeting.objects.filter(slug=m["join"]).exists():
+        meeting.add_error("join", "No meeting with this slug is recorded.")
+        return _review(request, context, meeting, people, statements)
+    if not m["join"] and Meeting.objects.filter(slug=m["slug"]).exists():
         meeting.add_error(
-            "slug", "A meeting with this slug is already recorded; give this one another."
+            "slug",
+            "A meeting with this slug is already recorded. If this readout is an account of "
+            "it, give its slug under “Another readout of”; otherwise give this one another.",
         )
         return _review(request, context, meeting, people, statements)
     # Saved as the analyst decided; what is still warned of is said once more, not dropped.
@@ -628,10 +708,13 @@ def _save(model_admin, request, context):
         return _review(
             request, context, meeting, people, statements, problems=[str(p) for p in exc.problems]
         )
-    saved = Meeting.objects.get(slug=m["slug"])
+    saved = Meeting.objects.get(slug=slug)
+    count = len(document["readouts"][0]["statements"])
     messages.success(
         request,
-        f"Imported “{saved.title}” with {len(document['readouts'][0]['statements'])} statement(s).",
+        f"Added the readout to the recorded meeting “{saved.title}”, with {count} statement(s)."
+        if m["join"]
+        else f"Imported “{saved.title}” with {count} statement(s).",
     )
     for where, message in _place_warnings(left, meeting, people, statements):
         messages.warning(request, f"Saved as it was, with a warning: {where}: {message}")

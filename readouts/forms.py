@@ -194,8 +194,9 @@ class TopicForm(VersionedForm):
     """Topics are re-parented one at a time, so no two changes make a cycle together."""
 
     def clean(self) -> dict:
-        if "parent" in self.changed_data:
-            # Before the row lock of VersionedForm, and by everyone in the same order:
-            # the tree is then read, and the cycle check made, after the other's commit.
-            Topic.lock_tree()
+        # Before the row lock of VersionedForm, and by everyone in the same order: the
+        # tree is then read, and the cycle check made, after the other's commit. Taken
+        # on every save, not only when the parent field changed: a restore's form starts
+        # from the old version, so a parent it puts back does not show as changed.
+        Topic.lock_tree()
         return super().clean()

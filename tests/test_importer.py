@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from readouts.importing import UnreadableText, Vocabulary, draft_text, read_text
 from readouts.importing.text import sentences
 from readouts.loading import LoadError, load
-from readouts.models import Meeting, Participant, Publisher, Statement
+from readouts.models import Meeting, Participant, Publisher, Readout, Statement
 
 from .admin_pages import review_data
 from .factories import SEED, bench_module, seed_document, snapshot
@@ -207,7 +207,7 @@ def test_it_reads_several_offices_held_at_once_as_one_title(vocabulary):
     assert wang.title == (
         "Director of the Office of the Central Foreign Affairs Commission and Foreign Minister"
     )
-    assert draft.document["meeting"]["slug"] == "2023-10-27-joe-biden-wang-yi"
+    assert draft.document["meeting"]["slug"] == "2023-10-27-wang-yi-joe-biden"
     assert draft.document["meeting"]["location"] == "White House"
 
 
@@ -466,14 +466,39 @@ def test_the_review_refuses_a_speaker_who_did_not_attend_and_keeps_the_draft(
     assert snapshot() == before
 
 
-def test_the_review_refuses_a_slug_already_recorded(vocabulary, client):
+def test_the_review_shows_a_readout_recorded_already_as_an_update_and_saves_it_once(
+    vocabulary, client
+):
     administrator(client)
     response = client.post(IMPORT, {"text": SEED_TEXT.read_text(encoding="utf-8")})
+    page = response.content.decode()
+    assert "This readout is recorded already" in page
     data = review_data(response)
-    assert data["slug"] == "2022-10-27-wang-yi-sergey-lavrov"
+    assert data["join"] == data["slug"] == "2022-10-27-wang-yi-sergey-lavrov"
     before = snapshot()
     response = client.post(IMPORT, data)
-    assert "already recorded" in response.content.decode()
+    assert response.status_code == 302
+    readout = Readout.objects.get()  # the same readout, not a second meeting
+    assert readout.meeting.slug == "2022-10-27-wang-yi-sergey-lavrov"
+    assert Meeting.objects.count() == 1
+    again = snapshot()
+    client.post(IMPORT, data)
+    assert snapshot() == again  # saving it again changes nothing
+    assert {k for k in before if before[k] != again[k]} <= {
+        "readouts.Statement",
+        "readouts.Readout",
+        "readouts.Statement_topics",
+        "readouts.MeetingTopic",  # the statements' topics as drafted
+    }
+
+
+def test_the_review_refuses_a_slug_already_recorded_for_a_new_meeting(vocabulary, client):
+    administrator(client)
+    response = client.post(IMPORT, {"text": SEED_TEXT.read_text(encoding="utf-8")})
+    data = {**review_data(response), "join": ""}
+    before = snapshot()
+    response = client.post(IMPORT, data)
+    assert "A meeting with this slug is already recorded." in response.content.decode()
     assert snapshot() == before
 
 

@@ -9,6 +9,7 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, connection, transaction
+from django.db.models import F
 from django.urls import reverse
 
 from readouts.loading import load
@@ -183,3 +184,74 @@ def test_the_admin_words_a_refusal_that_came_from_the_database(editor_client, tm
     assert "Nothing was saved: " in page
     assert "every speaker must attend their meeting" in page or "attendance of someone" in page
     assert snapshot() == before
+
+
+def backend_waits_for_a_lock(watcher, pid: int) -> bool:
+    row = watcher.execute(
+        "SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s", [pid]
+    ).fetchone()
+    return bool(row) and row[0] == "Lock"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite takes one writer at a time")
+def test_two_transactions_at_once_cannot_break_the_rule_between_them(seed):
+    """One adds a statement by Lavrov while the other removes his attendance. Both check
+    the rule at commit; held there (by a third that holds the data version's row, as a
+    long commit does), neither may pass on what the other has not committed yet."""
+    import threading
+
+    import psycopg
+
+    settings = connection.settings_dict
+    params = {
+        "dbname": settings["NAME"],
+        "user": settings["USER"],
+        "host": settings["HOST"] or None,
+        "port": settings["PORT"] or None,
+        "autocommit": False,
+    }
+    readout = Readout.objects.get()
+    attendance = Attendance.objects.get(participant__slug="sergey-lavrov")
+    Statement.objects.filter(speaker_id=attendance.participant_id).update(speaker=None)
+    holder, adder, remover = (psycopg.connect(**params) for _ in range(3))
+    watcher = psycopg.connect(**{**params, "autocommit": True})
+    outcomes: dict[str, str] = {}
+
+    def commit(name: str, conn) -> None:
+        try:
+            conn.commit()
+            outcomes[name] = "committed"
+        except psycopg.errors.CheckViolation:
+            conn.rollback()
+            outcomes[name] = "refused"
+
+    try:
+        holder.execute("SELECT version FROM readouts_data_version FOR UPDATE")
+        adder.execute(
+            "INSERT INTO readouts_statement (readout_id, sequence, speaker_id, text, version)"
+            " VALUES (%s, 99, %s, 'A statement by Lavrov.', 1)",
+            [readout.pk, attendance.participant_id],
+        )
+        remover.execute("DELETE FROM readouts_attendance WHERE id = %s", [attendance.pk])
+        threads = []
+        for name, conn in (("remover", remover), ("adder", adder)):
+            thread = threading.Thread(target=commit, args=(name, conn))
+            thread.start()
+            threads.append(thread)
+            # Each commit checks the rule, then waits: the remover for the data version's
+            # row, the adder for that row or for the attendance being removed.
+            while not backend_waits_for_a_lock(watcher, conn.info.backend_pid):
+                thread.join(0.01)
+        holder.commit()
+        for thread in threads:
+            thread.join()
+    finally:
+        for conn in (holder, adder, remover, watcher):
+            conn.close()
+
+    assert sorted(outcomes.values()) == ["committed", "refused"], outcomes
+    assert (
+        not Statement.objects.filter(speaker__isnull=False)
+        .exclude(readout__meeting__attendances__participant=F("speaker"))
+        .exists()
+    )

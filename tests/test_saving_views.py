@@ -170,3 +170,110 @@ def test_two_admins_moving_two_topics_under_each_other_at_once_never_fail(superu
         parents = dict(Topic.objects.filter(pk__in=[a.pk, b.pk]).values_list("pk", "parent"))
         assert parents in ({a.pk: b.pk, b.pk: None}, {a.pk: None, b.pk: a.pk})
     assert Participant.objects.exists()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite takes one writer at a time")
+def test_restoring_a_topics_parent_while_another_admin_moves_that_parent_never_makes_a_cycle(
+    superuser,
+):
+    a, b = Topic.objects.filter(parent__isnull=False).order_by("slug")[:2]
+    # A version of A under B, for one admin to restore.
+    url = admin_url(Topic, "change", a.pk)
+    assert superuser.post(url, {**form_data(superuser.get(url)), "parent": b.pk}).status_code == 302
+    version = a.history.filter(parent_id=b.pk).latest("history_id")
+    barrier = threading.Barrier(2)
+    for _ in range(8):
+        Topic.objects.filter(pk__in=[a.pk, b.pk]).update(parent=None)
+        results = {}
+
+        def post(url, data, results=results):
+            client = Client(raise_request_exception=False)
+            client.force_login(User.objects.get(username="root"))
+            barrier.wait()
+            try:
+                results[url] = client.post(url, data)
+            finally:
+                connections.close_all()
+
+        restore = reverse("admin:readouts_topic_simple_history", args=[a.pk, version.history_id])
+        move = admin_url(Topic, "change", b.pk)
+        threads = [
+            threading.Thread(target=post, args=(restore, form_data(superuser.get(restore)))),
+            threading.Thread(
+                target=post, args=(move, {**form_data(superuser.get(move)), "parent": a.pk})
+            ),
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert all(r.status_code in (200, 302) for r in results.values()), results
+        parents = dict(Topic.objects.filter(pk__in=[a.pk, b.pk]).values_list("pk", "parent"))
+        assert parents != {a.pk: b.pk, b.pk: a.pk}, "a cycle"
+        assert parents in ({a.pk: b.pk, b.pk: None}, {a.pk: None, b.pk: a.pk})
+
+
+def test_a_restore_the_database_refuses_says_only_that_nothing_was_saved(superuser):
+    from django.contrib.messages import get_messages
+
+    from readouts.models import Publisher
+
+    seed = Meeting.objects.get()
+    other = Meeting.objects.create(slug="other", date="2022-11-01", kind="meeting", title="Other")
+    # A readout first recorded for another meeting, then moved to the seed's, where
+    # Wang Yi (who attends only the seed's) speaks in it.
+    readout = Readout.objects.create(
+        meeting=other,
+        publisher=Publisher.objects.get(),
+        language="ru",
+        title="Another account",
+        body="Wang Yi said so.",
+    )
+    first = readout.history.get()
+    readout.meeting = seed
+    readout.save()
+    Statement.objects.create(
+        readout=readout,
+        sequence=1,
+        speaker=Participant.objects.get(slug="wang-yi"),
+        text="Wang Yi said so.",
+    )
+    url = admin_url(Readout, "simple_history", readout.pk, first.history_id)
+    response = superuser.post(url, form_data(superuser.get(url)))
+    told = [str(m) for m in get_messages(response.wsgi_request)]
+    assert len(told) == 1 and told[0].startswith("Nothing was saved: "), told
+    readout.refresh_from_db()
+    assert readout.meeting == seed
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/admin/readouts/meeting/abc/history/",
+        "/admin/readouts/meeting/abc/history/1/",
+        "/admin/readouts/meeting/1/history/abc/",
+    ],
+)
+def test_a_key_that_is_no_number_in_a_history_address_is_not_found(superuser, path):
+    assert superuser.get(path).status_code == 404
+    assert superuser.post(path, {"title": "x"}).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("model", "field"),
+    [(Readout, "publisher"), (Statement, "topics"), (Attendance, "participant"), (Topic, "parent")],
+    ids=lambda v: getattr(v, "__name__", v),
+)
+def test_a_choice_that_is_no_key_gets_the_fields_message_not_a_server_error(
+    superuser, model, field
+):
+    obj = model.objects.order_by("pk").first()
+    url = admin_url(model, "change", obj.pk)
+    before = obj.version
+    response = superuser.post(url, {**form_data(superuser.get(url)), field: "abc"})
+    assert response.status_code == 200
+    assert "is not a valid value" in response.content.decode() or (
+        "Select a valid choice" in response.content.decode()
+    )
+    obj.refresh_from_db()
+    assert obj.version == before

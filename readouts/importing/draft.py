@@ -723,7 +723,12 @@ def draft_readout(
     foreign = [
         p
         for p in counterparts
-        if (p.foreign_or_organization or (p.country is None and FOREIGN_OFFICES.search(p.title)))
+        if (
+            p.foreign_or_organization
+            or (p.country is None and FOREIGN_OFFICES.search(p.title))
+            # Someone recorded as of another country than the publisher's.
+            or (home and p.country and p.country != home)
+        )
         and (not home or p.country != home)
         and not DOMESTIC_OFFICES.search(p.title)
     ]

@@ -43,6 +43,7 @@ class TopicEntry(TypedDict):
     name: str
     parent: NotRequired[str | None]
     description: NotRequired[str]
+    phrases: NotRequired[list[str]]  # that suggest it in a readout's text
 
 
 class PublisherEntry(TypedDict):
@@ -143,9 +144,16 @@ def participant(
 
 
 def topic(
-    slug: str, name: str, *, parent: str | None = None, description: str | None = None
+    slug: str,
+    name: str,
+    *,
+    parent: str | None = None,
+    description: str | None = None,
+    phrases: list[str] | None = None,
 ) -> TopicEntry:
-    return {"slug": slug, "name": name, "parent": parent} | _given(description=description)
+    return {"slug": slug, "name": name, "parent": parent} | _given(
+        description=description, phrases=phrases
+    )
 
 
 def publisher(

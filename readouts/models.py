@@ -97,6 +97,12 @@ class Topic(Versioned):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
     )
     description = models.TextField(blank=True)
+    phrases = models.TextField(
+        blank=True,
+        help_text="Words and phrases that suggest this topic when a readout is imported, one "
+        "per line (fentanyl, synthetic drugs). The name counts too. A phrase of three "
+        "letters or fewer (AI, G7) is matched only as written; longer ones in any case.",
+    )
 
     objects = NaturalKeyManager("slug")
     history = tracked()
@@ -113,6 +119,10 @@ class Topic(Versioned):
 
     def natural_key(self) -> tuple[str]:
         return (self.slug,)
+
+    @property
+    def phrase_list(self) -> list[str]:
+        return split_aliases(self.phrases)
 
     def clean(self) -> None:
         # Against the tree stored now: the parent object the form chose may have been

@@ -24,8 +24,13 @@ from .streaming import CHUNK, stream_object
 
 
 def topic_entry(topic: Topic, parents: dict[int, str]) -> doc.TopicEntry:
+    # Phrases are written only when a topic has them.
     return doc.topic(
-        topic.slug, topic.name, parent=parents.get(topic.parent_id), description=topic.description
+        topic.slug,
+        topic.name,
+        parent=parents.get(topic.parent_id),
+        description=topic.description,
+        phrases=split_aliases(topic.phrases) or None,
     )
 
 

@@ -138,6 +138,8 @@ class Plan:
 
     def _topic(self, origin: Origin, entry: doc.TopicEntry) -> None:
         fields = {k: entry[k] for k in ("name", "parent", "description") if k in entry}
+        if "phrases" in entry:
+            fields["phrases"] = "\n".join(phrase.strip() for phrase in entry["phrases"])
         self.define(self.topics, "topic", entry["slug"], fields, origin)
 
     def _country(self, origin: Origin, fields: dict) -> None:

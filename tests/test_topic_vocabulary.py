@@ -1,0 +1,117 @@
+"""The topic vocabulary is data: a hierarchy with descriptions and the phrases that
+suggest each topic, kept on the Topic records, shipped in fixtures/010-topics.json."""
+
+import json
+
+import pytest
+from django.contrib.auth.models import User
+
+from readouts.exporting import export_documents, meetings_for
+from readouts.importing import Vocabulary, draft_text
+from readouts.loading import load
+from readouts.models import Topic
+
+from .factories import FIXTURES, SEED, make_document, write_json
+
+pytestmark = pytest.mark.django_db
+
+VOCABULARY = FIXTURES / "010-topics.json"
+WHITE_HOUSE = FIXTURES / "100-white-house-readouts.json"
+
+# The subjects readouts discuss, as analysts asked for them (slug: name).
+SUBJECTS = {
+    "bilateral-relations": "Bilateral relations",
+    "trade-and-economy": "Trade and economy",
+    "technology-and-ai": "Technology and AI",
+    "climate-and-energy": "Climate and energy",
+    "health": "Health",
+    "counternarcotics-and-fentanyl": "Counternarcotics and fentanyl",
+    "taiwan": "Taiwan",
+    "korean-peninsula": "Korean Peninsula",
+    "middle-east": "Middle East",
+    "ukraine-issue": "Ukraine issue",
+    "arms-control": "Arms control",
+    "international-and-regional-issues": "International and regional issues",
+    "multilateral-cooperation": "Multilateral cooperation",
+    "human-rights": "Human rights",
+}
+
+HEADLINE = "Readout of a Call with Prime Minister Example\n2023-03-01\n\n"
+
+
+def draft_topics(text: str) -> list[list[str]]:
+    draft = draft_text(HEADLINE + text, Vocabulary.from_database())
+    return [s["topics"] for s in draft.document["readouts"][0]["statements"]]
+
+
+def test_it_loads_the_vocabulary_with_descriptions_and_phrases():
+    load([SEED, VOCABULARY])
+    topics = {t.slug: t for t in Topic.objects.select_related("parent")}
+    assert {slug: topics[slug].name for slug in SUBJECTS} == SUBJECTS
+    for topic in topics.values():
+        assert topic.description, topic.slug
+        assert topic.phrase_list, topic.slug
+    # The founding readout's topics keep their place; older ones moved under new roots.
+    assert topics["ukraine-issue"].parent.slug == "international-and-regional-issues"
+    assert topics["china-russia-relations"].parent.slug == "bilateral-relations"
+    assert topics["covid-19"].parent.slug == "health"
+    assert topics["climate"].parent.slug == "climate-and-energy"
+    assert topics["dprk"].parent.slug == "korean-peninsula"
+    assert topics["israel-and-gaza"].parent.slug == "middle-east"
+    assert "fentanyl" in topics["counternarcotics-and-fentanyl"].phrase_list
+
+
+def test_every_fixture_agrees_with_the_vocabulary():
+    """The readouts in fixtures/ define their topics as the vocabulary does (a load
+    refuses a topic given two ways), and use no topic it lacks."""
+    vocabulary = {t["slug"]: t for t in json.loads(VOCABULARY.read_text())["topics"]}
+    for path in [SEED, WHITE_HOUSE]:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        documents = data.get("documents", [data])
+        defined = data.get("topics", []) + [t for d in documents for t in d.get("topics", [])]
+        for topic in defined:
+            assert {k: vocabulary[topic["slug"]][k] for k in topic} == topic, path.name
+        used = {
+            slug
+            for d in documents
+            for r in d["readouts"]
+            for s in r["statements"]
+            for slug in s["topics"]
+        }
+        assert used <= set(vocabulary), path.name
+
+
+def test_the_importer_suggests_a_topic_by_the_phrases_on_its_record(seeded):
+    Topic.objects.create(
+        slug="narcotics", name="Counternarcotics", phrases="fentanyl\nsynthetic drugs\nAI"
+    )
+    text = (
+        "The Prime Minister said that Fentanyl trafficking must stop. "
+        "The two leaders discussed the weather.\n\n"
+        "The President said that synthetic drugs kill.\n\n"
+        "The President said that ai is a word in Portuguese.\n\n"
+        "The President said that AI matters."
+    )
+    assert draft_topics(text) == [["narcotics"], [], ["narcotics"], [], ["narcotics"]]
+    # An analyst edits the record: the next draft follows, with no release.
+    Topic.objects.filter(slug="narcotics").update(phrases="opioids")
+    assert draft_topics(text) == [[], [], [], [], []]
+
+
+def test_phrases_load_and_export_as_a_list(seeded, tmp_path):
+    document = make_document(1)
+    document["topics"][0]["phrases"] = ["trade", " tariffs "]
+    load([write_json(tmp_path / "trade.json", [document])])
+    assert Topic.objects.get(slug="trade").phrases == "trade\ntariffs"
+    meetings, params = meetings_for({})
+    exported = json.loads("".join(export_documents(meetings, params)))
+    by_slug = {t["slug"]: t for t in exported["topics"]}
+    assert by_slug["trade"]["phrases"] == ["trade", "tariffs"]
+    assert "phrases" not in by_slug["ukraine-issue"]  # none recorded, none written
+
+
+def test_the_admin_edits_the_phrases(seeded, client):
+    client.force_login(User.objects.create_superuser("boss", "", "pw"))
+    topic = Topic.objects.get(slug="ukraine-issue")
+    page = client.get(f"/admin/readouts/topic/{topic.pk}/change/").content.decode()
+    assert 'name="phrases"' in page

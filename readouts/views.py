@@ -27,7 +27,7 @@ from django.views.generic import DetailView, ListView, TemplateView, View
 from django_filters.views import FilterView
 
 from . import charts, exporting
-from .counting import count_of, count_up_to, estimated_sizes
+from .counting import count_of, count_up_to, estimated_sizes, meetings_per_topic
 from .filters import MeetingFilter, ParticipantFilter, StatementFilter
 from .keys import among
 from .models import Attendance, Meeting, Participant, Publisher, Readout, Statement, Topic
@@ -282,11 +282,16 @@ class TopicListView(ListView):
     template_name = "readouts/topic_list.html"
 
     def get_queryset(self) -> list[dict]:
-        # The tree alone: counting statements per topic reads every topic link, and a
-        # topic's own page has its counts.
+        # The tree, and each topic's meetings counted as the topic filter chooses them
+        # (its subtopics' included) on the derived meeting-topic table; statements are
+        # counted on a topic's own page (counting them reads every topic link).
         topics = {topic.pk: topic for topic in Topic.objects.order_by("name")}
         tree = TopicTree({pk: topic.parent_id for pk, topic in topics.items()})
-        nodes = {pk: {"topic": topic, "children": []} for pk, topic in topics.items()}
+        meetings = meetings_per_topic({pk: tree.family([pk]) for pk in topics})
+        nodes = {
+            pk: {"topic": topic, "meetings": meetings.get(pk, 0), "children": []}
+            for pk, topic in topics.items()
+        }
         roots = []
         for pk in tree.parents_first(topics):
             parent = tree.parents[pk]

@@ -2,6 +2,7 @@
 suggest each topic, kept on the Topic records, shipped in fixtures/010-topics.json."""
 
 import json
+import re
 
 import pytest
 from django.contrib.auth.models import User
@@ -115,3 +116,30 @@ def test_the_admin_edits_the_phrases(seeded, client):
     topic = Topic.objects.get(slug="ukraine-issue")
     page = client.get(f"/admin/readouts/topic/{topic.pk}/change/").content.decode()
     assert 'name="phrases"' in page
+
+
+COUNTED = re.compile(r'<a href="/topics/([^/]+)/">[^<]+</a> <span class="n">\(([^)]*)\)')
+
+
+def topic_counts(page: str) -> dict[str, str]:
+    """Each topic's slug and what the topics page says of its meetings."""
+    return dict(COUNTED.findall(page))
+
+
+def test_the_topics_page_counts_meetings_with_their_subtopics(seeded, client, tmp_path):
+    # Meetings 0-4 have statements on topic-0 … topic-4, all under "trade"; meeting 5
+    # is on topic-0 again; the founding meeting is on the Ukraine issue and others.
+    load([write_json(tmp_path / "more.json", [make_document(i) for i in range(6)])])
+    Topic.objects.create(slug="unused", name="Unused")
+    counts = topic_counts(client.get("/topics/").content.decode())
+    assert counts["topic-0"] == '<a href="/meetings/?topic=topic-0">2 meetings</a>'
+    assert counts["topic-1"] == '<a href="/meetings/?topic=topic-1">1 meeting</a>'
+    assert counts["trade"] == '<a href="/meetings/?topic=trade">6 meetings</a>'
+    assert counts["ukraine-issue"].endswith(">1 meeting</a>")
+    # The founding meeting has statements on the parent and on two of its subtopics.
+    assert counts["international-and-regional-issues"].endswith(">1 meeting</a>")
+    assert counts["unused"] == "no meetings"
+    # As the topic filter counts them.
+    for slug in ["trade", "topic-0", "international-and-regional-issues"]:
+        listed = client.get("/meetings/", {"topic": slug}).context["paginator"].count
+        assert counts[slug].endswith(f">{listed} meeting{'s' if listed > 1 else ''}</a>")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
-from django.contrib import admin, messages
+from django.contrib import admin, auth, messages
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
@@ -178,6 +178,45 @@ class ParticipantDraftForm(forms.Form):
         return data
 
 
+class NewTopicForm(forms.Form):
+    """A topic the vocabulary lacks, created with the readout, for the statements ticked."""
+
+    name = forms.CharField(max_length=200, required=False, label="New topic: name")
+    slug = forms.SlugField(
+        max_length=100, required=False, label="New topic: slug", help_text="From the name if empty."
+    )
+    parent = forms.ModelChoiceField(
+        queryset=Topic.objects.all(),
+        required=False,
+        label="New topic: under",
+        widget=AutocompleteSelect(Topic._meta.get_field("parent"), admin.site),
+        help_text="The broader topic it belongs under, if any.",
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("name"):
+            data["slug"] = data.get("slug") or slugify(data["name"])[:100]
+            if not data["slug"]:
+                self.add_error("slug", "Give the new topic a slug (letters, digits, hyphens).")
+            elif recorded := Topic.objects.filter(slug=data["slug"]).first():
+                self.add_error(
+                    "slug",
+                    f"“{data['slug']}” is already recorded as the topic {recorded}: choose it "
+                    "among the statements' topics, or give the new topic another slug.",
+                )
+        elif data.get("slug") or data.get("parent"):
+            self.add_error("name", "Give the new topic's name.")
+        return data
+
+    def entry(self) -> doc.TopicEntry | None:
+        data = self.cleaned_data
+        if not data.get("name"):
+            return None
+        parent = data.get("parent")
+        return doc.topic(data["slug"], data["name"], parent=parent.slug if parent else None)
+
+
 class StatementDraftForm(forms.Form):
     speaker = forms.CharField(
         required=False,
@@ -190,6 +229,7 @@ class StatementDraftForm(forms.Form):
         required=False,
         widget=AutocompleteSelectMultiple(Statement._meta.get_field("topics"), admin.site),
     )
+    on_new_topic = forms.BooleanField(required=False, label="On the new topic")
 
 
 ParticipantFormSet = forms.formset_factory(ParticipantDraftForm, extra=1, can_delete=True)
@@ -221,7 +261,7 @@ def import_view(model_admin, request):
                     "import_readout_text command.",
                 )
             else:
-                return _review(request, context, *_forms_from(draft), notes=draft.notes)
+                return _review(request, context, *_partsfrom(draft), notes=draft.notes)
     return TemplateResponse(
         request, "admin/readouts/import_source.html", {**context, "form": source}
     )
@@ -260,7 +300,7 @@ def too_large(request) -> TemplateResponse | None:
     )
 
 
-def _forms_from(draft):
+def _partsfrom(draft):
     doc = draft.document
     readout = doc["readouts"][0]
     drafted = readout["publisher"]
@@ -306,10 +346,15 @@ def _forms_from(draft):
             for s in readout["statements"]
         ],
     )
-    return meeting, people, statements
+    return meeting, people, statements, NewTopicForm(prefix="new_topic")
 
 
-def _review(request, context, meeting, people, statements, notes=(), problems=()):
+def may_add_topics(request) -> bool:
+    return request.user.has_perm(f"readouts.{auth.get_permission_codename('add', Topic._meta)}")
+
+
+def _review(request, context, meeting, people, statements, new_topic, notes=(), problems=()):
+    media = context["media"] + meeting.media + people.media + statements.media
     return TemplateResponse(
         request,
         "admin/readouts/import_review.html",
@@ -319,9 +364,11 @@ def _review(request, context, meeting, people, statements, notes=(), problems=()
             "meeting_form": meeting,
             "people": people,
             "statements": statements,
+            # Only those who may add topics are offered to create one.
+            "new_topic": new_topic if may_add_topics(request) else None,
             "notes": notes,
             "problems": problems,
-            "media": context["media"] + meeting.media + people.media + statements.media,
+            "media": media + new_topic.media,
         },
     )
 
@@ -330,8 +377,17 @@ def _save(model_admin, request, context):
     meeting = MeetingDraftForm(request.POST)
     people = ParticipantFormSet(request.POST, prefix="people")
     statements = StatementFormSet(request.POST, prefix="statements")
-    if not (meeting.is_valid() and people.is_valid() and statements.is_valid()):
-        return _review(request, context, meeting, people, statements)
+    new_topic = NewTopicForm(request.POST, prefix="new_topic")
+    parts = (meeting, people, statements, new_topic)
+    if not all([form.is_valid() for form in parts]):
+        return _review(request, context, *parts)
+    topic = new_topic.entry()
+    if topic and not may_add_topics(request):
+        raise PermissionDenied
+    kept = [row for row in statements.cleaned_data if row and not row.get("DELETE")]
+    if not topic and any(row.get("on_new_topic") for row in kept):
+        new_topic.add_error("name", "Statements are ticked as on the new topic: give its name.")
+        return _review(request, context, *parts)
     m = meeting.cleaned_data
     entries = [
         doc.participant(row["slug"], title=row["title"])
@@ -346,7 +402,6 @@ def _save(model_admin, request, context):
         for row in people.cleaned_data
         if row and not row.get("DELETE") and row.get("slug")
     ]
-    kept = [row for row in statements.cleaned_data if row and not row.get("DELETE")]
     readout = doc.readout(
         meeting.publisher_entry(),
         m["readout_title"],
@@ -357,7 +412,8 @@ def _save(model_admin, request, context):
             doc.statement(
                 row["speaker"] or None,
                 row["text"],
-                topics=[t.slug for t in row["topics"]],
+                topics=[t.slug for t in row["topics"]]
+                + ([topic["slug"]] if topic and row.get("on_new_topic") else []),
                 sequence=i,
             )
             for i, row in enumerate(kept, 1)
@@ -369,12 +425,13 @@ def _save(model_admin, request, context):
         ),
         entries,
         [readout],
+        topics=[topic] if topic else None,
     )
     if Meeting.objects.filter(slug=m["slug"]).exists():
         meeting.add_error(
             "slug", "A meeting with this slug is already recorded; give this one another."
         )
-        return _review(request, context, meeting, people, statements)
+        return _review(request, context, *parts)
     try:
         load_documents(
             [("the reviewed draft", document)],
@@ -382,9 +439,7 @@ def _save(model_admin, request, context):
             command="admin: import readout from text",
         )
     except LoadError as exc:
-        return _review(
-            request, context, meeting, people, statements, problems=[str(p) for p in exc.problems]
-        )
+        return _review(request, context, *parts, problems=[str(p) for p in exc.problems])
     saved = Meeting.objects.get(slug=m["slug"])
     messages.success(
         request,

@@ -5,14 +5,15 @@ import json
 import re
 
 import pytest
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, Permission, User
 
 from readouts.exporting import export_documents, meetings_for
 from readouts.importing import Vocabulary, draft_text
 from readouts.loading import load
-from readouts.models import Topic
+from readouts.models import Statement, Topic
 
-from .factories import FIXTURES, SEED, make_document, write_json
+from .admin_pages import review_data
+from .factories import FIXTURES, SEED, make_document, snapshot, write_json
 
 pytestmark = pytest.mark.django_db
 
@@ -143,3 +144,87 @@ def test_the_topics_page_counts_meetings_with_their_subtopics(seeded, client, tm
     for slug in ["trade", "topic-0", "international-and-regional-issues"]:
         listed = client.get("/meetings/", {"topic": slug}).context["paginator"].count
         assert counts[slug].endswith(f">{listed} meeting{'s' if listed > 1 else ''}</a>")
+
+
+IMPORT = "/admin/readouts/meeting/import-text/"
+IMPORTER_DATA = FIXTURES.parent / "tests" / "data" / "importer"
+TRUDEAU = (
+    IMPORTER_DATA
+    / "readouts"
+    / (
+        "2021-04-21-readout-of-president-joseph-r-biden-jr-call-with-prime-minister-"
+        "justin-trudeau-of-canada.md"
+    )
+)
+
+
+PARTS = ["meeting_form", "people", "statements", "new_topic"]
+
+
+def forms_of(part) -> list:
+    return getattr(part, "forms", [part])
+
+
+def reviewer(client, *groups: str, permissions: tuple[str, ...] = ()) -> User:
+    user = User.objects.create_user("reviewer", password="x", is_staff=True)
+    user.groups.add(*Group.objects.filter(name__in=groups))
+    user.user_permissions.add(*Permission.objects.filter(codename__in=permissions))
+    client.force_login(user)
+    return user
+
+
+@pytest.fixture
+def recorded(seeded):
+    """What an analyst's database holds: the White House and its principals too."""
+    load([IMPORTER_DATA / "known-participants.json"])
+
+
+def review(client) -> dict:
+    response = client.post(IMPORT, {"text": TRUDEAU.read_text(encoding="utf-8")})
+    assert response.context["title"] == "Review the draft"
+    return review_data(response)
+
+
+def test_the_review_form_creates_a_topic_with_the_readout(recorded, client):
+    reviewer(client, "Editor")
+    data = review(client)
+    parent = Topic.objects.get(slug="bilateral-relations")
+    data |= {"new_topic-name": "US-Canada relations", "new_topic-parent": parent.pk}
+    data["statements-0-on_new_topic"] = "on"
+    response = client.post(IMPORT, data)
+    assert response.status_code == 302, [
+        (form.prefix, form.errors) for part in PARTS for form in forms_of(response.context[part])
+    ]
+    topic = Topic.objects.get(slug="us-canada-relations")
+    assert (topic.name, topic.parent) == ("US-Canada relations", parent)
+    statements = Statement.objects.filter(readout__meeting__slug__startswith="2021-04-21")
+    on_topic = [s.sequence for s in statements.filter(topics=topic)]
+    assert on_topic == [1]
+    # Made in the one load that saved the readout, under the analyst's name.
+    assert {h.history_user.username for h in topic.history.all()} == {"reviewer"}
+
+
+def test_the_review_form_refuses_a_topic_already_recorded_and_saves_nothing(recorded, client):
+    reviewer(client, "Editor")
+    data = review(client) | {"new_topic-name": "Ukraine issue"}
+    before = snapshot()
+    response = client.post(IMPORT, data)
+    assert response.status_code == 200
+    assert "already recorded as the topic Ukraine issue" in response.content.decode()
+    data = review(client)
+    data["statements-0-on_new_topic"] = "on"
+    assert "give its name" in client.post(IMPORT, data).content.decode()
+    assert snapshot() == before
+
+
+def test_only_those_who_may_add_topics_are_offered_one(recorded, client):
+    reviewer(client, "Viewer", permissions=("add_meeting",))
+    data = review(client)
+    assert (
+        'name="new_topic-name"'
+        not in client.post(IMPORT, {"text": TRUDEAU.read_text(encoding="utf-8")}).content.decode()
+    )
+    before = snapshot()
+    response = client.post(IMPORT, data | {"new_topic-name": "US-Canada relations"})
+    assert response.status_code == 403
+    assert snapshot() == before

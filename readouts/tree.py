@@ -18,20 +18,32 @@ K = TypeVar("K", bound=Hashable)
 class TopicTree(Generic[K]):
     """Topics by key, each with its parent's key (None for a root)."""
 
-    def __init__(self, parents: Mapping[K, K | None], by_slug: Mapping[str, K] | None = None):
+    def __init__(
+        self,
+        parents: Mapping[K, K | None],
+        by_slug: Mapping[str, K] | None = None,
+        names: Mapping[K, str] | None = None,
+    ):
         self.parents = dict(parents)
         self.by_slug = dict(by_slug or {})
+        self.names = dict(names or {})
         self.children: dict[K | None, list[K]] = defaultdict(list)
         for key, parent in self.parents.items():
             self.children[parent].append(key)
 
     @classmethod
     def stored(cls) -> TopicTree[int]:
-        """The tree as stored, keyed by primary key (with each slug's key)."""
+        """The tree as stored, keyed by primary key (with each slug's key, and names)."""
         from .models import Topic
 
-        rows = list(Topic.objects.order_by("name", "pk").values_list("pk", "slug", "parent_id"))
-        return cls({pk: parent for pk, _, parent in rows}, {slug: pk for pk, slug, _ in rows})
+        rows = list(
+            Topic.objects.order_by("name", "pk").values_list("pk", "slug", "parent_id", "name")
+        )
+        return cls(
+            {pk: parent for pk, _, parent, _ in rows},
+            {slug: pk for pk, slug, _, _ in rows},
+            {pk: name for pk, _, _, name in rows},
+        )
 
     def family_of(self, slug: str) -> set[K]:
         """A topic named by its slug with all its subtopics; empty for an unknown slug."""

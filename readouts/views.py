@@ -72,17 +72,37 @@ class FilteredListView(FilterView):
         context = super().get_context_data(**kwargs)
         form = self.filterset.form
         filtering = {k: v for k, v in self.request.GET.items() if k not in {"page", "per_page"}}
+        unmatched = self.filterset.unmatched
         context.update(
             form=form,
             ignored=[
                 (form[name].label if name in form.fields else name, errors)
                 for name, errors in form.errors.items()
+                if name not in unmatched
+            ],
+            unmatched=[
+                {
+                    "label": form[name].label,
+                    "text": error.text,
+                    "noun": error.noun,
+                    "candidates": [
+                        (c.described, self.choosing(name, c.slug)) for c in error.candidates
+                    ],
+                }
+                for name, error in unmatched.items()
             ],
             filtered=any(v.strip() for v in filtering.values()),
             search_limit=self.filterset.search_limit,
             limited=self.filterset.limited,
         )
         return context
+
+    def choosing(self, name: str, slug: str) -> str:
+        """This page's address with one filter naming a record by its slug."""
+        params = self.request.GET.copy()
+        params[name] = slug
+        params.pop("page", None)
+        return f"?{params.urlencode()}"
 
 
 def rows_with_statements(readouts: list[Readout], attendances: list[Attendance]) -> list[dict]:
@@ -428,16 +448,25 @@ class StatementExportView(ExportView):
 
 
 def suggest(request: HttpRequest, model: type[Participant] | type[Topic]) -> JsonResponse:
-    """Up to ten matches by name (and alias) for a filter's text input."""
+    """Up to ten matches by name (and alias) for a filter's text input. A suggestion
+    puts the name in the box where it names one record, the slug where others share it."""
     term = request.GET.get("q", "").replace("\x00", "").strip()[:100]
     results = []
     if term:
         match = Q(name__icontains=term) | Q(slug__istartswith=term)
         if model is Participant:
             match |= Q(aliases__icontains=term)
+        found = list(model.objects.filter(match).order_by("name")[:10])
+        shared = set(
+            model.objects.filter(name__in={obj.name for obj in found})
+            .values("name")
+            .annotate(n=Count("pk"))
+            .filter(n__gt=1)
+            .values_list("name", flat=True)
+        )
         results = [
-            {"value": obj.slug, "label": str(obj)}
-            for obj in model.objects.filter(match).order_by("name")[:10]
+            {"value": obj.slug if obj.name in shared else obj.name, "label": str(obj)}
+            for obj in found
         ]
     return JsonResponse({"results": results})
 

@@ -19,7 +19,7 @@ LAYERS = [
         "apps",
         "__init__",
     },
-    {"filters", "search", "charts", "keys", "counting", "paginators"},
+    {"filters", "naming", "search", "charts", "keys", "counting", "paginators"},
     {"loading", "exporting", "importing"},
     {
         "views",

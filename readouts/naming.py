@@ -4,9 +4,10 @@ with or without accents.
 The filters of the pages, the downloads and `export_readouts` take a participant,
 a speaker, a topic or a publisher this way ("Xi Jinping", "xi-jinping", "Jose
 Garcia" for José García). A slug names its record; otherwise a name matched
-exactly (case and accents aside) does, and failing that an alias. A text that
-names several records, or none, is refused with what it could mean, so a page
-never answers a typo with a silent empty list.
+exactly (case and accents aside) does, failing that an alias, and failing that
+the one record whose name or alias has every word typed ("Zelenskyy"). A text
+that names several records, or none, is refused with what it could mean, so a
+page never answers a typo with a silent empty list.
 
 Names are compared in Python (SQLite has no accent folding). Participants are
 many, so the database is asked first for those whose name or aliases contain
@@ -63,9 +64,9 @@ class Unmatched(ValidationError):
 
     def __init__(self, noun: str, text: str, candidates: list[Named]) -> None:
         self.text, self.noun, self.candidates = text, noun, candidates[:CANDIDATES]
+        self.more = more = len(candidates) - len(self.candidates)
         if candidates:
             options = [f"{c.described} ({c.slug})" for c in self.candidates]
-            more = len(candidates) - len(self.candidates)
             listed = ", ".join(options[:-1]) + f" or {options[-1]}" if len(options) > 1 else ""
             message = f"“{text}” names more than one {noun}: did you mean {listed}" + (
                 f" (or {more} more)?" if more else "?"
@@ -76,8 +77,9 @@ class Unmatched(ValidationError):
         super().__init__(message, code=code)
 
 
-def choose(text: str, noun: str, records: Iterable[Named]) -> Named:
-    """The record `text` names among these: by slug, else by name, else by alias."""
+def choose(text: str, noun: str, records: Iterable[Named], *, words: bool = True) -> Named:
+    """The record `text` names among these: by slug, else by name, else by alias, else
+    (with `words`) the record whose name or an alias has every word of it."""
     records = list(records)
     typed = text.strip()
     for record in records:
@@ -89,6 +91,11 @@ def choose(text: str, noun: str, records: Iterable[Named]) -> Named:
         return by_name[0]
     by_alias = [r for r in records if any(fold(a) == key for a in r.aliases)]
     found = by_name or by_alias
+    if not found and words and key:
+        wanted = set(key.split())
+        found = [
+            r for r in records if any(wanted <= set(fold(n).split()) for n in (r.name, *r.aliases))
+        ]
     if len(found) == 1:
         return found[0]
     raise Unmatched(noun, typed, distinguished(found))
@@ -137,15 +144,16 @@ def participant(text: str, noun: str = "participant") -> tuple[Named, str]:
     namesakes = Q(name__in=Participant.objects.filter(slug=typed).values("name"))
     records = _participants(Q(slug=typed) | in_name | in_aliases | namesakes)
     try:
-        found = choose(typed, noun, records)
+        found = choose(typed, noun, records, words=False)
     except Unmatched as unmatched:
         if unmatched.candidates:
             raise
         accented = _participants(Q(name__regex=NON_ASCII) | Q(aliases__regex=NON_ASCII))
-        found = choose(typed, noun, accented)
-        records = accented
-    matched_alias = found.slug != typed and fold(found.name) != fold(typed)
-    return found, typed if matched_alias else shown(found, records)
+        records = list({r.pk: r for r in [*records, *accented]}.values())
+        found = choose(typed, noun, records)
+    # What was typed stays in the box where it is not their name (an alias, a surname).
+    by_name = found.slug == typed or fold(found.name) == fold(typed)
+    return found, shown(found, records) if by_name else typed
 
 
 def speaker(text: str) -> tuple[Named, str]:

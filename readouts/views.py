@@ -85,6 +85,7 @@ class FilteredListView(FilterView):
                     "label": form[name].label,
                     "text": error.text,
                     "noun": error.noun,
+                    "more": error.more,
                     "candidates": [
                         (c.described, self.choosing(name, c.slug)) for c in error.candidates
                     ],

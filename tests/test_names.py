@@ -85,6 +85,20 @@ def test_it_finds_names_with_or_without_their_accents(people, client):
     assert titles(client, "/meetings/", participant="João Lourenço") == ["lourenco-biden"]
 
 
+def test_some_words_of_a_name_find_the_one_record_that_has_them(people, client):
+    for typed, meeting in [("jinping", "xi-biden"), ("GARCIA", "garcia-biden")]:
+        assert titles(client, "/meetings/", participant=typed) == [meeting], typed
+    assert titles(client, "/meetings/", participant="Lourenço") == ["lourenco-biden"]
+    page = page_of(client, "/meetings/", participant="jinping", publisher="Relaciones Exteriores")
+    assert 'name="participant" value="jinping"' in page  # as typed: not the name
+    assert '<option value="sre" selected>' in page
+    # Not a word of any name: no one; a word of several names: which?
+    assert "No participant named “Jinpin”." in page_of(client, "/meetings/", participant="Jinpin")
+    load_namesake()
+    page = page_of(client, "/meetings/", participant="joe")
+    assert "Did you mean <a" in page and "?participant=joe-biden-2" in page
+
+
 def test_a_name_is_looked_up_in_one_query_and_accents_need_one_more(people):
     with CaptureQueriesContext(connection) as by_name:
         assert naming.participant("xi jinping")[0].slug == "xi-jinping"

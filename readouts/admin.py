@@ -418,7 +418,7 @@ class TopicAdmin(MergeAdminMixin, CurationAdmin):
     form = TopicForm
     list_display = ["name", "parent", "statement_count"]
     list_select_related = ["parent"]
-    search_fields = ["name", "slug", "description"]
+    search_fields = ["name", "slug", "description", "phrases"]
     autocomplete_fields = ["parent"]
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["former_slugs"]

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from django import forms
 from django.conf import settings
-from django.contrib import admin, messages
+from django.contrib import admin, auth, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.shortcuts import redirect
@@ -242,6 +242,49 @@ class ParticipantDraftForm(forms.Form):
         return data
 
 
+class NewTopicForm(forms.Form):
+    """A topic the vocabulary lacks, created with the readout, for the statements ticked."""
+
+    name = forms.CharField(max_length=200, required=False, label="New topic: name")
+    slug = forms.SlugField(
+        max_length=100, required=False, label="New topic: slug", help_text="From the name if empty."
+    )
+    parent = forms.ModelChoiceField(
+        queryset=Topic.objects.all(),
+        required=False,
+        label="New topic: under",
+        widget=SafeAutocompleteSelect(Topic._meta.get_field("parent"), admin.site),
+        help_text="The broader topic it belongs under, if any.",
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("name"):
+            data["slug"] = data.get("slug") or slugify(data["name"])[:100]
+            if not data["slug"]:
+                self.add_error("slug", "Give the new topic a slug (letters, digits, hyphens).")
+            elif recorded := Topic.objects.filter(slug=data["slug"]).first():
+                self.add_error(
+                    "slug",
+                    f"“{data['slug']}” is already recorded as the topic {recorded}: choose it "
+                    "among the statements' topics, or give the new topic another slug.",
+                )
+        elif data.get("slug") or data.get("parent"):
+            self.add_error("name", "Give the new topic's name.")
+        return data
+
+    def entry(self) -> doc.TopicEntry | None:
+        data = self.cleaned_data
+        if not data.get("name"):
+            return None
+        parent = data.get("parent")
+        return doc.topic(data["slug"], data["name"], parent=parent.slug if parent else None)
+
+
+def may_add_topics(request) -> bool:
+    return request.user.has_perm(f"readouts.{auth.get_permission_codename('add', Topic._meta)}")
+
+
 JOINT = ("", "Both sides (joint)")
 
 
@@ -255,6 +298,7 @@ class StatementDraftForm(forms.Form):
         widget=SafeAutocompleteSelectMultiple(Statement._meta.get_field("topics"), admin.site),
     )
     text = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}))
+    on_new_topic = forms.BooleanField(required=False, label="On the new topic")
 
     def __init__(self, *args, speakers=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -581,7 +625,9 @@ def _review(
     problems=(),
     warnings=None,
     match=None,
+    new_topic=None,
 ):
+    new_topic = new_topic or NewTopicForm(prefix="new_topic")
     if warnings is None:  # the form as edited: checked again, so no warning is lost
         warnings = check(
             _document_from_forms(meeting, people, statements), Vocabulary.from_database()
@@ -600,7 +646,13 @@ def _review(
             "warnings": _place_warnings(warnings, meeting, people, statements),
             "match": match,
             "joining": _joining(meeting),
-            "media": context["media"] + meeting.media + people.media + statements.media,
+            # Only those who may add topics are offered to create one.
+            "new_topic": new_topic if may_add_topics(request) else None,
+            "media": context["media"]
+            + meeting.media
+            + people.media
+            + statements.media
+            + new_topic.media,
         },
     )
 
@@ -645,11 +697,16 @@ def _save(model_admin, request, context):
     meeting = MeetingDraftForm(request.POST)
     people = ParticipantFormSet(request.POST, prefix="people")
     statements = _statement_formset(request.POST, people)
-    if not (meeting.is_valid() and people.is_valid() and statements.is_valid()):
-        return _review(request, context, meeting, people, statements)
+    new_topic = NewTopicForm(request.POST, prefix="new_topic")
+    forms_valid = [form.is_valid() for form in (meeting, people, statements, new_topic)]
+    if not all(forms_valid):
+        return _review(request, context, meeting, people, statements, new_topic=new_topic)
+    topic = new_topic.entry()
+    if topic and not may_add_topics(request):
+        raise PermissionDenied
     speakers = _speakers(people, statements)
     if speakers is None:
-        return _review(request, context, meeting, people, statements)
+        return _review(request, context, meeting, people, statements, new_topic=new_topic)
     m = meeting.cleaned_data
     entries = [
         doc.participant(row["slug"], title=row["title"])
@@ -669,6 +726,9 @@ def _save(model_admin, request, context):
         for row, speaker in zip(statements.cleaned_data, speakers, strict=True)
         if row and not row.get("DELETE")
     ]
+    if not topic and any(row.get("on_new_topic") for row, _ in kept):
+        new_topic.add_error("name", "Statements are ticked as on the new topic: give its name.")
+        return _review(request, context, meeting, people, statements, new_topic=new_topic)
     readout = doc.readout(
         meeting.publisher_entry(),
         m["readout_title"],
@@ -676,7 +736,13 @@ def _save(model_admin, request, context):
         published_at=m["published_at"] or None,
         url=m["url"],
         statements=[
-            doc.statement(speaker, row["text"], topics=[t.slug for t in row["topics"]], sequence=i)
+            doc.statement(
+                speaker,
+                row["text"],
+                topics=[t.slug for t in row["topics"]]
+                + ([topic["slug"]] if topic and row.get("on_new_topic") else []),
+                sequence=i,
+            )
             for i, (row, speaker) in enumerate(kept, 1)
         ],
     )
@@ -685,17 +751,18 @@ def _save(model_admin, request, context):
         doc.meeting(slug, m["date"].isoformat(), m["kind"], m["title"], location=m["location"]),
         entries,
         [readout],
+        topics=[topic] if topic else None,
     )
     if m["join"] and not Meeting.objects.filter(slug=m["join"]).exists():
         meeting.add_error("join", "No meeting with this slug is recorded.")
-        return _review(request, context, meeting, people, statements)
+        return _review(request, context, meeting, people, statements, new_topic=new_topic)
     if not m["join"] and Meeting.objects.filter(slug=m["slug"]).exists():
         meeting.add_error(
             "slug",
             "A meeting with this slug is already recorded. If this readout is an account of "
             "it, give its slug under “Another readout of”; otherwise give this one another.",
         )
-        return _review(request, context, meeting, people, statements)
+        return _review(request, context, meeting, people, statements, new_topic=new_topic)
     # Saved as the analyst decided; what is still warned of is said once more, not dropped.
     left = check(_document_from_forms(meeting, people, statements), Vocabulary.from_database())
     try:
@@ -706,7 +773,13 @@ def _save(model_admin, request, context):
         )
     except LoadError as exc:
         return _review(
-            request, context, meeting, people, statements, problems=[str(p) for p in exc.problems]
+            request,
+            context,
+            meeting,
+            people,
+            statements,
+            problems=[str(p) for p in exc.problems],
+            new_topic=new_topic,
         )
     saved = Meeting.objects.get(slug=slug)
     count = len(document["readouts"][0]["statements"])

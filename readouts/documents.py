@@ -45,6 +45,7 @@ class TopicEntry(TypedDict):
     parent: NotRequired[str | None]
     description: NotRequired[str]
     former_slugs: NotRequired[list[str]]  # of duplicates merged into this topic
+    phrases: NotRequired[list[str]]  # that suggest it in a readout's text
 
 
 class PublisherEntry(TypedDict):
@@ -153,9 +154,10 @@ def topic(
     parent: str | None = None,
     description: str | None = None,
     former_slugs: list[str] | None = None,
+    phrases: list[str] | None = None,
 ) -> TopicEntry:
     return {"slug": slug, "name": name, "parent": parent} | _given(
-        description=description, former_slugs=former_slugs
+        description=description, former_slugs=former_slugs, phrases=phrases
     )
 
 

@@ -2,10 +2,13 @@
 
 Query parameters are the same wherever they apply: q, date_after, date_before,
 kind, country, participant, speaker, topic, publisher, organization, ordering.
-Participants and topics are named by slug in a text input with suggestions,
-never chosen from a <select> listing every row.
+Participants and topics are typed in a text input with suggestions, never chosen
+from a <select> listing every row; they, and publishers, are named by slug, name
+or alias (readouts/naming.py). A name that names no one, or several, chooses
+nothing and says so (`unmatched`).
 """
 
+from collections.abc import Callable
 from functools import cache
 from html import escape
 
@@ -27,9 +30,10 @@ from django_filters import (
 )
 from django_filters.constants import EMPTY_VALUES
 
-from . import charts, pairs, search
+from . import charts, naming, pairs, search
 from .keys import among
 from .models import Meeting, Participant, Publisher, Statement
+from .naming import JOINT, Named, Unmatched
 from .tree import TopicTree
 
 TEXT_LIMIT = 200
@@ -83,26 +87,75 @@ class ListSelect(forms.Select):
         return mark_safe(f'<select name="{escape(name)}"{attrs}>\n{options}\n</select>')
 
 
-def topic_filter() -> CharFilter:
-    """A topic by slug (with its subtopics), typed with suggestions."""
-    return CharFilter(
+class NameField(forms.CharField):
+    """A record typed by slug, name or alias: cleans to a naming.Named, or refuses the
+    text with naming.Unmatched. `resolve` finds the record and what the box shows for
+    it (its name, where that names it alone), which the box then shows."""
+
+    def __init__(self, *, resolve: Callable[[str], tuple[Named, str]], **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.resolve = resolve
+        self.resolved: tuple[str, str] | None = None
+
+    def clean(self, value):
+        text = super().clean(value)
+        if not text:
+            return text
+        found, shown = self.resolve(text)
+        self.resolved = (value, shown)
+        return found
+
+    def widget_attrs(self, widget: forms.Widget) -> dict:
+        attrs = super().widget_attrs(widget)
+        if isinstance(widget, forms.Select):
+            attrs.pop("maxlength", None)  # not an attribute of a select
+        return attrs
+
+    def prepare_value(self, value):
+        if self.resolved and value == self.resolved[0]:
+            return self.resolved[1]
+        return super().prepare_value(value)
+
+
+class NameFilter(CharFilter):
+    field_class = NameField
+
+
+def participant_filter(label: str, method: str, resolve=naming.participant, **kwargs):
+    """A participant, typed with suggestions."""
+    return NameFilter(
+        label=label,
+        method=method,
+        max_length=TEXT_LIMIT,
+        widget=suggest_input(
+            "participant-suggestions", reverse_lazy("readouts:suggest_participants")
+        ),
+        resolve=resolve,
+        **kwargs,
+    )
+
+
+def topic_filter() -> NameFilter:
+    """A topic (with its subtopics), typed with suggestions."""
+    return NameFilter(
         label="Topic",
         method="filter_topic",
         max_length=TEXT_LIMIT,
         widget=suggest_input("topic-suggestions", reverse_lazy("readouts:suggest_topics")),
+        resolve=None,  # the filter set's, which reads the topic tree once for both
     )
 
 
-def publisher_filter() -> ChoiceFilter:
-    """A publisher by slug; publishers are few enough for a select. The choices are
-    read with the filter set (a model choice field reads its rows through a
-    server-side cursor, four round trips, every time the select is drawn)."""
-    return ChoiceFilter(
+def publisher_filter() -> NameFilter:
+    """A publisher; publishers are few enough for a select. The choices are read with
+    the filter set (a model choice field reads its rows through a server-side
+    cursor, four round trips, every time the select is drawn)."""
+    return NameFilter(
         label="Publisher",
         method="filter_publisher",
-        empty_label="Any publisher",
-        choices=[],
+        max_length=TEXT_LIMIT,
         widget=ListSelect,
+        resolve=None,  # the filter set's, from the publishers it read for the select
     )
 
 
@@ -205,11 +258,63 @@ class ReadoutsFilterSet(FilterSet):
             for name in country_filters & set(self.filters):
                 self.filters[name].extra["choices"] = in_use
         if "publisher" in self.filters:
-            publishers = Publisher.objects.order_by("name").values_list("pk", "slug", "name")
-            self.publisher_ids = {slug: pk for pk, slug, _ in publishers}
-            self.filters["publisher"].extra["choices"] = [
-                (slug, name) for _, slug, name in publishers
-            ]
+            rows = Publisher.objects.order_by("name").values_list("pk", "slug", "name")
+            self.publishers = [Named(pk, slug, name) for pk, slug, name in rows]
+            self.filters["publisher"].extra.update(
+                resolve=self.resolve_publisher,
+                widget=ListSelect(
+                    choices=[("", "Any publisher")] + [(p.slug, p.name) for p in self.publishers]
+                ),
+            )
+        if "topic" in self.filters:
+            self.filters["topic"].extra["resolve"] = self.resolve_topic
+
+    def resolve_publisher(self, text: str) -> tuple[Named, str]:
+        # The select shows the publisher chosen by its slug, the value of its option.
+        found = naming.choose(text, "publisher", self.publishers)
+        return found, found.slug
+
+    @cached_property
+    def tree(self) -> TopicTree[int]:
+        return TopicTree.stored()
+
+    def resolve_topic(self, text: str) -> tuple[Named, str]:
+        tree = self.tree
+        names = tree.names
+        topics = [
+            Named(pk, slug, names[pk], self.topic_label(pk)) for slug, pk in tree.by_slug.items()
+        ]
+        found = naming.choose(text, "topic", topics)
+        return found, naming.shown(found, topics)
+
+    def topic_label(self, pk: int) -> str:
+        parent = self.tree.parents.get(pk)
+        name = self.tree.names[pk]
+        return f"{name} (under {self.tree.names[parent]})" if parent in self.tree.names else name
+
+    @property
+    def unmatched(self) -> dict[str, Unmatched]:
+        """The filters given a name that names no record, or several, by parameter."""
+        if not self.is_bound:
+            return {}
+        return {
+            name: error
+            for name, errors in self.form.errors.as_data().items()
+            for error in errors
+            if isinstance(error, Unmatched)
+        }
+
+    def filter_queryset(self, queryset):
+        # A filter that names no one chooses nothing: never every row instead.
+        if self.unmatched:
+            return queryset.none()
+        return super().filter_queryset(queryset)
+
+    def filter_publisher(self, queryset, name, value: Named):
+        return queryset.reported_by(value.pk)
+
+    def filter_topic(self, queryset, name, value: Named):
+        return queryset.on_topics(self.tree.family([value.pk]))
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         raise NotImplementedError
@@ -230,17 +335,6 @@ class ReadoutsFilterSet(FilterSet):
         )
 
 
-def participant_id(slug: str) -> int | None:
-    """The participant's key, looked up first: PostgreSQL then plans with what it knows
-    of that participant (the busiest speak in tens of thousands of statements) instead
-    of an average guess for "whoever has this slug"."""
-    found = Participant.objects.filter(slug=slug).values_list("pk", flat=True).first()
-    if found is None:  # a merged participant's slug leads to the one it was merged into
-        merged = Participant.objects.merged_into(slug)
-        found = merged.pk if merged else None
-    return found
-
-
 class MeetingFilter(ReadoutsFilterSet):
     date = DateFromToRangeFilter(label="Date")
     kind = ChoiceFilter(choices=Meeting.Kind.choices, empty_label="Any kind")
@@ -251,14 +345,7 @@ class MeetingFilter(ReadoutsFilterSet):
         choices=[],
         widget=ListSelect,
     )
-    participant = CharFilter(
-        label="Participant",
-        method="filter_participant",
-        max_length=TEXT_LIMIT,
-        widget=suggest_input(
-            "participant-suggestions", reverse_lazy("readouts:suggest_participants")
-        ),
-    )
+    participant = participant_filter("Participant", "filter_participant")
     topic = topic_filter()
     publisher = publisher_filter()
     pair = pair_filter()
@@ -302,15 +389,10 @@ class MeetingFilter(ReadoutsFilterSet):
     def filter_country(self, queryset, name, value):
         return queryset.with_country(value)
 
-    def filter_participant(self, queryset, name, value):
-        pk = participant_id(value)
-        return queryset.none() if pk is None else queryset.attended_by(pk)
-
-    def filter_topic(self, queryset, name, value):
-        return queryset.on_topics(TopicTree.stored().family_of(value))
-
-    def filter_publisher(self, queryset, name, value):
-        return queryset.reported_by(self.publisher_ids[value])
+    def filter_participant(self, queryset, name, value: Named):
+        # By key, looked up first: PostgreSQL then plans with what it knows of that
+        # participant (the busiest speak in tens of thousands of statements).
+        return queryset.attended_by(value.pk)
 
     def filter_pair(self, queryset, name, value):
         return pairs.between(*value, queryset)
@@ -347,13 +429,10 @@ class ParticipantFilter(ReadoutsFilterSet):
 
 class StatementFilter(ReadoutsFilterSet):
     date = DateFromToRangeFilter(label="Date", field_name="readout__meeting__date")
-    speaker = CharFilter(
-        label="Speaker",
-        method="filter_speaker",
-        max_length=TEXT_LIMIT,
-        widget=suggest_input(
-            "participant-suggestions", reverse_lazy("readouts:suggest_participants")
-        ),
+    speaker = participant_filter(
+        "Speaker",
+        "filter_speaker",
+        resolve=naming.speaker,
         help_text="A participant, or “joint” for what the sides said together.",
     )
     country = ChoiceFilter(
@@ -416,17 +495,8 @@ class StatementFilter(ReadoutsFilterSet):
                 order = ("-rank", *order)
         return filtered.order_by(*order)
 
-    def filter_speaker(self, queryset, name, value):
-        if value.strip().lower() == "joint":
-            return queryset.joint()
-        pk = participant_id(value)
-        return queryset.none() if pk is None else queryset.spoken_by(pk)
-
-    def filter_topic(self, queryset, name, value):
-        return queryset.on_topics(TopicTree.stored().family_of(value))
-
-    def filter_publisher(self, queryset, name, value):
-        return queryset.reported_by(self.publisher_ids[value])
+    def filter_speaker(self, queryset, name, value: Named):
+        return queryset.joint() if value is JOINT else queryset.spoken_by(value.pk)
 
     def filter_country(self, queryset, name, value):
         return queryset.by_speakers_from(value)

@@ -142,6 +142,12 @@ class Topic(Versioned):
         editable=False,
         help_text="Slugs of duplicates merged into this one, one per line: they still lead here.",
     )
+    phrases = models.TextField(
+        blank=True,
+        help_text="Words and phrases that suggest this topic when a readout is imported, one "
+        "per line (fentanyl, synthetic drugs). The name counts too. A phrase of three "
+        "letters or fewer (AI, G7) is matched only as written; longer ones in any case.",
+    )
 
     objects = MergeableManager()
     history = tracked()
@@ -162,6 +168,10 @@ class Topic(Versioned):
     @property
     def former_slug_list(self) -> list[str]:
         return split_aliases(self.former_slugs)
+
+    @property
+    def phrase_list(self) -> list[str]:
+        return split_aliases(self.phrases)
 
     def clean(self) -> None:
         refuse_merged_slug(self)

@@ -18,27 +18,37 @@ K = TypeVar("K", bound=Hashable)
 class TopicTree(Generic[K]):
     """Topics by key, each with its parent's key (None for a root)."""
 
-    def __init__(self, parents: Mapping[K, K | None], by_slug: Mapping[str, K] | None = None):
+    def __init__(
+        self,
+        parents: Mapping[K, K | None],
+        by_slug: Mapping[str, K] | None = None,
+        names: Mapping[K, str] | None = None,
+    ):
         self.parents = dict(parents)
         self.by_slug = dict(by_slug or {})
         self.merged: dict[str, K] = {}
+        self.names = dict(names or {})
         self.children: dict[K | None, list[K]] = defaultdict(list)
         for key, parent in self.parents.items():
             self.children[parent].append(key)
 
     @classmethod
     def stored(cls) -> TopicTree[int]:
-        """The tree as stored, keyed by primary key (with each slug's key)."""
+        """The tree as stored, keyed by primary key (with each slug's key, and names)."""
         from .models import Topic
 
         rows = list(
             Topic.objects.order_by("name", "pk").values_list(
-                "pk", "slug", "parent_id", "former_slugs"
+                "pk", "slug", "parent_id", "former_slugs", "name"
             )
         )
-        tree = cls({pk: parent for pk, _, parent, _ in rows}, {slug: pk for pk, slug, _, _ in rows})
+        tree = cls(
+            {pk: parent for pk, _, parent, _, _ in rows},
+            {slug: pk for pk, slug, _, _, _ in rows},
+            {pk: name for pk, _, _, _, name in rows},
+        )
         # The slugs of topics merged into others lead to those.
-        tree.merged = {former: pk for pk, _, _, text in rows if text for former in text.split()}
+        tree.merged = {former: pk for pk, _, _, text, _ in rows if text for former in text.split()}
         return tree
 
     def family_of(self, slug: str) -> set[K]:

@@ -30,7 +30,7 @@ from django.views.generic import DetailView, ListView, TemplateView, View
 from django_filters.views import FilterView
 
 from . import charts, exporting
-from .counting import count_of, count_up_to, estimated_sizes
+from .counting import count_of, count_up_to, estimated_sizes, meetings_per_topic
 from .filters import MeetingFilter, ParticipantFilter, StatementFilter
 from .keys import among
 from .models import Attendance, Meeting, Participant, Publisher, Readout, Statement, Topic
@@ -75,17 +75,38 @@ class FilteredListView(FilterView):
         context = super().get_context_data(**kwargs)
         form = self.filterset.form
         filtering = {k: v for k, v in self.request.GET.items() if k not in {"page", "per_page"}}
+        unmatched = self.filterset.unmatched
         context.update(
             form=form,
             ignored=[
                 (form[name].label if name in form.fields else name, errors)
                 for name, errors in form.errors.items()
+                if name not in unmatched
+            ],
+            unmatched=[
+                {
+                    "label": form[name].label,
+                    "text": error.text,
+                    "noun": error.noun,
+                    "more": error.more,
+                    "candidates": [
+                        (c.described, self.choosing(name, c.slug)) for c in error.candidates
+                    ],
+                }
+                for name, error in unmatched.items()
             ],
             filtered=any(v.strip() for v in filtering.values()),
             search_limit=self.filterset.search_limit,
             limited=self.filterset.limited,
         )
         return context
+
+    def choosing(self, name: str, slug: str) -> str:
+        """This page's address with one filter naming a record by its slug."""
+        params = self.request.GET.copy()
+        params[name] = slug
+        params.pop("page", None)
+        return f"?{params.urlencode()}"
 
 
 def rows_with_statements(readouts: list[Readout], attendances: list[Attendance]) -> list[dict]:
@@ -338,11 +359,16 @@ class TopicListView(ListView):
     template_name = "readouts/topic_list.html"
 
     def get_queryset(self) -> list[dict]:
-        # The tree alone: counting statements per topic reads every topic link, and a
-        # topic's own page has its counts.
+        # The tree, and each topic's meetings counted as the topic filter chooses them
+        # (its subtopics' included) on the derived meeting-topic table; statements are
+        # counted on a topic's own page (counting them reads every topic link).
         topics = {topic.pk: topic for topic in Topic.objects.order_by("name")}
         tree = TopicTree({pk: topic.parent_id for pk, topic in topics.items()})
-        nodes = {pk: {"topic": topic, "children": []} for pk, topic in topics.items()}
+        meetings = meetings_per_topic({pk: tree.family([pk]) for pk in topics})
+        nodes = {
+            pk: {"topic": topic, "meetings": meetings.get(pk, 0), "children": []}
+            for pk, topic in topics.items()
+        }
         roots = []
         for pk in tree.parents_first(topics):
             parent = tree.parents[pk]
@@ -479,16 +505,25 @@ class StatementExportView(ExportView):
 
 
 def suggest(request: HttpRequest, model: type[Participant] | type[Topic]) -> JsonResponse:
-    """Up to ten matches by name (and alias) for a filter's text input."""
+    """Up to ten matches by name (and alias) for a filter's text input. A suggestion
+    puts the name in the box where it names one record, the slug where others share it."""
     term = request.GET.get("q", "").replace("\x00", "").strip()[:100]
     results = []
     if term:
         match = Q(name__icontains=term) | Q(slug__istartswith=term)
         if model is Participant:
             match |= Q(aliases__icontains=term)
+        found = list(model.objects.filter(match).order_by("name")[:10])
+        shared = set(
+            model.objects.filter(name__in={obj.name for obj in found})
+            .values("name")
+            .annotate(n=Count("pk"))
+            .filter(n__gt=1)
+            .values_list("name", flat=True)
+        )
         results = [
-            {"value": obj.slug, "label": str(obj)}
-            for obj in model.objects.filter(match).order_by("name")[:10]
+            {"value": obj.slug if obj.name in shared else obj.name, "label": str(obj)}
+            for obj in found
         ]
     return JsonResponse({"results": results})
 

@@ -22,6 +22,7 @@ LAYERS = [
     },
     {
         "filters",
+        "naming",
         "search",
         "charts",
         "keys",

@@ -86,8 +86,8 @@ PAGES = {
     "/statements/": 5,
     # + the speaker's key, the topics' family (the publisher is one of the choices)
     "/statements/?q=cooperation&topic=root&speaker=hub&publisher=pub-b&country=FR": 7,
-    # the topics
-    "/topics/": 1,
+    # the topics, their meetings counted (subtopics' included)
+    "/topics/": 2,
     # the meeting, attendances with participants, readouts with publishers,
     # their statements with speakers, the statements' topics
     "/meetings/m-1/": 5,

@@ -24,13 +24,14 @@ from .streaming import CHUNK, stream_object
 
 
 def topic_entry(topic: Topic, parents: dict[int, str]) -> doc.TopicEntry:
-    # Former slugs are written only where a merge left some.
+    # Former slugs (where a merge left some) and phrases are written only when there are some.
     return doc.topic(
         topic.slug,
         topic.name,
         parent=parents.get(topic.parent_id),
         description=topic.description,
         former_slugs=split_aliases(topic.former_slugs) or None,
+        phrases=split_aliases(topic.phrases) or None,
     )
 
 

@@ -8,6 +8,7 @@ from django.db.models import Prefetch, QuerySet
 
 from ..filters import MeetingFilter, StatementFilter
 from ..models import Attendance, Meeting, Readout, Statement, Topic
+from ..naming import Named
 
 # Query parameters that choose rows; the others only arrange them on a page.
 NOT_FILTERS = {"page", "per_page", "ordering"}
@@ -27,8 +28,9 @@ def filter_params(params: dict[str, str]) -> dict[str, str]:
 
 
 def _choose(filterset_class, model, params: dict[str, str]):
-    """Apply a FilterSet; a value it cannot use raises ExportError. Returns the rows
-    and the filter values used."""
+    """Apply a FilterSet; a value it cannot use (or a name that names no record, or
+    several) raises ExportError. Returns the rows and the filter values used, each
+    record typed by name given by its slug, so the export's header says which."""
     params = filter_params(params)
     # Every match of a search, not the newest few a page lists.
     filterset = filterset_class(params or None, queryset=model.objects.all(), every_match=True)
@@ -42,7 +44,12 @@ def _choose(filterset_class, model, params: dict[str, str]):
                 for name, messages in errors.items()
             ],
         )
-    return filterset.qs, params
+    chosen = filterset.form.cleaned_data if filterset.is_bound else {}
+    used = {
+        name: chosen[name].slug if isinstance(chosen.get(name), Named) else value
+        for name, value in params.items()
+    }
+    return filterset.qs, used
 
 
 def meetings_for(params: dict[str, str]) -> tuple[QuerySet[Meeting], dict[str, str]]:

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from django.utils.text import slugify
 
-from readouts.models import Participant, Publisher, Topic
+from readouts.models import Participant, Publisher, Topic, split_aliases
 
 from .people import Person, fold
 
 GENERIC_TOPIC_WORDS = re.compile(r"\s+(?:issues?|question|situation|matters?)$", re.I)
+SHORT_PHRASE = 4  # letters: a shorter phrase is matched only as written
 
 
 @dataclass
@@ -72,8 +74,8 @@ class Vocabulary:
                     [a for a in aliases.splitlines() if a.strip()],
                 )
             )
-        for slug, name in Topic.objects.values_list("slug", "name"):
-            vocabulary.add_topic(slug, name)
+        for slug, name, phrases in Topic.objects.values_list("slug", "name", "phrases"):
+            vocabulary.add_topic(slug, name, split_aliases(phrases))
         for publisher in Publisher.objects.all():
             vocabulary.publishers.append(
                 KnownPublisher(
@@ -97,16 +99,18 @@ class Vocabulary:
                 # Family name first ("Kishida Fumio", "Wang Yi"): found by its first word alone.
                 self.by_given.setdefault(fold(tokens[0]), []).append(known)
 
-    def add_topic(self, slug: str, name: str) -> None:
-        phrases = {name, GENERIC_TOPIC_WORDS.sub("", name)}
-        # Short names only as written ("G7"); a name of one letter finds nothing.
-        phrases = sorted((p for p in phrases if len(p.strip()) >= 2), key=len, reverse=True)
-        if not phrases:
+    def add_topic(self, slug: str, name: str, phrases: Sequence[str] = ()) -> None:
+        """A topic is suggested by its name (without a generic last word: "Ukraine issue"
+        by "Ukraine") and by the phrases its record keeps, which analysts extend."""
+        found = {name, GENERIC_TOPIC_WORDS.sub("", name), *phrases}
+        # Short phrases only as written ("G7", "AI"); a phrase of one letter finds nothing.
+        found = sorted((p.strip() for p in found if len(p.strip()) >= 2), key=len, reverse=True)
+        if not found:
             return
-        flags = re.I if all(len(p) >= 4 for p in phrases) else 0
-        pattern = re.compile(
-            r"(?<![\w-])(?:" + "|".join(re.escape(p) for p in phrases) + r")(?![\w-])", flags
-        )
+        alternatives = [
+            re.escape(p) if len(p) < SHORT_PHRASE else f"(?i:{re.escape(p)})" for p in found
+        ]
+        pattern = re.compile(r"(?<![\w-])(?:" + "|".join(alternatives) + r")(?![\w-])")
         self.topics.append(KnownTopic(slug, name, pattern))
 
     def match(self, person: Person) -> Known | None:

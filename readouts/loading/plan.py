@@ -140,6 +140,8 @@ class Plan:
         fields = {k: entry[k] for k in ("name", "parent", "description") if k in entry}
         if "former_slugs" in entry:
             fields["former_slugs"] = "\n".join(entry["former_slugs"])
+        if "phrases" in entry:
+            fields["phrases"] = "\n".join(phrase.strip() for phrase in entry["phrases"])
         self.define(self.topics, "topic", entry["slug"], fields, origin)
 
     def _country(self, origin: Origin, fields: dict) -> None:

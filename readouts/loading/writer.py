@@ -295,7 +295,7 @@ class Writer:
             slug: {k: v for k, v in d.fields.items() if k != "parent"}
             for slug, d in self.plan.topics.items()
         }
-        touched = self._upsert(Topic, self.topics, wanted, {"description": ""})
+        touched = self._upsert(Topic, self.topics, wanted, {"description": "", "phrases": ""})
         relinking = []
         for slug, definition in self.plan.topics.items():
             if "parent" not in definition.fields:

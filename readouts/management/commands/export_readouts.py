@@ -35,9 +35,13 @@ class Command(BaseCommand):
         parser.add_argument("--until", metavar="YYYY-MM-DD", help="meetings on or before")
         parser.add_argument("--kind", help="phone_call, video_call, meeting, talks, visit, ...")
         parser.add_argument("--country", metavar="CC", help="a participant's country, e.g. CN")
-        parser.add_argument("--participant", metavar="SLUG")
-        parser.add_argument("--topic", metavar="SLUG", help="the topic or any of its subtopics")
-        parser.add_argument("--publisher", metavar="SLUG")
+        parser.add_argument(
+            "--participant", metavar="NAME", help="a participant's slug, name or alias"
+        )
+        parser.add_argument(
+            "--topic", metavar="NAME", help="a topic's slug or name (with its subtopics)"
+        )
+        parser.add_argument("--publisher", metavar="NAME", help="a publisher's slug or name")
 
     def handle(self, *args, format: str, output: str | None, indent: int, **options) -> None:
         if indent < 0:

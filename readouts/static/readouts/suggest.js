@@ -1,6 +1,6 @@
 // Suggestions for the participant, speaker and topic inputs: ask the server for
 // up to ten matches as the reader types and offer them in the input's datalist.
-// Without JavaScript the inputs still take a slug.
+// Without JavaScript the inputs still take a name, an alias or a slug.
 document.addEventListener("DOMContentLoaded", () => {
   for (const input of document.querySelectorAll("input[data-suggest]")) {
     const list = document.getElementById(input.getAttribute("list"));

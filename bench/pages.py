@@ -82,6 +82,17 @@ def urls() -> list[tuple[str, str]]:
     publisher = Meeting.objects.filter(slug=meeting).values_list(
         "readouts__publisher__slug", flat=True
     )[0]
+    # The busiest participant's most frequent counterpart, and a country other than theirs.
+    counterpart = (
+        Participant.objects.filter(attendances__meeting__attendances__participant__slug=busiest)
+        .exclude(slug=busiest)
+        .values("slug", "country")
+        .annotate(n=django.db.models.Count("pk"))
+        .order_by("-n")
+        .first()
+    )
+    other = counterpart["country"] if counterpart["country"] != country else "US"
+    pair = f"{country},{other}"
     pages = [
         ("home", "/"),
         ("meetings", "/meetings/"),
@@ -113,6 +124,15 @@ def urls() -> list[tuple[str, str]]:
         ("topic detail (a root)", f"/topics/{root}/"),
         ("topic detail (a subtopic)", f"/topics/{subtopic}/"),
         ("topic detail (a leaf)", f"/topics/{leaf}/"),
+        ("meeting detail, aligned by topic", f"/meetings/{meeting}/?align=topic"),
+        ("pair of countries", f"/pairs/{country}/{other}/"),
+        ("pair of participants", f"/pairs/{busiest}/{counterpart['slug']}/"),
+        ("pair, each side on a topic", f"/pairs/{country}/{other}/?topic={root}"),
+        (
+            "one-sided contacts",
+            f"/meetings/?pair={pair}&reported_by_country={country}&unreported_by_country={other}",
+        ),
+        ("statements in meetings with a country", f"/statements/?meeting_with={other}"),
     ]
     pages += [(f"admin: {name}s", f"/admin/readouts/{name}/") for name in ADMIN_MODELS]
     return pages

@@ -166,6 +166,8 @@ class MeetingDraftForm(forms.Form):
                 "Choose the publisher, or give a new publisher's slug and name."
             )
         if not data.get("publisher") and data.get("publisher_slug"):
+            # Slugs are lower case: "White-House" would be a second White House.
+            data["publisher_slug"] = data["publisher_slug"].lower()
             refuse_recorded_slug(self, Publisher, "publisher_slug", data["publisher_slug"])
         return data
 
@@ -232,7 +234,7 @@ class ParticipantDraftForm(forms.Form):
         if existing:
             data["slug"] = existing.slug
         elif data.get("name"):
-            data["slug"] = data.get("slug") or slugify(data["name"])[:100]
+            data["slug"] = (data.get("slug") or slugify(data["name"])[:100]).lower()
             if not data.get("DELETE"):
                 refuse_recorded_slug(self, Participant, "slug", data["slug"])
         elif not self.has_changed() or data.get("DELETE"):

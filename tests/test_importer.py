@@ -506,7 +506,7 @@ def test_a_new_person_never_overwrites_one_recorded(trudeau_review, client):
     data = trudeau_review
     # The analyst gives the new person a slug already taken, by accident or not.
     assert data["people-1-name"] == "Justin Trudeau" and not data["people-1-existing"]
-    data["people-1-slug"] = "wang-yi"
+    data["people-1-slug"] = "Wang-Yi"  # capitals make no other slug
     data["people-1-name"] = "Overwritten By Import"
     data["people-1-country"] = "US"
     before = snapshot()

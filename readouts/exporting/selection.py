@@ -34,6 +34,16 @@ def _choose(filterset_class, model, params: dict[str, str]):
     params = filter_params(params)
     # Every match of a search, not the newest few a page lists.
     filterset = filterset_class(params or None, queryset=model.objects.all(), every_match=True)
+    known = parameters(filterset.form)
+    unknown = [name for name in params if name not in known]
+    if unknown:
+        # A page ignores a name it does not know; a download that did so would hold more
+        # than its header, which lists the filter, says.
+        takes = ", ".join(sorted(known - NOT_FILTERS))
+        raise ExportError(
+            "; ".join(f"{name}: not a filter of this list" for name in unknown),
+            [(name, f"not a filter of this list, which takes {takes}") for name in unknown],
+        )
     errors = filterset.form.errors if filterset.is_bound else {}
     if errors:
         form = filterset.form
@@ -50,6 +60,16 @@ def _choose(filterset_class, model, params: dict[str, str]):
         for name, value in params.items()
     }
     return filterset.qs, used
+
+
+def parameters(form) -> set[str]:
+    """The query parameters a filter form reads: a date range reads date_after and
+    date_before."""
+    names = set(NOT_FILTERS)
+    for name, field in form.fields.items():
+        suffixes = getattr(field.widget, "suffixes", None)
+        names.update(f"{name}_{suffix}" for suffix in suffixes) if suffixes else names.add(name)
+    return names
 
 
 def meetings_for(params: dict[str, str]) -> tuple[QuerySet[Meeting], dict[str, str]]:

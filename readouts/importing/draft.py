@@ -663,8 +663,9 @@ def draft_readout(
             counterparts = everyone
     # The publisher, and so which side is home: from the source URL's host, as the
     # publishers recorded know their hosts.
+    # A publisher given by the caller is for readouts whose text does not tell.
     home = (publisher or {}).get("country", "")
-    found = vocabulary.publisher_at(source.url) if publisher is None else None
+    found = vocabulary.publisher_at(source.url)
     if found:
         publisher, home = {"slug": found.slug}, found.country
     for person in hosts:

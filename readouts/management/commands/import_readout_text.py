@@ -34,7 +34,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--publisher",
             metavar="SLUG",
-            help="the publisher of readouts whose text does not tell (an existing slug)",
+            help=(
+                "the publisher of readouts whose text does not tell (an existing slug); a "
+                "readout whose source URL names its publisher keeps that one"
+            ),
         )
         parser.add_argument("--user", metavar="USERNAME", help="the account to record a load under")
 

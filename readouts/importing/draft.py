@@ -9,10 +9,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from django_countries import countries
+
 from readouts import documents as doc
 from readouts.models import MeetingKind
 
 from .people import (
+    COUNTRY_ALIASES,
     DEMONYM_PATTERN,
     DEMONYMS,
     DOMESTIC_OFFICES,
@@ -525,6 +528,7 @@ class References:
 def _references(people: list[Person]) -> References:
     """Ways the body refers to each participant, longest first; None marks an ambiguous form."""
     forms: dict[str, list[Person]] = {}
+    country_forms: set[str] = set()
 
     def add(form: str, person: Person) -> None:
         if form and person not in forms.setdefault(form, []):
@@ -561,6 +565,15 @@ def _references(people: list[Person]) -> References:
             if tokens:
                 add(f"{office} {tokens[-1]}", person)
             add(f"the {office}", person)
+    # A government speaks through its first principal: "The United States reaffirmed ...",
+    # "The Chinese side said ..." are the words of whoever leads that side.
+    countries_seen: set[str] = set()
+    for person in people:
+        if person.country and person.country not in countries_seen:
+            countries_seen.add(person.country)
+            for form in _country_forms(person.country) - forms.keys():
+                add(form, person)
+                country_forms.add(form)
     references = []
     for form, owners in sorted(forms.items(), key=lambda item: len(item[0]), reverse=True):
         if len(owners) == 1:
@@ -570,8 +583,33 @@ def _references(people: list[Person]) -> References:
             homes = [p for p in owners if p.home]
             owner = homes[0] if len(homes) == 1 and form.lower().startswith("the ") else None
         flags = "(?i:" if form.lower().startswith("the ") else "(?:"
-        references.append((form, rf"{flags}{_name_pattern(form)}(?![\w\-]))", owner))
+        # A country is the subject only before a verb ("... reaffirmed", "... and Japan"), not
+        # in "The United States’ commitment".
+        after = r"(?=\s+[a-z])" if form in country_forms else ""
+        references.append((form, rf"{flags}{_name_pattern(form)}(?![\w\-]){after})", owner))
     return References(references)
+
+
+def _country_forms(code: str) -> set[str]:
+    """How a readout names a country as the subject of a sentence: "The United States",
+    "the U.S.", "China", "the Chinese side"."""
+    names = {str(countries.name(code))} - {""}
+    for alias, alias_code in COUNTRY_ALIASES.items():
+        if alias_code != code:
+            continue
+        if alias.startswith("the "):
+            names.add(alias)
+        elif re.fullmatch(r"[a-z.]{2,4}", alias):
+            names.add(alias.upper())  # "U.S.", "UK", "PRC"
+        else:
+            names.add(
+                " ".join(w if w in {"of", "the", "and"} else w.capitalize() for w in alias.split())
+            )
+    names |= {f"the {name}" for name in list(names) if not name.startswith("the ")}
+    for demonym, demonym_code in DEMONYMS.items():
+        if demonym_code == code:
+            names |= {f"the {demonym} side", f"the {demonym} delegation"}
+    return names
 
 
 def _name_pattern(form: str) -> str:
@@ -611,8 +649,9 @@ def _subject(sentence: str, references, last_speaker):
 def _reference_at(text: str, references):
     """The participant named at the start of text, and where the name ends, or NOBODY."""
     # Also after a nationality: "U.S. President Biden", "Canadian Prime Minister Trudeau".
+    # The name after the nationality first: "U.S. Secretary Blinken" is Blinken, not the U.S.
     prefixed = NATIONALITY.match(text)
-    for start in (0, prefixed.end()) if prefixed else (0,):
+    for start in (prefixed.end(), 0) if prefixed else (0,):
         found = references.at(text[start:])
         if found is not NOBODY:
             return found[0], start + found[1]

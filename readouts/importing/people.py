@@ -48,9 +48,11 @@ OFFICE_INSIDE = re.compile(
 QUALIFIERS = ("Deputy ", "Acting ", "Senior ", "Interim ", "Transitional ", "Former ")
 HONORIFICS = frozenset({"Dr", "Dr.", "Mr.", "Ms.", "Mrs.", "Mr", "Ms", "Mrs", "H.E.", "His", "Her"})
 
-# Offices that only people at home hold: a counterpart with one of them is not foreign.
+# Offices that only people at home hold: a counterpart with one of them is not foreign. A
+# Special, High or Permanent Representative is an envoy, not a member of Congress.
 DOMESTIC_OFFICES = re.compile(
-    r"\b(Governor|Senator|Mayor|Congress(?:man|woman|member)?|Representative|"
+    r"\b(Governor|Senator|Mayor|Congress(?:man|woman|member)?|"
+    r"(?<!Special )(?<!High )(?<!Permanent )Representative|"
     r"Majority Leader|Minority Leader|Speaker|Attorneys? General|Legislators?|CEOs?|"
     r"Secretary of (?:the )?(?:Treasury|Commerce|Labor|Energy|Transportation|Agriculture|Education|"
     r"Interior|Homeland Security|Health|Housing|Veterans))\b"

@@ -543,12 +543,17 @@ def _references(people: list[Person]) -> References:
             ):
                 add(f"{office} {variant}", person)
         add(person.name, person)
-        if tokens:
-            add(tokens[-1], person)
-            if len(tokens) == 2 and not person.home:
-                add(tokens[0], person)  # "Wang" for Wang Yi, "Moon" for Moon Jae-in
-        for honorific in ("Mr.", "Ms.", "Mrs.", "Dr."):
-            add(f"{honorific} {tokens[-1]}" if tokens else "", person)
+        # The family name, last or (a foreign name of two or three words) first: "Wang" for
+        # Wang Yi, "Kishida" for Kishida Fumio, "Yoon" for Yoon Suk Yeol; or of two words:
+        # "López Obrador" for Andrés Manuel López Obrador.
+        family = tokens[-1:]
+        if not person.home:
+            family += tokens[:1] if len(tokens) in (2, 3) else []
+            family += [" ".join(tokens[-2:])] if len(tokens) >= 3 else []
+        for word in family:
+            add(word, person)
+            for honorific in ("Mr.", "Ms.", "Mrs.", "Dr."):
+                add(f"{honorific} {word}", person)
         offices = {person.title}
         if person.title:
             last = re.split(r",\s*|\s+and\s+", person.title)[-1]
@@ -562,8 +567,8 @@ def _references(people: list[Person]) -> References:
             )  # "Secretary Beliz" for a Secretary for Strategic Affairs
         for office in filter(None, offices):
             add(f"{office} {person.name}", person)
-            if tokens:
-                add(f"{office} {tokens[-1]}", person)
+            for word in family:
+                add(f"{office} {word}", person)
             add(f"the {office}", person)
     # A government speaks through its first principal: "The United States reaffirmed ...",
     # "The Chinese side said ..." are the words of whoever leads that side.

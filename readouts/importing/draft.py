@@ -75,6 +75,7 @@ WITH_TAIL = re.compile(
     r"regarding|ahead of|following|via|in|by phone|by video)\b.*$",
     re.I,
 )
+SUFFIX_AFTER_COMMA = re.compile(r",\s+(?:Jr|Sr)\.(?=[\s,]|$)")  # "Joseph R. Biden, Jr."
 LIST_SPLIT = re.compile(r",\s*(?:and\s+)?|\s+and\s+")
 # The longest title in the archive is about 220 characters; a longer "title" is a paragraph
 # given as one (and reading names from it costs more than linear time).
@@ -86,7 +87,8 @@ MAX_PARTICIPANTS = 50
 
 def _people_list(text: str, *, tail: bool = True) -> list[Person]:
     """Read "Prime Minister Kallas of Estonia, President Levits of Latvia, and ..."."""
-    text = WITH_TAIL.sub("", text.strip()) if tail else text.strip()
+    text = SUFFIX_AFTER_COMMA.sub("", text.strip())
+    text = WITH_TAIL.sub("", text) if tail else text
     parts = [p for p in LIST_SPLIT.split(text) if p.strip()]
     people: list[Person] = []
     pending = ""

@@ -45,7 +45,10 @@ OFFICE_INSIDE = re.compile(
     + "|".join(re.escape(o) for o in OFFICES if not o.endswith(".") and o not in {"Dr", "Member"})
     + r"|Member)(?:-(?:[Dd]esignate|[Ee]lect))?(?=\s)"
 )
-QUALIFIERS = ("Deputy ", "Acting ", "Senior ", "Interim ", "Transitional ", "Former ")
+QUALIFIERS = (
+    "Deputy ", "Acting ", "Senior ", "Interim ", "Transitional ", "Former ", "Assistant ",
+    "Principal ", "Under ",
+)  # fmt: skip
 HONORIFICS = frozenset({"Dr", "Dr.", "Mr.", "Ms.", "Mrs.", "Mr", "Ms", "Mrs", "H.E.", "His", "Her"})
 
 # Offices that only people at home hold: a counterpart with one of them is not foreign. A
@@ -351,7 +354,8 @@ def _office_at(text: str) -> re.Match | None:
     """The office (with any qualifiers) that text starts with, as a match, or None."""
     for office in OFFICES:
         has = re.match(
-            r"(?:(?:Deputy|Acting|Senior|Interim|Transitional|Former)\s+)*"
+            r"(?:(?:Deputy|Acting|Senior|Interim|Transitional|Former|Assistant|Principal|Under)"
+            r"\s+)*"
             + re.escape(office)
             + r"(?:-(?:[Dd]esignate|[Ee]lect))?(?=[ ,])",
             text,
@@ -490,14 +494,18 @@ def parse_mention(phrase: str) -> Person | None:
     if inner and inner.end() < len(rest):
         lead = rest[: inner.start()].split()
         if all(w[:1].isupper() for w in lead) and len(lead) <= 4:
-            office_words = rest[: inner.end()]
+            # The office inside goes on as one at the start would: "Senior Director for the
+            # Western Hemisphere Juan Gonzalez".
+            inner_title, inner_rest = split_office(rest[inner.start() :])
+            end = len(rest) - len(inner_rest) if inner_title and inner_rest else inner.end()
+            office_words = rest[:end].rstrip(" ,")
             for word in lead:
                 code = DEMONYMS.get(word)
                 if code and country is None:
                     country = code
             office_words = re.sub(rf"\b(?:{DEMONYM_PATTERN})\s+", "", office_words)
             title = f"{title} {office_words}".strip()
-            rest = rest[inner.end() :].lstrip(" ,")
+            rest = rest[end:].lstrip(" ,")
     tokens = rest.split()
     name_tokens = []
     for token in tokens:

@@ -24,6 +24,7 @@ from .people import (
     Person,
     country_code,
     fold,
+    organization,
     parse_mention,
     split_office,
     strip_honorifics,
@@ -64,6 +65,13 @@ TITLE_READOUT = re.compile(
     rf"(?P<host>.+?)(?:’s|'s|’|')?\s+(?P<what>{KIND_WORDS})\s+with\s+(?P<with>.+)$",
     re.I,
 )
+# "Joint Readout of the Meeting Between President Biden and Prime Minister Draghi": everyone
+# is named together; the publisher's country tells its own side from the other.
+TITLE_BETWEEN = re.compile(
+    rf"^(?:Joint\s+)?Readout\s+(?:of|from)\s+(?:the\s+)?(?P<what>{KIND_WORDS})\s+"
+    r"(?:Between|Among|of)\s+(?P<with>.+)$",
+    re.I,
+)
 TITLE_VERB = re.compile(
     r"^(?P<host>.+?)\s+(?P<what>Speaks|Meets|Met|Holds Talks|Holds Phone Talks|Holds a Phone Call|"
     r"Has a Phone Call|Has Phone Call|Holds Video Call|Holds a Video Call|Talks|Calls|Spoke)"
@@ -71,7 +79,8 @@ TITLE_VERB = re.compile(
     re.I,
 )
 WITH_TAIL = re.compile(
-    r"\s+(?:on the margins of|on the sidelines of|on the phone|on the|at the|at|to|during|about|"
+    r"\s+(?:on the margins of|on the sidelines of|on the phone|on the|at the|at|"
+    r"to(?!\s+the\s+[A-Z])|during|about|"
     r"regarding|ahead of|following|via|in|by phone|by video)\b.*$",
     re.I,
 )
@@ -105,6 +114,22 @@ def _people_list(text: str, *, tail: bool = True) -> list[Person]:
                     people[-1].country = described.country
                 people[-1].organization = people[-1].organization or described.organization
                 continue
+        if (
+            person is None
+            and people
+            and not pending
+            and office
+            and not people[-1].title
+            and len(part) <= 200
+        ):
+            # "Frédéric Bernard, Head of Cabinet to the President of the European Council"
+            people[-1].title = part.strip()
+            at = [m.end() for m in re.finditer(r"\s+of\s+(?=(?:the\s+)?[A-Z])", part)]
+            where = part[at[-1] :].strip() if at else ""
+            if where and organization(where):
+                people[-1].organization = organization(where)
+                people[-1].country = ""
+            continue
         shared = re.search(r"\s+of\s+((?:the\s+)?[A-Z][\w’'\- ]*)$", part)
         if person is None and people and not pending and shared and country_code(shared.group(1)):
             # "Asta Skaisgiryte and Kestutis Budrys, Advisors to the President of Lithuania"
@@ -134,6 +159,11 @@ def _read_title(title: str) -> tuple[list[Person], list[Person], str]:
             hosts = _people_list(match.group("host"), tail=False)
             counterparts = _people_list(match.group("with"))
             return hosts, counterparts, match.group("what")
+    match = TITLE_BETWEEN.match(title)
+    if match:
+        everyone = _people_list(match.group("with"))
+        if len(everyone) >= 2:
+            return [], everyone, match.group("what")
     return [], [], ""
 
 
@@ -250,6 +280,7 @@ PARTICIPANT_LIST = re.compile(
     r"\s+attended\s+by))\s*:?\s*(?P<list>.*)$",
     re.I,
 )
+MET_TOGETHER = re.compile(r"\s(?:met|spoke|held|talked|convened)\s")
 HELD_TOGETHER = re.compile(
     r"^(?P<all>[^.]{1,1000}?)\s+(?:held|had)\s+an?\s+(?:\w+\s+){0,2}(?:call|meeting|"
     r"conversation)\b"
@@ -684,13 +715,14 @@ def draft_readout(
         notes.append(f"the title is {len(title):,} characters long; it was not read for names")
     else:
         hosts, counterparts, kind_word = _read_title(title)
+    # "Transatlantic Leaders", "European Allies": a group, not a person; the body may list them.
+    counterparts = [p for p in counterparts if not GROUP.search(p.name)]
     contact = _contact(INTRO.sub("", first)) if first else None
     if contact and not counterparts:
         counterparts = _people_list(re.split(r"[.;]", contact[1])[0])
+        counterparts = [p for p in counterparts if not GROUP.search(p.name)]
     if contact and not hosts:
         hosts = _people_list(contact[0], tail=False)
-    # "Transatlantic Leaders", "European Allies": a group, not a person; the body may list them.
-    counterparts = [p for p in counterparts if not GROUP.search(p.name)]
     if not counterparts:
         counterparts = _listed_participants(body_sentences, source.paragraphs)
     if not counterparts and first:
@@ -805,7 +837,9 @@ def draft_readout(
         notes.append("the meeting date could not be found; give it")
     kind = _kind(kind_word, title, first)
 
-    statements = _statements(source, people, contact is not None)
+    # "A of X and B of Y met today at the White House." opens the contact without a "with".
+    opens = contact is not None or bool(MET_TOGETHER.search(first))
+    statements = _statements(source, people, opens)
     for statement in statements:
         statement["topics"] = [
             t.slug for t in vocabulary.topics if t.pattern.search(statement["text"])

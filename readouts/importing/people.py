@@ -98,6 +98,13 @@ ORGANIZATIONS = {
     "the g20": "G20",
     "the g7": "G7",
     "the international committee of the red cross": "International Committee of the Red Cross",
+    "caricom": "CARICOM",
+    "the caribbean community": "CARICOM",
+    "caribbean community": "CARICOM",
+    "the organization for security and co-operation in europe": "OSCE",
+    "the osce": "OSCE",
+    "the oecd": "OECD",
+    "the gulf cooperation council": "Gulf Cooperation Council",
 }
 ORGANIZATION_PREFIX = {
     "NATO": "NATO",
@@ -113,6 +120,10 @@ ORGANIZATION_PREFIX = {
     "World Bank": "World Bank",
     "ASEAN": "ASEAN",
     "IAEA": "International Atomic Energy Agency",
+    "CARICOM": "CARICOM",
+    "Caribbean Community": "CARICOM",
+    "OSCE": "OSCE",
+    "OECD": "OECD",
 }
 
 COUNTRY_ALIASES = {
@@ -439,6 +450,8 @@ def parse_mention(phrase: str) -> Person | None:
     """Read one "[Demonym] [Office] Name [of Country|Organisation]" phrase."""
     phrase = phrase.strip().strip(",;.").strip()
     phrase = re.sub(r"^(?:the|The) ", "", phrase)
+    # "Caribbean Community (CARICOM) Secretary General": the acronym repeats the name.
+    phrase = re.sub(r"\s+\([A-Z]{2,10}\)(?=\s)", "", phrase)
     if not phrase:
         return None
     country: str | None = None

@@ -603,13 +603,14 @@ def _references(people: list[Person]) -> References:
             for word in family:
                 add(f"{office} {word}", person)
             add(f"the {office}", person)
-    # A government speaks through its first principal: "The United States reaffirmed ...",
-    # "The Chinese side said ..." are the words of whoever leads that side.
+    # A government speaks through its first principal: "The United States reaffirmed ..." in
+    # its own readout, "The Chinese side said ..." in anyone's, are the words of whoever leads
+    # that side. Another country as the subject is what it did ("Kenya has received ...").
     countries_seen: set[str] = set()
     for person in people:
         if person.country and person.country not in countries_seen:
             countries_seen.add(person.country)
-            for form in _country_forms(person.country) - forms.keys():
+            for form in _country_forms(person.country, person.home) - forms.keys():
                 add(form, person)
                 country_forms.add(form)
     references = []
@@ -628,9 +629,17 @@ def _references(people: list[Person]) -> References:
     return References(references)
 
 
-def _country_forms(code: str) -> set[str]:
+def _country_forms(code: str, home: bool) -> set[str]:
     """How a readout names a country as the subject of a sentence: "The United States",
-    "the U.S.", "China", "the Chinese side"."""
+    "the U.S.", "China" (its own country only), "the Chinese side"."""
+    sides = {
+        f"the {demonym} {side}"
+        for demonym, demonym_code in DEMONYMS.items()
+        if demonym_code == code
+        for side in ("side", "delegation")
+    }
+    if not home:
+        return sides
     names = {str(countries.name(code))} - {""}
     for alias, alias_code in COUNTRY_ALIASES.items():
         if alias_code != code:
@@ -644,10 +653,7 @@ def _country_forms(code: str) -> set[str]:
                 " ".join(w if w in {"of", "the", "and"} else w.capitalize() for w in alias.split())
             )
     names |= {f"the {name}" for name in list(names) if not name.startswith("the ")}
-    for demonym, demonym_code in DEMONYMS.items():
-        if demonym_code == code:
-            names |= {f"the {demonym} side", f"the {demonym} delegation"}
-    return names
+    return names | sides
 
 
 def _name_pattern(form: str) -> str:
@@ -677,11 +683,25 @@ def _subject(sentence: str, references, last_speaker):
         second = _reference_at(rest[other.end() :], references)
         if second is NOBODY:
             second = _reference_at("the " + rest[other.end() :], references)
+        if second is NOBODY and _names_country(rest[other.end() :]):
+            return None  # "The United States and Canada plan to ...": both sides
         if second is not NOBODY and second[0] is not person:
             if person is not None and second[0] is not None and person.home and second[0].home:
                 return person  # two of the publisher's side: the first named
             return None
     return person if person is not None else NOBODY
+
+
+COUNTRY_WORDS = re.compile(r"(?:the\s+)?([A-Z][\w’'\-]*(?:\s+(?:of\s+)?[A-Z][\w’'\-]*){0,3})")
+
+
+def _names_country(text: str) -> bool:
+    """Whether text starts with a country's name ("Canada", "the Republic of Korea")."""
+    found = COUNTRY_WORDS.match(text)
+    if not found:
+        return False
+    words = found.group(1).split()
+    return any(country_code(" ".join(words[:n])) for n in range(len(words), 0, -1))
 
 
 def _reference_at(text: str, references):

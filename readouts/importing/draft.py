@@ -306,6 +306,53 @@ def _listed_participants(body_sentences: list[str], paragraphs: list[str]) -> li
     return []
 
 
+# "Assistant Secretary ... Brian A. Nichols traveled to Haiti", "... led a delegation to Brazil"
+TRAVELLED = re.compile(
+    r"\s+(?:also\s+)?(?:traveled|travelled|visited|led\s+(?:a|the|an)\s+(?:[\w.\-]+\s+){0,3}?"
+    r"delegation)\s+(?:to\s+)?(?:the\s+)?(?P<place>[A-Z][\w’'\-]*(?:\s+[A-Z][\w’'\-]*){0,3})"
+)
+ACCOMPANIED = re.compile(r"\b(?:accompanied|joined)\s+by\s+(?P<list>[^.;]{1,1000})")
+MET_WITH = re.compile(
+    r"\b(?:met|meets|spoke|held\s+(?:talks|meetings))\s+(?:separately\s+|also\s+)?"
+    r"with\s+(?P<list>[^;]{1,1000})"
+)
+# How far into a trip's readout the people met are looked for.
+TRIP_SENTENCES = 12
+
+
+def _trip(body_sentences: list[str], title: str) -> tuple[list[Person], list[Person], str] | None:
+    """A readout of a trip: (travellers, the people they met, the country visited), or None."""
+    if not body_sentences:
+        return None
+    opening = INTRO.sub("", body_sentences[0])
+    went = TRAVELLED.search(opening)
+    if not went or not TRAVEL.search(f"{title} {body_sentences[0]}"):
+        return None
+    travellers = _people_list(opening[: went.start()], tail=False)
+    if not travellers:
+        return None
+    for sentence in body_sentences[:3]:
+        company = ACCOMPANIED.search(sentence)
+        if company:
+            travellers += [p for p in _people_list(company.group("list")) if p.title]
+    met: list[Person] = []
+    for sentence in body_sentences[:TRIP_SENTENCES]:
+        found = MET_WITH.search(sentence)
+        if found:
+            met += [
+                p
+                for p in _people_list(found.group("list"))
+                if p.title and not GROUP.search(p.name)
+            ]
+    if not met:
+        return None
+    words = went.group("place").split()
+    country = next(
+        (c for n in range(len(words), 0, -1) if (c := country_code(" ".join(words[:n])))), ""
+    )
+    return travellers, met[:MAX_PARTICIPANTS], country
+
+
 def _kind(title_word: str, title: str, first_sentence: str) -> str:
     context = f"{title} {first_sentence}".lower()
     word = title_word.lower()
@@ -759,6 +806,14 @@ def draft_readout(
         everyone = _people_list(listed.group("with"))
         if len(everyone) >= 2:
             counterparts = everyone
+    trip_place = None
+    if not counterparts:
+        # A trip: who travelled (and who went with them), and whom the delegation met there.
+        trip = _trip(body_sentences, title)
+        if trip:
+            trip_hosts, counterparts, trip_place = trip
+            hosts = hosts or trip_hosts
+            kind_word = kind_word or "Visit"
     # The publisher, and so which side is home: from the source URL's host, as the
     # publishers recorded know their hosts.
     home = (publisher or {}).get("country", "")
@@ -780,6 +835,11 @@ def draft_readout(
         if person.country is None:
             person.country = known.country if known else (home or None)
 
+    if trip_place:
+        # Those met on a trip are of the country visited, unless the text says otherwise.
+        for person in counterparts:
+            if person.country is None and not person.organization and trip_place != home:
+                person.country = trip_place
     host_names = {fold(h.name) for h in hosts}
     # A list naming everyone names the hosts again ("President Biden of the United States").
     host_surnames = {fold(h.surname): h.country for h in hosts}

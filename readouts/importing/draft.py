@@ -104,6 +104,8 @@ def _people_list(text: str, *, tail: bool = True) -> list[Person]:
     for part in parts:
         phrase = f"{pending} and {part}" if pending else part
         person = parse_mention(phrase)
+        if person is not None and not person.title and GROUP.search(person.name):
+            person = None  # "Advisors to the President of Lithuania": a description
         office, rest = split_office(part.strip() + " X")
         if person is None and people and office and rest == "X" and not pending:
             # "Tomas Pojar, National Security Advisor of the Czech Republic"
@@ -161,7 +163,7 @@ def _read_title(title: str) -> tuple[list[Person], list[Person], str]:
             return hosts, counterparts, match.group("what")
     match = TITLE_BETWEEN.match(title)
     if match:
-        everyone = _people_list(match.group("with"))
+        everyone = [p for p in _people_list(match.group("with")) if not GROUP.search(p.name)]
         if len(everyone) >= 2:
             return [], everyone, match.group("what")
     return [], [], ""
@@ -268,7 +270,8 @@ def _meeting_date(source: Source, first: str, notes: list[str]) -> dt.date | Non
 
 
 GROUP = re.compile(
-    r"\b(?:Leaders|Allies|Partners|Counterparts|Representatives|Officials|Members|Group)$"
+    r"\b(?:Leaders|Allies|Partners|Counterparts|Representatives|Officials|Members|Group|"
+    r"Advisors|Advisers|Ministers|Envoys|Delegations|Presidents|Heads)$"
 )
 # A sentence that lists who took part: "Participants in the call included ...", "Joining the
 # call were the following leaders:", "In addition to the Vice President, the meeting included:".
@@ -340,9 +343,7 @@ def _trip(body_sentences: list[str], title: str) -> tuple[list[Person], list[Per
         found = MET_WITH.search(sentence)
         if found:
             met += [
-                p
-                for p in _people_list(found.group("list"))
-                if p.title and not GROUP.search(p.name)
+                p for p in _people_list(found.group("list")) if p.title and not GROUP.search(p.name)
             ]
     if not met:
         return None
@@ -670,7 +671,7 @@ def _references(people: list[Person]) -> References:
             owner = homes[0] if len(homes) == 1 and form.lower().startswith("the ") else None
         flags = "(?i:" if form.lower().startswith("the ") else "(?:"
         # A country is the subject only before a verb ("... reaffirmed", "... and Japan"), not
-        # in "The United States’ commitment".
+        # in "The United States' commitment".
         after = r"(?=\s+[a-z])" if form in country_forms else ""
         references.append((form, rf"{flags}{_name_pattern(form)}(?![\w\-]){after})", owner))
     return References(references)
@@ -820,6 +821,14 @@ def draft_readout(
     found = vocabulary.publisher_at(source.url) if publisher is None else None
     if found:
         publisher, home = {"slug": found.slug}, found.country
+    if not hosts and home and len(counterparts) >= 2:
+        # Everyone named together ("the Meeting Between A and B"): the publisher's side hosts.
+        hosts = [
+            p
+            for p in counterparts
+            if (p.country or getattr(vocabulary.match(p), "country", None)) == home
+        ]
+        counterparts = [p for p in counterparts if not any(p is h for h in hosts)]
     for person in hosts:
         person.home = True
     known_hosts = [vocabulary.match(p) for p in hosts]

@@ -34,7 +34,7 @@ OFFICES = sorted(
     Head of Government; Head of State; Grand Duke; Member;
     Assistant to the President and National Security Advisor;
     Assistant to the President for National Security Affairs; First Minister;
-    Deputy First Minister; Dr; Dr.; Mr.; Ms.; Mrs.
+    Deputy First Minister; Attorney General; Coordinating Minister; Dr; Dr.; Mr.; Ms.; Mrs.
     """.replace("\n", " ").split(";"),
     key=len,
     reverse=True,
@@ -366,9 +366,7 @@ def _office_at(text: str) -> re.Match | None:
     for office in OFFICES:
         has = re.match(
             r"(?:(?:Deputy|Acting|Senior|Interim|Transitional|Former|Assistant|Principal|Under)"
-            r"\s+)*"
-            + re.escape(office)
-            + r"(?:-(?:[Dd]esignate|[Ee]lect))?(?=[ ,])",
+            r"\s+)*" + re.escape(office) + r"(?:-(?:[Dd]esignate|[Ee]lect))?(?=[ ,])",
             text,
         )
         if has:

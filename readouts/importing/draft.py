@@ -188,7 +188,8 @@ WELCOME_PLACE = re.compile(r"\s+(?:to|at|in)(?=\s)")
 # "Today the Quad Leaders (dash) Prime Minister Morrison of Australia, ... (dash) convened"
 LISTED = re.compile(r"[–—]\s*(?P<with>[^–—]+?)\s*[–—]")
 INTRO = re.compile(
-    r"^(?:(?:On \w+, \w+ \d+, \d{4}|(?:Earlier|Today|Also|Additionally|Finally|Separately|"
+    r"^(?:(?:On \w+, \w+ \d+, \d{4}|(?:Earlier|Today|Yesterday|Tonight|This morning|"
+    r"This afternoon|This evening|Also|Additionally|Finally|Separately|"
     r"Moreover|Furthermore|Later|Specifically|Further|Lastly)"
     r"|(?:On|In|During|At|After|Following|Throughout|Before|Over|As|Today’s|More specifically|"
     r"In particular|To that end|Standing|[A-Z][a-z]+ing)"
@@ -352,6 +353,24 @@ def _trip(body_sentences: list[str], title: str) -> tuple[list[Person], list[Per
         (c for n in range(len(words), 0, -1) if (c := country_code(" ".join(words[:n])))), ""
     )
     return travellers, met[:MAX_PARTICIPANTS], country
+
+
+DROPPED_BY = re.compile(r"\s+(?:also\s+)?(?:briefly\s+)?(?:dropped|stopped)\s+by\b")
+# How long a name with its office can be before "dropped by".
+MAX_VISITOR = 150
+
+
+def _dropped_by(body_sentences: list[str]) -> list[Person]:
+    """Those who "dropped by" ("stopped by") the meeting: named with an office."""
+    visitors = []
+    for sentence in body_sentences:
+        text = INTRO.sub("", sentence)
+        found = DROPPED_BY.search(text, 0, MAX_VISITOR + 30)
+        if found and found.start() <= MAX_VISITOR:
+            person = parse_mention(SUFFIX_AFTER_COMMA.sub("", text[: found.start()]))
+            if person is not None and person.title and not GROUP.search(person.name):
+                visitors.append(person)
+    return visitors
 
 
 def _kind(title_word: str, title: str, first_sentence: str) -> str:
@@ -719,11 +738,16 @@ def _subject(sentence: str, references, last_speaker):
     text = INTRO.sub("", sentence).lstrip('“"')
     if JOINT.match(text):
         return None
-    if PRONOUN.match(text):
+    pronoun = PRONOUN.match(text)
+    if pronoun:
+        rest = text[pronoun.end() :]
+        other = re.match(r"^\s+(?:and|together with)\s+", rest)
+        if other and _reference_at(rest[other.end() :], references) is not NOBODY:
+            return None  # "He and Dr. Mohib reaffirmed ...": both sides
         return last_speaker if last_speaker is not None else NOBODY
     subject = _reference_at(text, references)
     if subject is NOBODY:
-        return NOBODY
+        return _attributed(text, references)
     person, end = subject
     rest = text[end:]
     other = re.match(r"^,?\s+(?:and|together with|along with)\s+", rest)
@@ -738,6 +762,32 @@ def _subject(sentence: str, references, last_speaker):
                 return person  # two of the publisher's side: the first named
             return None
     return person if person is not None else NOBODY
+
+
+# "This discussion, as President Biden made clear, was part of ...": said by whom it names.
+AS_SAID = re.compile(r",\s+as\s+(?=[A-Z])")
+SAID_VERB = re.compile(
+    r"\s+(?:has\s+|had\s+)?(?:also\s+)?(?:made\s+clear|said|noted|stressed|emphasized|"
+    r"emphasised|underscored|reiterated|explained|affirmed|conveyed|pointed\s+out)\b"
+)
+# How many ", as" a sentence is searched for an attribution: a readout's has one or two.
+MAX_AS_SAID = 5
+
+
+def _attributed(text: str, references):
+    """The participant a sentence naming no one at its start attributes itself to in passing
+    (", as President Biden made clear,"), or NOBODY."""
+    for count, found in enumerate(AS_SAID.finditer(text)):
+        if count >= MAX_AS_SAID:
+            break
+        named = _reference_at(text[found.end() :], references)
+        if (
+            named is not NOBODY
+            and named[0] is not None
+            and SAID_VERB.match(text, found.end() + named[1])
+        ):
+            return named[0]
+    return NOBODY
 
 
 COUNTRY_WORDS = re.compile(r"(?:the\s+)?([A-Z][\w’'\-]*(?:\s+(?:of\s+)?[A-Z][\w’'\-]*){0,3})")
@@ -869,6 +919,18 @@ def draft_readout(
             f"{MAX_PARTICIPANTS}",
             notes,
         )
+    # A principal of the publisher's side who "dropped by" the meeting takes part in it.
+    for visitor in _dropped_by(body_sentences):
+        if (
+            not any(
+                fold(visitor.surname) == fold(p.surname) or fold(visitor.name) in p.forms
+                for p in people
+            )
+            and len(people) < MAX_PARTICIPANTS
+        ):
+            visitor.home = True
+            visitor.country = visitor.country or home or None
+            people.append(visitor)  # after the two principals, who name the meeting
     for person in people:
         _enrich(person, body_sentences)
         if person.country is None and home and person.home:

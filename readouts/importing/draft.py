@@ -104,8 +104,6 @@ def _people_list(text: str, *, tail: bool = True) -> list[Person]:
     for part in parts:
         phrase = f"{pending} and {part}" if pending else part
         person = parse_mention(phrase)
-        if person is not None and not person.title and GROUP.search(person.name):
-            person = None  # "Advisors to the President of Lithuania": a description
         office, rest = split_office(part.strip() + " X")
         if person is None and people and office and rest == "X" and not pending:
             # "Tomas Pojar, National Security Advisor of the Czech Republic"
@@ -133,7 +131,8 @@ def _people_list(text: str, *, tail: bool = True) -> list[Person]:
                 people[-1].country = ""
             continue
         shared = re.search(r"\s+of\s+((?:the\s+)?[A-Z][\w’'\- ]*)$", part)
-        if person is None and people and not pending and shared and country_code(shared.group(1)):
+        described = person is None or (not person.title and GROUP.search(person.name))
+        if described and people and not pending and shared and country_code(shared.group(1)):
             # "Asta Skaisgiryte and Kestutis Budrys, Advisors to the President of Lithuania"
             for earlier in people:
                 if earlier.country is None:
@@ -834,9 +833,10 @@ def draft_readout(
     else:
         hosts, counterparts, kind_word = _read_title(title)
     # "Transatlantic Leaders", "European Allies": a group, not a person; the body may list them.
+    named_in_title = bool(counterparts)
     counterparts = [p for p in counterparts if not GROUP.search(p.name)]
     contact = _contact(INTRO.sub("", first)) if first else None
-    if contact and not counterparts:
+    if contact and not named_in_title:
         counterparts = _people_list(re.split(r"[.;]", contact[1])[0])
         counterparts = [p for p in counterparts if not GROUP.search(p.name)]
     if contact and not hosts:
@@ -857,6 +857,10 @@ def draft_readout(
         everyone = _people_list(listed.group("with"))
         if len(everyone) >= 2:
             counterparts = everyone
+    if not counterparts and contact and named_in_title:
+        # A group in the title ("CARICOM Leaders") and no list of them: those the opening names.
+        counterparts = _people_list(re.split(r"[.;]", contact[1])[0])
+        counterparts = [p for p in counterparts if not GROUP.search(p.name)]
     trip_place = None
     if not counterparts:
         # A trip: who travelled (and who went with them), and whom the delegation met there.

@@ -1067,6 +1067,8 @@ def _statements(source: Source, people: list[Person], has_contact: bool) -> list
     last_person: Person | None = None
     first_sentence = True
     for paragraph in source.paragraphs:
+        if not re.search(r"\w", paragraph):
+            continue  # "# # #", "* * *": the end of the text, in the body but said by no one
         groups: list[list] = []  # [speaker, [sentences]]
         leading: list[str] = []
         for sentence in sentences(paragraph):

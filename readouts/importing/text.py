@@ -50,7 +50,7 @@ SCALARS = (str, int, float, dt.date)  # dt.datetime is a dt.date
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n---[ \t]*(?:\n|\Z)", re.S)
 # Markdown escapes the archive added: \_ inside words, \### after the last paragraph.
 MARKDOWN_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~])")
-END_MARK = re.compile(r"^\s*(?:\\?#\s*){3}$|^\s*\\?(?:#{3}|\*{3})\s*$")  # "###", "# # #", "***"
+END_MARK = re.compile(r"^\s*\\?(?:#{3}|\*{3})\s*$")
 HEADER_TIME = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[ T](\d{1,2}:\d{2})(?::(\d{2}))?)?$")
 SPACES = re.compile(r"[ \t\u00a0\u2002-\u200a\u202f]+")
 

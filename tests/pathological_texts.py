@@ -75,6 +75,14 @@ TEXTS: dict[str, Callable[[], str]] = {
     "unbalanced Markdown": lambda: fill("*a **b [c](d <sup [ ( ", MARKDOWN),
     "open brackets": lambda: fill("[", MARKDOWN),
     "links without ends": lambda: fill("[a](", MARKDOWN),
+    # Trips, attributions in passing and visitors: patterns added for issue 20.
+    "traveled to": lambda: fill("traveled to ", PLAIN + "Secretary Ab Cd "),
+    "met with on a trip": lambda: fill(
+        "met with Minister Ab Cd, ", PLAIN + "Secretary Ab Cd traveled to Haiti. "
+    ),
+    "accompanied by": lambda: fill("accompanied by ", PLAIN + "Secretary Ab Cd traveled to X. "),
+    "as he said": lambda: fill(", as President Biden ", CALL + "This "),
+    "dropped by": lambda: fill("dropped by ", CALL + "President Biden met with Kishida. X "),
     "huge front matter": lambda: "---\n" + fill("key: value\n", suffix="---\nThey met."),
     "front matter at its limit": _front_matter_at_its_limit,
     "nested front matter": lambda: "---\ntitle: " + "[" * 15_000 + "\n---\nThey met.",

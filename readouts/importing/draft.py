@@ -144,6 +144,14 @@ def _people_list(text: str, *, tail: bool = True) -> list[Person]:
             continue
         pending = ""
         people.append(person)
+    # "Prime Minister Draghi of Italy and Diplomatic Advisor to the Prime Minister Mattiolo": an
+    # adviser to someone named in the list is of their country.
+    for person in people:
+        served = re.search(r"\bto\s+the\s+(.+)$", person.title)
+        if person.country is None and served:
+            chief = next((p for p in people if p.title == served.group(1) and p.country), None)
+            if chief is not None:
+                person.country = chief.country
     # "President Parmelin and Foreign Minister Cassis of Switzerland": the country is shared.
     for i in range(len(people) - 2, -1, -1):
         if people[i].country is None and people[i + 1].country and not people[i + 1].organization:
@@ -283,6 +291,7 @@ PARTICIPANT_LIST = re.compile(
     r"\s+attended\s+by))\s*:?\s*(?P<list>.*)$",
     re.I,
 )
+OPENING_VERB = re.compile(r"\s(?:met|spoke|held|convened|hosted|talked)\s")
 MET_TOGETHER = re.compile(r"\s(?:met|spoke|held|talked|convened)\s")
 HELD_TOGETHER = re.compile(
     r"^(?P<all>[^.]{1,1000}?)\s+(?:held|had)\s+an?\s+(?:\w+\s+){0,2}(?:call|meeting|"
@@ -1079,6 +1088,8 @@ def _statements(source: Source, people: list[Person], has_contact: bool) -> list
                     opener = _subject(sentence, references, None)
                     last_person = opener if isinstance(opener, Person) else None
                     continue
+            if PARTICIPANT_LIST.match(sentence):
+                continue  # "Participants in the call included ...": who, not what was said
             speaker = _subject(sentence, references, last_person)
             if speaker is NOBODY:
                 if groups:
@@ -1109,7 +1120,10 @@ def _only_contact(sentence: str, people: list[Person]) -> bool:
     counterparts = [p for p in people if not p.home] or people
     ends = [m.end() for p in counterparts for m in re.finditer(re.escape(p.surname), sentence)]
     if not ends:
-        return False
+        # "President Biden held a secure video call with transatlantic leaders today.": the
+        # others are named later, in a list; the opening says only that they met.
+        verb = OPENING_VERB.search(sentence)
+        return bool(verb) and not CONTENT_AFTER.search(sentence, verb.end())
     after = sentence[max(ends) :]
     after = re.sub(r"^\s+of\s+(?:the\s+)?[A-Z][\w’'\-]*(?:\s+[A-Z][\w’'\-]*)*", "", after)
     return not CONTENT_AFTER.search(after)

@@ -356,7 +356,8 @@ EXTENSIBLE = re.compile(
     r"General|Chairman|Chair|Commissioner|Affairs|Defense|Defence|Finance)$"
 )
 MORE_WORDS = re.compile(
-    r"(?:of|for|and) (?:[A-Z][\w\-’']*|and|the|of|for)(?: (?:[A-Z][\w\-’']*|and|of|the|for))*"
+    r"(?:of|for|and|to(?= the [A-Z])) (?:[A-Z][\w\-’']*|and|the|of|for)"
+    r"(?: (?:[A-Z][\w\-’']*|and|of|the|for))*"
 )
 JOINED = re.compile(r"(?:and|&)\s+")
 
@@ -496,7 +497,9 @@ def parse_mention(phrase: str) -> Person | None:
     for prefix, name in ORGANIZATION_PREFIX.items():
         if phrase.startswith(prefix + " "):
             org, country = org or name, ""
-            phrase = phrase[len(prefix) + 1 :]
+            office = _office_at(phrase)
+            if not (office and office.group(0).startswith(prefix + " ")):
+                phrase = phrase[len(prefix) + 1 :]  # but "European Commission President" is one
             break
     title, rest = split_office(phrase)
     # An office further in: "Politburo Member Yang Jiechi",

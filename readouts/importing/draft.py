@@ -321,11 +321,12 @@ def _listed_participants(body_sentences: list[str], paragraphs: list[str]) -> li
 # "Assistant Secretary ... Brian A. Nichols traveled to Haiti", "... led a delegation to Brazil"
 TRAVELLED = re.compile(
     r"\s+(?:also\s+)?(?:traveled|travelled|visited|led\s+(?:a|the|an)\s+(?:[\w.\-]+\s+){0,3}?"
-    r"delegation)\s+(?:to\s+)?(?:the\s+)?(?P<place>[A-Z][\w’'\-]*(?:\s+[A-Z][\w’'\-]*){0,3})"
+    r"delegation)\s+(?:to\s+)?(?:the\s+)?(?P<place>[A-Z][\w’'\-]*(?:\s+[A-Z][\w’'\-]*){0,3}"
+    r"(?:,\s+[A-Z][\w’'\-]*(?:\s+[A-Z][\w’'\-]*){0,3})?)"
 )
 ACCOMPANIED = re.compile(r"\b(?:accompanied|joined)\s+by\s+(?P<list>[^.;]{1,1000})")
 MET_WITH = re.compile(
-    r"\b(?:met|meets|spoke|held\s+(?:talks|meetings))\s+(?:separately\s+|also\s+)?"
+    r"\b(?:met|meets|meet|spoke|held\s+(?:talks|meetings))\s+(?:separately\s+|also\s+)?"
     r"with\s+(?P<list>[^;]{1,1000})"
 )
 # How far into a trip's readout the people met are looked for.
@@ -356,10 +357,15 @@ def _trip(body_sentences: list[str], title: str) -> tuple[list[Person], list[Per
             ]
     if not met:
         return None
-    words = went.group("place").split()
-    country = next(
-        (c for n in range(len(words), 0, -1) if (c := country_code(" ".join(words[:n])))), ""
-    )
+    # "Haiti", "Brasilia, Brazil": the country is the place or the part after its comma.
+    country = ""
+    for part in reversed(went.group("place").split(",")):
+        words = part.split()
+        country = next(
+            (c for n in range(len(words), 0, -1) if (c := country_code(" ".join(words[:n])))), ""
+        )
+        if country:
+            break
     return travellers, met[:MAX_PARTICIPANTS], country
 
 
@@ -542,16 +548,18 @@ def _enrich(person: Person, body_sentences: list[str]) -> None:
         for sentence in body_sentences[:6]:
             if not person.title:
                 break
+            # "Prime Minister Kishida Fumio", "Prime Minister Lee Hsien Loong": the rest of the
+            # name after the one word the title gave.
             after = re.search(
-                rf"\b{re.escape(person.title)}\s+{re.escape(person.name)}\s+([A-Z][a-z][\w\-]*)\b(?!\s+[A-Z]|[’']s)",
+                rf"\b{re.escape(person.title)}\s+{re.escape(person.name)}"
+                r"((?:\s+[A-Z][a-z][\w\-]*){1,3})\b(?!\s+[A-Z]|[’'\-]|\s+(?:Jr|Sr)\.)",
                 sentence,
             )
-            if (
-                after
-                and after.group(1) not in {"Of", "The"}
-                and not any(after.group(1) == o.split()[0] for o in OFFICES)
+            more = after.group(1).split() if after else []
+            if more and not any(
+                word in {"Of", "The"} or any(word == o.split()[0] for o in OFFICES) for word in more
             ):
-                person.name = f"{person.name} {after.group(1)}"
+                person.name = " ".join([person.name, *more])
                 break
     surname = re.escape(person.surname)
     given = re.escape(person.given) + r"\s+(?:[A-Z]\.\s+)?" if person.given else ""

@@ -378,6 +378,40 @@ def test_it_gives_a_principal_who_dropped_by_and_an_attribution_in_passing_their
     assert document["readouts"][0]["body"].endswith("# # #")
 
 
+def test_a_trip_to_meet_a_leader_in_a_city_of_his_country(vocabulary):
+    document, _ = _drafted(
+        WH.format(
+            "Readout of National Security Advisor Jake Sullivan’s Travel to Lima, Peru",
+            "National Security Advisor Jake Sullivan traveled to Lima, Peru, on June 5 to meet "
+            "with President-elect Ab Cd Ef. He was accompanied by Principal Deputy National "
+            "Security Advisor Jon Finer.",
+        ),
+        vocabulary,
+    )
+    assert (document["meeting"]["kind"], document["meeting"]["location"]) == (
+        "visit",
+        "Lima, Peru",
+    )
+    assert [(p["slug"], p.get("country")) for p in document["participants"]] == [
+        ("jake-sullivan", None),
+        ("jon-finer", "US"),
+        ("ab-cd-ef", "PE"),
+    ]
+
+
+def test_it_takes_the_rest_of_a_name_the_title_gives_in_one_word(vocabulary):
+    document, said = _drafted(
+        WH.format(
+            "Readout of Vice President Harris’s Meeting with Prime Minister Lee of Singapore",
+            "Vice President Kamala Harris met today with Prime Minister Lee Hsien Loong of "
+            "Singapore. Prime Minister Lee noted the ties.",
+        ),
+        vocabulary,
+    )
+    assert document["participants"][1]["name"] == "Lee Hsien Loong"
+    assert said == [("lee-hsien-loong", "Prime Minister Lee noted the ties.")]
+
+
 def test_it_takes_an_envoy_of_another_government_for_a_counterpart(vocabulary):
     document, _ = _drafted(
         WH.format(

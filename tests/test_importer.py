@@ -412,6 +412,23 @@ def test_it_takes_the_rest_of_a_name_the_title_gives_in_one_word(vocabulary):
     assert said == [("lee-hsien-loong", "Prime Minister Lee noted the ties.")]
 
 
+def test_a_list_of_those_who_took_part_is_no_statement(vocabulary):
+    document, said = _drafted(
+        WH.format(
+            "Readout of President Biden’s Call with the Leaders of the Bucharest Nine",
+            "President Biden spoke today with the leaders of the Bucharest Nine. Joining the "
+            "call were the following leaders:\n\n- Bulgarian President Rumen Radev\n- Czech "
+            "Republic Prime Minister Andrej Babiš\n\nThe leaders discussed security.",
+        ),
+        vocabulary,
+    )
+    assert [(p["slug"], p["title"], p["country"]) for p in document["participants"][1:]] == [
+        ("rumen-radev", "President", "BG"),
+        ("andrej-babis", "Prime Minister", "CZ"),
+    ]
+    assert said == [(None, "The leaders discussed security.")]
+
+
 def test_it_takes_an_envoy_of_another_government_for_a_counterpart(vocabulary):
     document, _ = _drafted(
         WH.format(

@@ -1083,9 +1083,13 @@ def _statements(source: Source, people: list[Person], has_contact: bool) -> list
     statements: list[dict] = []
     last_person: Person | None = None
     first_sentence = True
+    skip_list = False
     for paragraph in source.paragraphs:
         if not re.search(r"\w", paragraph):
             continue  # "# # #", "* * *": the end of the text, in the body but said by no one
+        if skip_list:
+            skip_list = False
+            continue
         groups: list[list] = []  # [speaker, [sentences]]
         leading: list[str] = []
         for sentence in sentences(paragraph):
@@ -1096,8 +1100,12 @@ def _statements(source: Source, people: list[Person], has_contact: bool) -> list
                     opener = _subject(sentence, references, None)
                     last_person = opener if isinstance(opener, Person) else None
                     continue
-            if PARTICIPANT_LIST.match(sentence):
-                continue  # "Participants in the call included ...": who, not what was said
+            listing = PARTICIPANT_LIST.match(sentence)
+            if listing:
+                # "Participants in the call included ...": who, not what was said; and when the
+                # list is the next paragraph ("... the following leaders:"), so is it.
+                skip_list = not listing.group("list").strip()
+                continue
             speaker = _subject(sentence, references, last_person)
             if speaker is NOBODY:
                 if groups:
@@ -1126,6 +1134,10 @@ def _statements(source: Source, people: list[Person], has_contact: bool) -> list
 def _only_contact(sentence: str, people: list[Person]) -> bool:
     """An opening that only says who spoke with whom (when, where) is not a statement."""
     counterparts = [p for p in people if not p.home] or people
+    listed = LISTED.search(sentence)
+    if listed and any(p.surname in listed.group("with") for p in counterparts):
+        # "Today the Quad Leaders (dash) Prime Minister Morrison of Australia, ... (dash) met."
+        return not CONTENT_AFTER.search(sentence, listed.end())
     ends = [m.end() for p in counterparts for m in re.finditer(re.escape(p.surname), sentence)]
     if not ends:
         # "President Biden held a secure video call with transatlantic leaders today.": the

@@ -469,6 +469,10 @@ def parse_mention(phrase: str) -> Person | None:
     if demonym:
         country = country or DEMONYMS[demonym.group(1)] or None
         phrase = phrase[demonym.end() :]
+        # "Czech Republic Prime Minister", "Dominican Republic President": the state's name.
+        state = re.match(r"^(?:Republic|Kingdom|Federation)\s+(?=[A-Z])", phrase)
+        if state and split_office(phrase[state.end() :] + " X")[0]:
+            phrase = phrase[state.end() :]
     else:
         # "Mexico's Foreign Secretary ...", "United Kingdom Secretary of State ..."
         words = phrase.split()

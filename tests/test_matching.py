@@ -175,3 +175,29 @@ def test_a_readout_is_recognised_by_its_source_or_by_publisher_language_and_titl
     draft = draft_text((DATA / "seed-000.txt").read_text(encoding="utf-8"), vocabulary)
     assert draft.match.readout == seed  # the same publisher, language and title that day
     assert draft.document["meeting"]["slug"] == seed.meeting.slug
+
+
+def test_the_review_page_offers_the_candidates_and_joins_the_one_chosen(recorded, client, tmp_path):
+    people = [
+        doc.participant("sergey-lavrov", title="Foreign Minister"),
+        doc.participant("wang-yi"),
+    ]
+    # Another call of the two on the next day: the Russian account could be either.
+    other = doc.document(
+        doc.meeting("2022-10-28-wang-yi-sergey-lavrov", "2022-10-28", "phone_call", "Again"),
+        people,
+        [],
+    )
+    load([write_json(tmp_path / "other.json", other)])
+    client.force_login(User.objects.create_superuser("root", password="x"))
+    response = client.post(IMPORT, {"text": RUSSIAN.read_text(encoding="utf-8")})
+    page = response.content.decode()
+    assert "Several recorded meetings could be this contact." in page
+    assert '<datalist id="join-candidates">' in page
+    data = review_data(response)
+    assert data["join"] == ""  # a new meeting unless the analyst chooses one
+    data["join"] = "2022-10-28-wang-yi-sergey-lavrov"
+    assert client.post(IMPORT, data).status_code == 302
+    chosen = Meeting.objects.get(slug="2022-10-28-wang-yi-sergey-lavrov")
+    assert [r.publisher.slug for r in chosen.readouts.all()] == ["mfa-russia"]
+    assert Meeting.objects.count() == 2

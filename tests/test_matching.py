@@ -175,3 +175,39 @@ def test_a_readout_is_recognised_by_its_source_or_by_publisher_language_and_titl
     draft = draft_text((DATA / "seed-000.txt").read_text(encoding="utf-8"), vocabulary)
     assert draft.match.readout == seed  # the same publisher, language and title that day
     assert draft.document["meeting"]["slug"] == seed.meeting.slug
+
+
+def test_two_readouts_by_one_publisher_are_two_contacts(recorded, tmp_path):
+    # Biden called Trudeau, then Trudeau was among the leaders on a call the same day:
+    # the White House told of each, so they are two meetings, not one with two readouts.
+    call = tmp_path / "call.md"
+    group = tmp_path / "group.md"
+    front = (
+        "---\ntitle: {title}\ndate: 2022-02-11\n"
+        "source_url: https://bidenwhitehouse.archives.gov/briefing-room/{path}/\n---\n\n"
+    )
+    call.write_text(
+        front.format(
+            title="Readout of President Biden's Call with Prime Minister Justin Trudeau of Canada",
+            path="trudeau",
+        )
+        + "President Biden spoke today with Prime Minister Justin Trudeau of Canada. "
+        "The leaders discussed the blockade of the Ambassador Bridge.\n",
+        encoding="utf-8",
+    )
+    group.write_text(
+        front.format(
+            title="Readout of President Biden's Call with Prime Minister Justin Trudeau "
+            "of Canada and Chancellor Olaf Scholz of Germany",
+            path="leaders",
+        )
+        + "President Biden spoke today with Prime Minister Justin Trudeau of Canada and "
+        "Chancellor Olaf Scholz of Germany. The leaders discussed Russia's military build-up.\n",
+        encoding="utf-8",
+    )
+    out = run(str(call), str(group), "-o", str(tmp_path / "drafts"))
+    assert "joins the draft of" not in out, out
+    assert len(list((tmp_path / "drafts").iterdir())) == 2, out
+    run(str(call), str(group), "--load")
+    assert Meeting.objects.filter(date="2022-02-11").count() == 2
+    assert Readout.objects.filter(publisher__slug="white-house").count() == 2

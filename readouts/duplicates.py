@@ -126,12 +126,18 @@ def likely_duplicate_participants(queryset: QuerySet[Participant] | None = None)
             family[(person.country.code, tokens[-1])].append(pk)
     pairs.within(names.values(), "same name")
     fathers = {pk: patronymic(person.name) for pk, person in people.items()}
-    pairs.within(
-        family.values(),
-        "same country and family name",
-        limit=COMMON,
-        apart=lambda a, b: None not in (fathers[a], fathers[b]) and fathers[a] != fathers[b],
-    )
+    tokens_of = {pk: name_tokens(person.name) for pk, person in people.items()}
+
+    def apart(a: int, b: int) -> bool:
+        # Different fathers named (bin Hamad, bin Abdulrahman Al Thani), or two full names
+        # of three words or more with different first names (Nawaf and Mishal Al-Ahmad
+        # Al-Jaber Al-Sabah, brothers): two people. A short name (Liz Truss) may be either.
+        if None not in (fathers[a], fathers[b]) and fathers[a] != fathers[b]:
+            return True
+        first, second = tokens_of[a], tokens_of[b]
+        return min(len(first), len(second)) >= 3 and first[0] != second[0]
+
+    pairs.within(family.values(), "same country and family name", limit=COMMON, apart=apart)
 
     # One name within the other: every run of words of every name, looked up by each
     # whole name. A name of one word only within a name of the same country.

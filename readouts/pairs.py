@@ -154,9 +154,11 @@ def prefixed(condition: Q) -> Q:
 def latest_statements(
     meetings: QuerySet[Meeting], speaking: Side, topic_ids: list[int], count: int = 5
 ) -> list[Statement]:
-    """A side's latest statements on some topics (a topic's family) in the pair's meetings."""
+    """A side's latest statements on some topics (a topic's family) in the pair's latest
+    TOPIC_SAMPLE meetings, as the topics split counts them."""
+    latest = meetings.order_by("-date", "-pk").values("pk")[:TOPIC_SAMPLE]
     return list(
-        Statement.objects.in_meetings(meetings)
+        Statement.objects.filter(readout__meeting__in=latest)
         .on_topics(topic_ids)
         .filter(speaking.speaking())
         .select_related("speaker", "readout__publisher", "readout__meeting")

@@ -302,6 +302,9 @@ def test_it_works_the_filter_form_from_the_keyboard(page, corpus):
         "participant",
         "topic",
         "publisher",
+        "pair",
+        "reported_by_country",
+        "unreported_by_country",
         "ordering",
         "submit",
     ]

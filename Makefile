@@ -23,7 +23,7 @@ venv: $(BIN)/.installed
 ## Set up, migrate, load fixtures/, make sure an admin account exists, serve on 127.0.0.1:8000.
 run: $(BIN)/.installed .secret-key
 	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(BIN)/python manage.py migrate --no-input
-	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(BIN)/python manage.py load_readouts
+	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(BIN)/python manage.py load_readouts --if-empty
 	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(BIN)/python manage.py ensure_admin --address $(HOST_PORT)
 	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(BIN)/python manage.py runserver $(HOST_PORT)
 

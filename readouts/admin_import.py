@@ -139,6 +139,11 @@ class MeetingDraftForm(forms.Form):
             name in self.errors for name in self.new_publisher_fields
         )
 
+    def clean_body(self) -> str:
+        # Browsers send a textarea's lines with CRLF; the text is kept with LF, as the
+        # importer reads it, so the same text pasted again is the same text.
+        return unix_lines(self.cleaned_data["body"])
+
     def clean_published_at(self) -> str:
         """A time as the publisher's own clock shows it (or with an offset), kept with its
         offset: 23:38 in Beijing stays 23:38+08:00."""
@@ -181,6 +186,10 @@ class MeetingDraftForm(forms.Form):
             country=data["publisher_country"],
             website=data["publisher_website"],
         )
+
+
+def unix_lines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def unused_slug(model, slug: str, limit: int) -> str:
@@ -301,6 +310,9 @@ class StatementDraftForm(forms.Form):
     )
     text = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}))
     on_new_topic = forms.BooleanField(required=False, label="On the new topic")
+
+    def clean_text(self) -> str:
+        return unix_lines(self.cleaned_data["text"])
 
     def __init__(self, *args, speakers=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -185,6 +185,8 @@ class SidesField(forms.CharField):
                 f"No country or participant “{unknown[0]}”: give a country's two-letter code "
                 "or a participant as in their page's address."
             )
+        if len(found) == 2 and found[0] == found[1]:
+            raise forms.ValidationError("Give two different countries or participants.")
         return tuple(found)
 
 
@@ -284,6 +286,10 @@ class ReadoutsFilterSet(FilterSet):
         topics = [
             Named(pk, slug, names[pk], self.topic_label(pk)) for slug, pk in tree.by_slug.items()
         ]
+        merged = tree.merged.get(text.strip())
+        if merged is not None:  # a topic merged into another: its slug leads there
+            found = next(topic for topic in topics if topic.pk == merged)
+            return found, found.name
         found = naming.choose(text, "topic", topics)
         return found, naming.shown(found, topics)
 

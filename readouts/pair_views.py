@@ -22,7 +22,10 @@ class PairView(TemplateView):
         if self.a is None or self.b is None:
             unknown = a if self.a is None else b
             raise Http404(f"No country or participant “{unknown}”.")
-        if (self.a.param, self.b.param) != (a, b):  # "us" → "US": one address for each pair
+        if self.a == self.b:
+            raise Http404("A pair is two different countries or participants.")
+        # "us" → "US", a merged duplicate's slug → the participant kept: one address a pair.
+        if (self.a.param, self.b.param) != (a, b):
             return redirect("readouts:pair", a=self.a.param, b=self.b.param, permanent=True)
         return super().get(request, a=a, b=b)
 

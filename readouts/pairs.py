@@ -55,10 +55,13 @@ def side(param: str) -> Side | None:
     if len(param) == 2 and param.isalpha() and param.upper() in dict(countries):
         code = param.upper()
         return Side(code, countries.name(code), code)
-    row = Participant.objects.filter(slug=param).values("pk", "name", "country").first()
-    if row is None:
-        return None
-    return Side(param, row["name"], row["country"], row["pk"])
+    row = Participant.objects.filter(slug=param).values("pk", "slug", "name", "country").first()
+    if row is None:  # a merged duplicate's slug leads to the participant kept
+        merged = Participant.objects.merged_into(param)
+        if merged is None:
+            return None
+        row = {"pk": merged.pk, "slug": merged.slug, "name": merged.name, "country": merged.country}
+    return Side(row["slug"], row["name"], str(row["country"]), row["pk"])
 
 
 def between(a: Side, b: Side, queryset: QuerySet[Meeting] | None = None) -> QuerySet[Meeting]:

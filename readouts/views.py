@@ -3,7 +3,6 @@
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from itertools import combinations
 
 from django.db.models import (
     Count,
@@ -231,7 +230,8 @@ class MeetingDetailView(DetailView):
         reporting = {readout.publisher.country for readout in readouts}
         context.update(
             unreported=[country for country in sides if country not in reporting],
-            pairs=list(combinations(sides, 2))[:6],
+            # The first participant's country with each other one: the contact's sides.
+            pairs=[(sides[0], other) for other in sides[1:6]],
             attendances=attendances,
             readouts=readouts,
             topics=sorted(topics.values(), key=lambda t: t.name),

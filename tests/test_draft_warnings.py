@@ -380,3 +380,30 @@ def test_the_review_form_gives_the_offset_where_the_publisher_records_no_zone(vo
     form = response.context["meeting_form"]
     assert form.initial["published_at"] == "2022-10-27T23:38:00+00:00"
     assert "records no time zone" in form.fields["published_at"].help_text
+
+
+def test_it_warns_of_someone_drafted_as_a_recorded_person_by_family_name_alone(vocabulary):
+    Participant.objects.create(slug="boris-johnson", name="Boris Johnson", country="GB")
+    vocabulary = Vocabulary.from_database()
+    text = readout_text(
+        "Readout of President Biden’s Call with Prime Minister Rishi Johnson of the United Kingdom",
+        "President Biden spoke today with Prime Minister Rishi Johnson of the United Kingdom. "
+        "The leaders discussed Ukraine.",
+    )
+    draft = draft_text(text, vocabulary)
+    johnson = [w for w in draft.warnings if w.code == "matched-by-family-name"]
+    if any(p["slug"] == "boris-johnson" for p in draft.document["participants"]):
+        assert johnson and "“Rishi Johnson”, drafted as the recorded Boris Johnson" in (
+            johnson[0].message
+        )
+    else:  # proposed as someone new: then "did you mean" says the same
+        assert [w for w in draft.warnings if w.code == "did-you-mean"]
+
+
+def test_it_asks_did_you_mean_for_a_family_name_written_first_in_the_record(vocabulary):
+    Participant.objects.create(slug="kishida-fumio", name="Kishida Fumio", country="JP")
+    vocabulary = Vocabulary.from_database()
+    entry = doc.participant("hiroshi-kishida", name="Hiroshi Kishida", country="JP", title="")
+    warnings = check(document([entry], []), vocabulary)
+    assert [w.code for w in warnings] == ["did-you-mean"]
+    assert "did you mean Kishida Fumio?" in warnings[0].message

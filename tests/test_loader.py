@@ -565,3 +565,22 @@ def test_it_lets_a_readout_quote_someone_who_attends_already(seeded, tmp_path):
     report = load([write_json(tmp_path / "v2.json", doc)])
     assert report.tallies[Statement].updated == 1
     assert Statement.objects.get(sequence=1).speaker.slug == "wang-yi"
+
+
+@pytest.mark.django_db
+def test_it_loads_the_demo_data_only_into_an_empty_database(tmp_path):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from readouts.models import Participant
+
+    out = StringIO()
+    call_command("load_readouts", str(SEED), "--if-empty", stdout=out)
+    lavrov = Participant.objects.get(slug="sergey-lavrov")
+    lavrov.aliases = "Sergei Lavrov"  # a curator's change since
+    lavrov.save()
+    out = StringIO()
+    call_command("load_readouts", str(SEED), "--if-empty", stdout=out)
+    assert "The database holds meetings already: nothing loaded" in out.getvalue()
+    assert Participant.objects.get(slug="sergey-lavrov").aliases == "Sergei Lavrov"

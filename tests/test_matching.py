@@ -256,3 +256,27 @@ def test_a_recorded_meeting_its_publisher_reported_already_is_another_contact(db
     assert match(draft).meeting is None
     draft["readouts"] = [doc.readout(doc.publisher("pmo", name="PMO", country="CA"), "Call", "T.")]
     assert match(draft).meeting.slug == "group"
+
+
+def test_a_second_governments_readout_without_a_source_loads_once(recorded):
+    # Dated the 16th by Beijing's clock; it joined the White House's meeting of the 15th.
+    run(str(WHITE_HOUSE), "--load")
+    run(str(CHINESE), "--publisher", "mfa-prc", "--load")
+    before = snapshot()
+    out = run(str(CHINESE), "--publisher", "mfa-prc", "--load")
+    assert "updates the recorded readout of Ministry of Foreign Affairs" in out, out
+    assert "nothing would change" in out
+    assert snapshot() == before
+    assert Meeting.objects.filter(date__range=("2021-11-14", "2021-11-17")).count() == 1
+
+
+def test_text_pasted_with_windows_line_ends_is_the_same_text_again(recorded, client):
+    client.force_login(User.objects.create_superuser("root", password="x"))
+    pasted = RUSSIAN.read_text(encoding="utf-8").replace("\n", "\r\n")
+    data = review_data(client.post(IMPORT, {"text": pasted}))
+    data["body"] = data["body"].replace("\n", "\r\n")  # as a browser sends a textarea
+    assert client.post(IMPORT, data).status_code == 302
+    body = Readout.objects.get(publisher__slug="mfa-russia").body
+    assert "\r" not in body
+    again = client.post(IMPORT, {"text": pasted})
+    assert again.context["match"].changes == []

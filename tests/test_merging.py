@@ -464,3 +464,23 @@ def test_the_admin_merge_commits_on_its_own(db):
     assert connection.in_atomic_block is False
     assert Statement.objects.filter(speaker=wang).count() == 3  # two in the founding call
     assert not Participant.objects.filter(slug="wang-yi-fm").exists()
+
+
+def test_a_merged_topics_slug_filters_as_the_survivor_everywhere(seeded, client):
+    twin = Topic.objects.create(slug="kyiv-questions", name="Kyiv questions")
+    Statement.objects.first().topics.add(twin)
+    call_command("merge_topics", "ukraine-issue", "kyiv-questions")
+    for url in ("/meetings/", "/statements/"):
+        kept = client.get(url, {"topic": "ukraine-issue"}).context["paginator"].count
+        merged = client.get(url, {"topic": "kyiv-questions"})
+        assert merged.context["paginator"].count == kept > 0
+        assert "No topic named" not in merged.content.decode()
+    assert client.get("/meetings/export.json", {"topic": "kyiv-questions"}).status_code == 200
+
+
+def test_a_merged_participants_slug_names_a_side_of_a_pair(duplicate, client):
+    merge("wang-yi", "wang-yi-fm")
+    moved = client.get("/pairs/wang-yi-fm/sergey-lavrov/")
+    assert moved.status_code == 301 and moved["Location"] == "/pairs/wang-yi/sergey-lavrov/"
+    listed = client.get("/meetings/", {"pair": "wang-yi-fm,sergey-lavrov"})
+    assert listed.context["paginator"].count == 2

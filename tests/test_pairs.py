@@ -236,3 +236,9 @@ def test_it_reads_the_topics_of_a_busy_pairs_latest_meetings_only(client, contac
     totals = {row.topic.slug: row.total for row in page.context["topics"]}
     assert totals == {"taiwan": 2, "trade": 1}
     assert "their latest 1 meetings" in page.content.decode()
+
+
+def test_a_pair_is_two_different_sides(client, contacts):
+    assert client.get("/pairs/US/US/").status_code == 404
+    page = client.get("/meetings/?pair=US,US")
+    assert "Give two different countries or participants." in page.content.decode()

@@ -15,7 +15,7 @@ from .draft import Draft, draft_readout
 from .matching import Match, joined, match
 from .text import MAX_TEXT, Source, UnreadableText, read_text
 from .vocabulary import Vocabulary
-from .warnings import DraftWarning, check
+from .warnings import DraftWarning, check, matched_by_family_name
 
 __all__ = [
     "MAX_TEXT",
@@ -46,9 +46,11 @@ def draft_text(
         vocabulary = Vocabulary.from_database()
     draft = draft_readout(read_text(text), vocabulary, publisher=publisher)
     if draft.document is not None:
-        draft.warnings = check(draft.document, vocabulary)
         if match_recorded:
             draft.match = match(draft.document)
             if draft.match.meeting is not None:
                 draft.document = joined(draft.document, draft.match.meeting)
+        draft.warnings = check(draft.document, vocabulary) + matched_by_family_name(
+            draft.document, draft.people, vocabulary
+        )
     return draft

@@ -84,12 +84,15 @@ def recorded_readout(document: dict) -> Readout | None:
     day, publisher = _day(document), entry["publisher"].get("slug")
     if day is None or not publisher:
         return None
+    # Within a day: the meeting may be dated by the other side's clock (a readout dated
+    # the 16th in Beijing joined the meeting of the 15th in Washington).
+    near = (day - dt.timedelta(days=1), day + dt.timedelta(days=1))
     return (
         readouts.filter(
             publisher__slug=publisher,
             language=entry.get("language", "en"),
             title=entry["title"],
-            meeting__date=day,
+            meeting__date__range=near,
         )
         .order_by("pk")
         .first()

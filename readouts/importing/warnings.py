@@ -171,6 +171,32 @@ def check(document: dict, vocabulary: Vocabulary) -> list[DraftWarning]:
     return found
 
 
+def matched_by_family_name(document: dict, people, vocabulary: Vocabulary) -> list[DraftWarning]:
+    """People the text names in full who were drafted as someone recorded under another
+    given name: matched by family name and country alone ("Rishi Johnson" as the recorded
+    Boris Johnson), which may be a different person."""
+    by_slug = {known.slug: known for known in vocabulary.people}
+    rows = {entry.get("slug"): i for i, entry in enumerate(document.get("participants") or [])}
+    found = []
+    for person in people:
+        known = by_slug.get(person.slug)
+        typed = fold(person.name).split()
+        if not (person.existing and known and person.slug in rows and len(typed) >= 2):
+            continue
+        forms = [fold(f).split() for f in (known.name, *known.aliases)]
+        if any(set(typed) <= set(f) for f in forms if f):
+            continue  # the name, or a part of it, as recorded
+        found.append(
+            DraftWarning(
+                f"participants[{rows[person.slug]}].existing",
+                "matched-by-family-name",
+                f"the text names “{person.name}”, drafted as the recorded {known.name} "
+                f"({known.slug}) by family name: check that they are one person",
+            )
+        )
+    return found
+
+
 def truncated(title: str) -> bool:
     """A title that stops mid-phrase: on "of", "the", "and"…, or on a word that needs a noun
     after it ("Director of the Office of the Foreign")."""
@@ -192,7 +218,9 @@ def similar_people(
         if known.slug in exclude or known.country != country or known.slug in seen:
             continue
         forms = [fold(f).split() for f in (known.name, *known.aliases)]
-        if any(f and (f[-1] == family or (f[0] == family and f[-1] == tokens[0])) for f in forms):
+        # Written last, or first as some write theirs: "Hiroshi Kishida" and the recorded
+        # "Kishida Fumio" may be one person.
+        if any(f and (f[-1] == family or f[0] == family) for f in forms):
             seen[known.slug] = known
     return list(seen.values())
 

@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from readouts.loading import PROGRESS_EVERY, LoadError, LoadReport, load
+from readouts.models import Meeting
 
 
 @contextmanager
@@ -45,6 +46,12 @@ class Command(BaseCommand):
             "account is recorded)",
         )
         parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="load only into a database with no meetings yet (make run: the demo data "
+            "once, never again over what curators have changed since)",
+        )
+        parser.add_argument(
             "--progress-every",
             type=int,
             default=PROGRESS_EVERY,
@@ -57,6 +64,7 @@ class Command(BaseCommand):
         *args,
         paths: list[str],
         dry_run: bool,
+        if_empty: bool,
         progress_every: int,
         user: str | None,
         verbosity: int,
@@ -64,6 +72,13 @@ class Command(BaseCommand):
     ) -> None:
         if progress_every < 1:
             raise CommandError("--progress-every must be at least 1")
+        if if_empty and Meeting.objects.exists():
+            if verbosity >= 1:
+                self.stdout.write(
+                    "The database holds meetings already: nothing loaded (--if-empty). "
+                    "Run load_readouts without it to load the files again over them."
+                )
+            return
         account = None
         if user:
             account = get_user_model().objects.filter(username=user).first()

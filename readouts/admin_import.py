@@ -114,7 +114,7 @@ class MeetingDraftForm(forms.Form):
         super().__init__(*args, **kwargs)
         zone = self.publisher_zone()
         self.fields["published_at"].help_text = (
-            f"In the publisher's time zone, {zone}: 2022-10-27 23:38. "
+            f"As the publisher's clock showed it, in {zone}, such as 2022-10-27 23:38. "
             "Add an offset (+08:00) for a time given in another zone."
             if zone
             else "With its offset: 2022-10-27 23:38+08:00. The publisher records no time "

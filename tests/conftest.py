@@ -45,7 +45,9 @@ def an_export_of_everything_loads_back(request, tmp_path_factory, monkeypatch):
     # Set up first, so the test's records are still there when this checks them.
     request.getfixturevalue("_django_db_helper")
     yield
-    if not any(model.objects.exists() for model in (Meeting, Participant, Publisher, Topic, Record)):
+    if not any(
+        model.objects.exists() for model in (Meeting, Participant, Publisher, Topic, Record)
+    ):
         return
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795737600")
     backup = export_everything()

@@ -28,6 +28,7 @@ import datetime as dt
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 from pathlib import Path
 from xml.parsers import expat
 
@@ -92,6 +93,7 @@ NOT_PEOPLE = re.compile(
 )
 
 
+NEAR = 0.85  # how alike two spellings of a family name are, at least (Zelensky, Zelenskyy)
 ACRONYM = re.compile(r"^([A-Z]{2,})\s")
 
 
@@ -374,11 +376,27 @@ class Drafter:
             for record in records
         }
 
+    def match(self, person: Person) -> Known | None:
+        """The recorded (or already proposed) person this is: by name, alias or family name
+        and country (Vocabulary.match), else the one of their country with the same given
+        name and a family name spelt nearly the same ("Zelensky", "Zelenskyy")."""
+        known = self.vocabulary.match(person)
+        if known is not None or not person.country or len(person.name.split()) < 2:
+            return known
+        given, family = fold(person.given), fold(person.surname)
+        near = {
+            k.slug: k
+            for k in self.vocabulary.by_given.get(given, [])
+            if k.country == person.country
+            and SequenceMatcher(None, fold(k.name.split()[-1]), family).ratio() >= NEAR
+        }
+        return next(iter(near.values())) if len(near) == 1 else None
+
     def learn(self, entries: list[Entry]) -> None:
         """Everyone named in full, first: a family name alone elsewhere is then one of them."""
         for entry in entries:
             for person in self._named(entry):
-                if len(person.name.split()) > 1 and self.vocabulary.match(person) is None:
+                if len(person.name.split()) > 1 and self.match(person) is None:
                     self._propose(person)
 
     def _named(self, entry: Entry) -> list[Person]:
@@ -389,7 +407,7 @@ class Drafter:
                 # "OECD Secretary General Mathias Cormann": of the OECD, not of France.
                 person.organization, person.country = acronym.group(1), ""
             if person.country is None and not person.organization:
-                known = self.vocabulary.match(person)
+                known = self.match(person)
                 person.country = known.country if known else entry.country
         return people
 
@@ -416,7 +434,7 @@ class Drafter:
         if not name:
             return None, title
         person = Person(name=name, title=title, country="US")
-        known = self.vocabulary.match(person)
+        known = self.match(person)
         if known is None:
             known = self._propose(person)
             if fold(entry.who) != fold(name) and entry.kind == "trip":
@@ -442,7 +460,7 @@ class Drafter:
             if not people:
                 outcome.lines.append("names no one met: no contact drafted")
             for person in people:
-                known = self.vocabulary.match(person)
+                known = self.match(person)
                 if known is None and (len(person.name.split()) > 1 or REGNAL.search(person.title)):
                     known = self._propose(person)
                 if known is None:

@@ -38,6 +38,8 @@ from django_countries import countries
 from readouts import documents as doc
 from readouts.models import Attendance, Meeting, Record, RecordSource
 
+from ..duplicates import name_tokens
+from ..names import not_a_name
 from .draft import _people_list
 from .matching import joined, same_contact
 from .people import Person, _office_at, clean_name, country_code, fold, parse_mention
@@ -320,7 +322,9 @@ def counterparts(entry: Entry) -> list[Person]:
         for found in MET_WITH.finditer(sentence):
             listed = LIST_END.sub("", sentence[found.end() :].rstrip(". "))
             people += [
-                person for person in _people_list(listed) if not NOT_PEOPLE.search(person.name)
+                person
+                for person in _people_list(listed)
+                if not NOT_PEOPLE.search(person.name) and not not_a_name(person.name)
             ]
     return people
 
@@ -378,17 +382,21 @@ class Drafter:
 
     def match(self, person: Person) -> Known | None:
         """The recorded (or already proposed) person this is: by name, alias or family name
-        and country (Vocabulary.match), else the one of their country with the same given
-        name and a family name spelt nearly the same ("Zelensky", "Zelenskyy")."""
+        and country (Vocabulary.match); else the one of their country whose name is this
+        one written longer or shorter ("Guillermo Lasso Mendoza", "Guillermo Lasso"), or
+        with the same given name and a family name spelt nearly the same ("Zelensky",
+        "Zelenskyy")."""
         known = self.vocabulary.match(person)
-        if known is not None or not person.country or len(person.name.split()) < 2:
+        if known is not None or not person.country:
             return known
-        given, family = fold(person.given), fold(person.surname)
+        mine = name_tokens(person.name)
+        if not mine:
+            return None
+        regnal = bool(REGNAL.search(person.title))
         near = {
             k.slug: k
-            for k in self.vocabulary.by_given.get(given, [])
-            if k.country == person.country
-            and SequenceMatcher(None, fold(k.name.split()[-1]), family).ratio() >= NEAR
+            for k in self.vocabulary.people
+            if k.country == person.country and _same_person(mine, name_tokens(k.name), regnal)
         }
         return next(iter(near.values())) if len(near) == 1 else None
 
@@ -595,6 +603,25 @@ def _describe(outcome: Outcome, known: Known, how: str, slug: str, candidates: l
     else:
         outcome.created += 1
         outcome.lines.append(f"{who}: new meeting {slug}")
+
+
+def _same_person(mine: tuple[str, ...], theirs: tuple[str, ...], regnal: bool) -> bool:
+    """Two names of one country that are likely one person's (see match)."""
+    if not theirs or mine == theirs:
+        return bool(theirs)
+    short, long = sorted([mine, theirs], key=len)
+    if len(short) == 1:
+        # A family name alone; or a monarch's one name ("Abdullah", "King Abdullah II bin
+        # Al-Hussein"), never a given name ("Queen Elizabeth II" is not Elizabeth Truss).
+        return short[0] == long[-1] or (regnal and len(theirs) == 1 and short[0] == long[0])
+    if any(long[i : i + len(short)] == short for i in range(len(long) - len(short) + 1)):
+        return True
+    return (
+        len(mine) > 1
+        and len(theirs) > 1
+        and mine[0] == theirs[0]
+        and SequenceMatcher(None, mine[-1], theirs[-1]).ratio() >= NEAR
+    )
 
 
 def _add(earlier: doc.Document, document: doc.Document, entry: Entry) -> None:

@@ -148,7 +148,8 @@ def copy_rows(corpus: dict) -> dict[str, tuple[list[str], list[tuple]]]:
         topic = row[-1]
         parent = ids[("topic", topic["parent"])] if topic["parent"] else None
         row_index = tables["readouts_topic"].index(row)
-        tables["readouts_topic"][row_index] = (*row[:3], parent, row[4], 1)
+        phrases = "\n".join(topic.get("phrases", []))
+        tables["readouts_topic"][row_index] = (*row[:3], parent, row[4], phrases, "", 1)
     for doc in corpus["documents"]:
         m = doc["meeting"]
         meeting_id = new_id("meeting", m["slug"])
@@ -174,6 +175,7 @@ def copy_rows(corpus: dict) -> dict[str, tuple[list[str], list[tuple]]]:
                         p["country"],
                         p["organization"],
                         "\n".join(p["aliases"]),
+                        "",
                         1,
                     )
                 )
@@ -231,7 +233,16 @@ def copy_rows(corpus: dict) -> dict[str, tuple[list[str], list[tuple]]]:
                         )
                     )
     columns = {
-        "readouts_topic": ["id", "slug", "name", "parent_id", "description", "version"],
+        "readouts_topic": [
+            "id",
+            "slug",
+            "name",
+            "parent_id",
+            "description",
+            "phrases",
+            "former_slugs",
+            "version",
+        ],
         "readouts_publisher": [
             "id",
             "slug",
@@ -249,6 +260,7 @@ def copy_rows(corpus: dict) -> dict[str, tuple[list[str], list[tuple]]]:
             "country",
             "organization",
             "aliases",
+            "former_slugs",
             "version",
         ],
         "readouts_meeting": [

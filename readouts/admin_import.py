@@ -630,6 +630,8 @@ def _review(
     new_topic=None,
 ):
     new_topic = new_topic or NewTopicForm(prefix="new_topic")
+    if match and match.candidates:  # offered as the analyst types in "Another readout of"
+        meeting.fields["join"].widget.attrs["list"] = "join-candidates"
     if warnings is None:  # the form as edited: checked again, so no warning is lost
         warnings = check(
             _document_from_forms(meeting, people, statements), Vocabulary.from_database()

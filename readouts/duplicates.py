@@ -13,14 +13,18 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from django.db.models import QuerySet
 
 from .models import Participant, Topic, split_aliases
 
 PARTICLES = frozenset("al el ul bin bint ibn ben abu".split())  # noqa: SIM905
+# "bin Hamad": son of Hamad. Two names of one house (Al Thani, Al Saud) that name
+# different fathers are two people. ("Ben" is also a family name's first part: Ben-Shabbat.)
+PATRONYMIC = frozenset("bin bint ibn".split())  # noqa: SIM905
 SUFFIXES = frozenset("jr sr ii iii iv".split())  # noqa: SIM905
 GENERIC_TOPIC_WORDS = frozenset("the issue issues question situation matter matters".split())  # noqa: SIM905
 # A family name shared by more people than this in one country (Wang, Kim) says little.
@@ -39,6 +43,15 @@ def words(name: str) -> list[str]:
 
 def collapse(word: str) -> str:
     return re.sub(r"(.)\1+", r"\1", word)  # Mohammed, Mohamed
+
+
+def patronymic(name: str) -> str | None:
+    """The father's name a name gives ("Tamim bin Hamad Al Thani": hamad), if any."""
+    found = words(name)
+    for word, father in pairwise(found):
+        if word in PATRONYMIC:
+            return collapse(father)
+    return None
 
 
 def name_tokens(name: str) -> tuple[str, ...]:
@@ -75,14 +88,21 @@ class Pairs:
         if reason not in pair.reasons:
             pair.reasons.append(reason)
 
-    def within(self, groups: Iterable[Iterable[int]], reason: str, limit: int | None = None):
+    def within(
+        self,
+        groups: Iterable[Iterable[int]],
+        reason: str,
+        limit: int | None = None,
+        apart: Callable[[int, int], bool] | None = None,
+    ):
         for group in groups:
             members = sorted(set(group))
             if len(members) < 2 or (limit is not None and len(members) > limit):
                 continue
             for i, a in enumerate(members):
                 for b in members[i + 1 :]:
-                    self.add(a, b, reason)
+                    if apart is None or not apart(a, b):
+                        self.add(a, b, reason)
 
     def sorted(self) -> list[Pair]:
         return sorted(self.found.values(), key=lambda p: (str(p.first).casefold(), p.first.pk))
@@ -105,7 +125,19 @@ def likely_duplicate_participants(queryset: QuerySet[Participant] | None = None)
         if person.country and len(tokens) > 1:
             family[(person.country.code, tokens[-1])].append(pk)
     pairs.within(names.values(), "same name")
-    pairs.within(family.values(), "same country and family name", limit=COMMON)
+    fathers = {pk: patronymic(person.name) for pk, person in people.items()}
+    tokens_of = {pk: name_tokens(person.name) for pk, person in people.items()}
+
+    def apart(a: int, b: int) -> bool:
+        # Different fathers named (bin Hamad, bin Abdulrahman Al Thani), or two full names
+        # of three words or more with different first names (Nawaf and Mishal Al-Ahmad
+        # Al-Jaber Al-Sabah, brothers): two people. A short name (Liz Truss) may be either.
+        if None not in (fathers[a], fathers[b]) and fathers[a] != fathers[b]:
+            return True
+        first, second = tokens_of[a], tokens_of[b]
+        return min(len(first), len(second)) >= 3 and first[0] != second[0]
+
+    pairs.within(family.values(), "same country and family name", limit=COMMON, apart=apart)
 
     # One name within the other: every run of words of every name, looked up by each
     # whole name. A name of one word only within a name of the same country.

@@ -148,14 +148,17 @@ def participant(text: str, noun: str = "participant") -> tuple[Named, str]:
     except Unmatched as unmatched:
         if unmatched.candidates:
             raise
-        # A merged duplicate's slug leads to the participant it was merged into.
-        merged = Participant.objects.merged_into(typed)
-        if merged is not None:
-            (into,) = _participants(Q(pk=merged.pk))
-            return into, into.name
         accented = _participants(Q(name__regex=NON_ASCII) | Q(aliases__regex=NON_ASCII))
         records = list({r.pk: r for r in [*records, *accented]}.values())
-        found = choose(typed, noun, records)
+        try:
+            found = choose(typed, noun, records)
+        except Unmatched as still:
+            # A merged duplicate's slug leads to the participant it was merged into.
+            merged = None if still.candidates else Participant.objects.merged_into(typed)
+            if merged is None:
+                raise
+            (into,) = _participants(Q(pk=merged.pk))
+            return into, into.name
     # What was typed stays in the box where it is not their name (an alias, a surname).
     by_name = found.slug == typed or fold(found.name) == fold(typed)
     return found, shown(found, records) if by_name else typed

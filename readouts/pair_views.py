@@ -45,6 +45,7 @@ class PairView(TemplateView):
                 ),
             )[:LATEST_MEETINGS],
             topics=pairs.topics_stressed(meetings, a, b),
+            topic_sample=pairs.TOPIC_SAMPLE,
             list_all=list_url("readouts:meeting_list", pair=pair),
             only_a=list_url(
                 "readouts:meeting_list",

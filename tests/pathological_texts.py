@@ -89,7 +89,7 @@ def draft(name: str) -> None:
     from readouts.importing import UnreadableText, Vocabulary, draft_text
 
     with contextlib.suppress(UnreadableText):
-        draft_text(TEXTS[name](), Vocabulary())
+        draft_text(TEXTS[name](), Vocabulary(), match_recorded=False)
 
 
 def main() -> None:

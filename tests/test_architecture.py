@@ -40,6 +40,7 @@ LAYERS = [
         "admin_import",
         "admin_findings",
         "pair_views",
+        "widgets",
         "admin_merge",
         "forms",
         "middleware",

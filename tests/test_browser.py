@@ -302,6 +302,9 @@ def test_it_works_the_filter_form_from_the_keyboard(page, corpus):
         "participant",
         "topic",
         "publisher",
+        "pair",
+        "reported_by_country",
+        "unreported_by_country",
         "ordering",
         "submit",
     ]
@@ -456,3 +459,38 @@ def test_an_analyst_sees_a_drafts_warnings_at_their_fields_fixes_them_and_saves(
     assert (first.speaker.slug, first.text) == ("kamala-harris", said)
     page.goto(meeting.get_absolute_url())
     assert page.locator("article.statement").get_by_text(said).is_visible()
+
+
+def test_an_analyst_adds_a_second_governments_readout_and_compares_the_two(page):
+    # The founding readout (China's account, real) and a Russian account of the same call
+    # written for the tests (tests/data/matching/README.md).
+    load([SEED, PROJECT / "fixtures" / "005-publishers.json"])
+    from readouts.models import Publisher
+
+    Publisher.objects.create(
+        slug="mfa-russia",
+        name="Ministry of Foreign Affairs of the Russian Federation",
+        country="RU",
+        website="https://mid.ru/en/",
+        time_zone="Europe/Moscow",
+    )
+    sign_in(page)
+    text = PROJECT / "tests" / "data" / "matching" / "written-for-tests-mfa-russia-2022-10-27.md"
+    page.goto("/admin/readouts/meeting/import-text/")
+    page.get_by_label("Readout text").fill(text.read_text(encoding="utf-8"))
+    page.get_by_role("button", name="Draft the record").click()
+    page.get_by_text("Another readout of a recorded meeting").wait_for()
+    assert page.locator("#id_join").input_value() == "2022-10-27-wang-yi-sergey-lavrov"
+    page.get_by_role("button", name="Save the record").click()
+    page.wait_for_url(re.compile(r"/admin/readouts/meeting/\d+/change/"))
+    assert page.get_by_text("Added the readout to the recorded meeting").is_visible()
+
+    page.goto("/meetings/2022-10-27-wang-yi-sergey-lavrov/")
+    assert page.get_by_role("heading", name="2 readouts, side by side").is_visible()
+    page.get_by_role("link", name="topic", exact=True).click()
+    page.wait_for_url("**?align=topic*")
+    assert page.locator("table.aligned th", has_text="Ukraine").first.is_visible()
+    page.get_by_role("link", name="China and Russia").click()
+    page.wait_for_url("**/pairs/CN/RU/")
+    assert page.locator("tr", has_text="Both governments").locator("td").inner_text() == "1"
+    assert no_horizontal_scroll(page)

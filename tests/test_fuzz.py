@@ -218,7 +218,8 @@ def poison_every_text_field() -> None:
             f.name
             for f in model._meta.concrete_fields
             if f.get_internal_type() in {"CharField", "TextField"}
-            and f.name not in {"slug", "language", "kind", "country"}
+            # Former slugs are slugs a merge writes; nobody types them.
+            and f.name not in {"slug", "language", "kind", "country", "former_slugs"}
             # Only where the model takes such text: no form or load accepts it as a URL
             # or a web host (and a backup would refuse it).
             and accepts(f, PAYLOAD)

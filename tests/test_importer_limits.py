@@ -129,6 +129,7 @@ def test_it_does_not_read_names_from_a_title_longer_than_any_readouts():
         f"{title}\n2023-01-01\n\nPresident Biden spoke with Prime Minister Kishida of Japan. "
         "Kishida said that ties are strong.",
         Vocabulary(),
+        match_recorded=False,  # drafting only: no database here
     )
     assert f"the title is {len(title.strip()):,} characters long; it was not read for names" in (
         draft.notes

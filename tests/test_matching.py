@@ -175,3 +175,84 @@ def test_a_readout_is_recognised_by_its_source_or_by_publisher_language_and_titl
     draft = draft_text((DATA / "seed-000.txt").read_text(encoding="utf-8"), vocabulary)
     assert draft.match.readout == seed  # the same publisher, language and title that day
     assert draft.document["meeting"]["slug"] == seed.meeting.slug
+
+
+def test_the_review_page_offers_the_candidates_and_joins_the_one_chosen(recorded, client, tmp_path):
+    people = [
+        doc.participant("sergey-lavrov", title="Foreign Minister"),
+        doc.participant("wang-yi"),
+    ]
+    # Another call of the two on the next day: the Russian account could be either.
+    other = doc.document(
+        doc.meeting("2022-10-28-wang-yi-sergey-lavrov", "2022-10-28", "phone_call", "Again"),
+        people,
+        [],
+    )
+    load([write_json(tmp_path / "other.json", other)])
+    client.force_login(User.objects.create_superuser("root", password="x"))
+    response = client.post(IMPORT, {"text": RUSSIAN.read_text(encoding="utf-8")})
+    page = response.content.decode()
+    assert "Several recorded meetings could be this contact." in page
+    assert '<datalist id="join-candidates">' in page
+    data = review_data(response)
+    assert data["join"] == ""  # a new meeting unless the analyst chooses one
+    data["join"] = "2022-10-28-wang-yi-sergey-lavrov"
+    assert client.post(IMPORT, data).status_code == 302
+    chosen = Meeting.objects.get(slug="2022-10-28-wang-yi-sergey-lavrov")
+    assert [r.publisher.slug for r in chosen.readouts.all()] == ["mfa-russia"]
+    assert Meeting.objects.count() == 2
+
+
+def test_two_readouts_by_one_publisher_are_two_contacts(recorded, tmp_path):
+    # Biden called Trudeau, then Trudeau was among the leaders on a call the same day:
+    # the White House told of each, so they are two meetings, not one with two readouts.
+    call = tmp_path / "call.md"
+    group = tmp_path / "group.md"
+    front = (
+        "---\ntitle: {title}\ndate: 2022-02-11\n"
+        "source_url: https://bidenwhitehouse.archives.gov/briefing-room/{path}/\n---\n\n"
+    )
+    call.write_text(
+        front.format(
+            title="Readout of President Biden's Call with Prime Minister Justin Trudeau of Canada",
+            path="trudeau",
+        )
+        + "President Biden spoke today with Prime Minister Justin Trudeau of Canada. "
+        "The leaders discussed the blockade of the Ambassador Bridge.\n",
+        encoding="utf-8",
+    )
+    group.write_text(
+        front.format(
+            title="Readout of President Biden's Call with Prime Minister Justin Trudeau "
+            "of Canada and Chancellor Olaf Scholz of Germany",
+            path="leaders",
+        )
+        + "President Biden spoke today with Prime Minister Justin Trudeau of Canada and "
+        "Chancellor Olaf Scholz of Germany. The leaders discussed Russia's military build-up.\n",
+        encoding="utf-8",
+    )
+    out = run(str(call), str(group), "-o", str(tmp_path / "drafts"))
+    assert "joins the draft of" not in out, out
+    assert len(list((tmp_path / "drafts").iterdir())) == 2, out
+    run(str(call), str(group), "--load")
+    assert Meeting.objects.filter(date="2022-02-11").count() == 2
+    assert Readout.objects.filter(publisher__slug="white-house").count() == 2
+
+
+def test_a_recorded_meeting_its_publisher_reported_already_is_another_contact(db, tmp_path):
+    recorded_contacts(
+        tmp_path,
+        doc.document(
+            doc.meeting("group", "2023-05-10", "phone_call", "A call of leaders"),
+            [
+                doc.participant("ana-a", name="Ana A", country="US"),
+                doc.participant("bo-b", name="Bo B", country="CA"),
+            ],
+            [doc.readout(doc.publisher("wh", name="WH", country="US"), "The group call", "Text.")],
+        ),
+    )
+    draft = contact("x", "2023-05-10", "phone_call", [("ana-a", "US"), ("bo-b", "CA")])
+    draft["readouts"] = [doc.readout(doc.publisher("wh"), "The call of two", "Other text.")]
+    assert match(draft).meeting is None
+    draft["readouts"] = [doc.readout(doc.publisher("pmo", name="PMO", country="CA"), "Call", "T.")]
+    assert match(draft).meeting.slug == "group"

@@ -330,6 +330,9 @@ def test_it_finds_likely_duplicate_participants(db):
         ("Jose Martinez", "MX", ""),
         ("Wang Yi", "CN", ""),
         ("Wang Wenbin", "CN", ""),
+        ("Tamim bin Hamad Al Thani", "QA", ""),
+        ("Mohammed bin Abdulrahman Al Thani", "QA", ""),
+        ("Tamim Al Thani", "QA", ""),
     )
     found = pairs_of(likely_duplicate_participants())
     assert "same name" in found[frozenset({"Abdel Fattah El-Sisi", "Abdel Fattah Al Sisi"})]
@@ -343,6 +346,12 @@ def test_it_finds_likely_duplicate_participants(db):
     assert "same name" in found[frozenset({"José Martínez", "Jose Martinez"})]
     assert frozenset({"Wang Yi", "Wang Wenbin"}) not in found
     assert frozenset({"Olaf Scholz", "Jill Biden"}) not in found
+    # One house, two fathers named: the Emir of Qatar and his Prime Minister are two people.
+    assert frozenset({"Tamim bin Hamad Al Thani", "Mohammed bin Abdulrahman Al Thani"}) not in found
+    assert (
+        "same country and family name"
+        in found[frozenset({"Tamim bin Hamad Al Thani", "Tamim Al Thani"})]
+    )
 
 
 def test_it_finds_likely_duplicate_topics(db):

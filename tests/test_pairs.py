@@ -227,3 +227,14 @@ def test_it_aligns_two_readouts_by_topic_and_marks_what_one_leaves_out(client, c
     by_speaker = client.get("/meetings/both/")
     assert by_speaker.context["align"] == "speaker"
     assert '<a href="?align=topic#readouts-heading">topic</a>' in by_speaker.content.decode()
+
+
+def test_it_reads_the_topics_of_a_busy_pairs_latest_meetings_only(client, contacts, monkeypatch):
+    from readouts import pairs
+
+    monkeypatch.setattr(pairs, "TOPIC_SAMPLE", 1)
+    page = client.get("/pairs/US/CN/")
+    # The latest is the meeting both reported: Taiwan twice, trade once.
+    totals = {row.topic.slug: row.total for row in page.context["topics"]}
+    assert totals == {"taiwan": 2, "trade": 1}
+    assert "their latest 1 meetings" in page.content.decode()

@@ -9,10 +9,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from django_countries import countries
+
 from readouts import documents as doc
 from readouts.models import MeetingKind
 
 from .people import (
+    COUNTRY_ALIASES,
     DEMONYM_PATTERN,
     DEMONYMS,
     DOMESTIC_OFFICES,
@@ -21,6 +24,7 @@ from .people import (
     Person,
     country_code,
     fold,
+    organization,
     parse_mention,
     split_office,
     strip_honorifics,
@@ -61,6 +65,13 @@ TITLE_READOUT = re.compile(
     rf"(?P<host>.+?)(?:’s|'s|’|')?\s+(?P<what>{KIND_WORDS})\s+with\s+(?P<with>.+)$",
     re.I,
 )
+# "Joint Readout of the Meeting Between President Biden and Prime Minister Draghi": everyone
+# is named together; the publisher's country tells its own side from the other.
+TITLE_BETWEEN = re.compile(
+    rf"^(?:Joint\s+)?Readout\s+(?:of|from)\s+(?:the\s+)?(?P<what>{KIND_WORDS})\s+"
+    r"(?:Between|Among|of)\s+(?P<with>.+)$",
+    re.I,
+)
 TITLE_VERB = re.compile(
     r"^(?P<host>.+?)\s+(?P<what>Speaks|Meets|Met|Holds Talks|Holds Phone Talks|Holds a Phone Call|"
     r"Has a Phone Call|Has Phone Call|Holds Video Call|Holds a Video Call|Talks|Calls|Spoke)"
@@ -68,10 +79,12 @@ TITLE_VERB = re.compile(
     re.I,
 )
 WITH_TAIL = re.compile(
-    r"\s+(?:on the margins of|on the sidelines of|on the phone|on the|at the|at|to|during|about|"
+    r"\s+(?:on the margins of|on the sidelines of|on the phone|on the|at the|at|"
+    r"to(?!\s+the\s+[A-Z])|during|about|"
     r"regarding|ahead of|following|via|in|by phone|by video)\b.*$",
     re.I,
 )
+SUFFIX_AFTER_COMMA = re.compile(r",\s+(?:Jr|Sr)\.(?=[\s,]|$)")  # "Joseph R. Biden, Jr."
 LIST_SPLIT = re.compile(r",\s*(?:and\s+)?|\s+and\s+")
 # The longest title in the archive is about 220 characters; a longer "title" is a paragraph
 # given as one (and reading names from it costs more than linear time).
@@ -83,7 +96,8 @@ MAX_PARTICIPANTS = 50
 
 def _people_list(text: str, *, tail: bool = True) -> list[Person]:
     """Read "Prime Minister Kallas of Estonia, President Levits of Latvia, and ..."."""
-    text = WITH_TAIL.sub("", text.strip()) if tail else text.strip()
+    text = SUFFIX_AFTER_COMMA.sub("", text.strip())
+    text = WITH_TAIL.sub("", text) if tail else text
     parts = [p for p in LIST_SPLIT.split(text) if p.strip()]
     people: list[Person] = []
     pending = ""
@@ -100,8 +114,25 @@ def _people_list(text: str, *, tail: bool = True) -> list[Person]:
                     people[-1].country = described.country
                 people[-1].organization = people[-1].organization or described.organization
                 continue
+        if (
+            person is None
+            and people
+            and not pending
+            and office
+            and not people[-1].title
+            and len(part) <= 200
+        ):
+            # "Frédéric Bernard, Head of Cabinet to the President of the European Council"
+            people[-1].title = part.strip()
+            at = [m.end() for m in re.finditer(r"\s+of\s+(?=(?:the\s+)?[A-Z])", part)]
+            where = part[at[-1] :].strip() if at else ""
+            if where and organization(where):
+                people[-1].organization = organization(where)
+                people[-1].country = ""
+            continue
         shared = re.search(r"\s+of\s+((?:the\s+)?[A-Z][\w’'\- ]*)$", part)
-        if person is None and people and not pending and shared and country_code(shared.group(1)):
+        described = person is None or (not person.title and GROUP.search(person.name))
+        if described and people and not pending and shared and country_code(shared.group(1)):
             # "Asta Skaisgiryte and Kestutis Budrys, Advisors to the President of Lithuania"
             for earlier in people:
                 if earlier.country is None:
@@ -113,6 +144,14 @@ def _people_list(text: str, *, tail: bool = True) -> list[Person]:
             continue
         pending = ""
         people.append(person)
+    # "Prime Minister Draghi of Italy and Diplomatic Advisor to the Prime Minister Mattiolo": an
+    # adviser to someone named in the list is of their country.
+    for person in people:
+        served = re.search(r"\bto\s+the\s+(.+)$", person.title)
+        if person.country is None and served:
+            chief = next((p for p in people if p.title == served.group(1) and p.country), None)
+            if chief is not None:
+                person.country = chief.country
     # "President Parmelin and Foreign Minister Cassis of Switzerland": the country is shared.
     for i in range(len(people) - 2, -1, -1):
         if people[i].country is None and people[i + 1].country and not people[i + 1].organization:
@@ -129,6 +168,11 @@ def _read_title(title: str) -> tuple[list[Person], list[Person], str]:
             hosts = _people_list(match.group("host"), tail=False)
             counterparts = _people_list(match.group("with"))
             return hosts, counterparts, match.group("what")
+    match = TITLE_BETWEEN.match(title)
+    if match:
+        everyone = [p for p in _people_list(match.group("with")) if not GROUP.search(p.name)]
+        if len(everyone) >= 2:
+            return [], everyone, match.group("what")
     return [], [], ""
 
 
@@ -151,7 +195,8 @@ WELCOME_PLACE = re.compile(r"\s+(?:to|at|in)(?=\s)")
 # "Today the Quad Leaders (dash) Prime Minister Morrison of Australia, ... (dash) convened"
 LISTED = re.compile(r"[–—]\s*(?P<with>[^–—]+?)\s*[–—]")
 INTRO = re.compile(
-    r"^(?:(?:On \w+, \w+ \d+, \d{4}|(?:Earlier|Today|Also|Additionally|Finally|Separately|"
+    r"^(?:(?:On \w+, \w+ \d+, \d{4}|(?:Earlier|Today|Yesterday|Tonight|This morning|"
+    r"This afternoon|This evening|Also|Additionally|Finally|Separately|"
     r"Moreover|Furthermore|Later|Specifically|Further|Lastly)"
     r"|(?:On|In|During|At|After|Following|Throughout|Before|Over|As|Today’s|More specifically|"
     r"In particular|To that end|Standing|[A-Z][a-z]+ing)"
@@ -233,7 +278,8 @@ def _meeting_date(source: Source, first: str, notes: list[str]) -> dt.date | Non
 
 
 GROUP = re.compile(
-    r"\b(?:Leaders|Allies|Partners|Counterparts|Representatives|Officials|Members|Group)$"
+    r"\b(?:Leaders|Allies|Partners|Counterparts|Representatives|Officials|Members|Group|"
+    r"Advisors|Advisers|Ministers|Envoys|Delegations|Presidents|Heads)$"
 )
 # A sentence that lists who took part: "Participants in the call included ...", "Joining the
 # call were the following leaders:", "In addition to the Vice President, the meeting included:".
@@ -245,6 +291,8 @@ PARTICIPANT_LIST = re.compile(
     r"\s+attended\s+by))\s*:?\s*(?P<list>.*)$",
     re.I,
 )
+OPENING_VERB = re.compile(r"\s(?:met|spoke|held|convened|hosted|talked)\s")
+MET_TOGETHER = re.compile(r"\s(?:met|spoke|held|talked|convened)\s")
 HELD_TOGETHER = re.compile(
     r"^(?P<all>[^.]{1,1000}?)\s+(?:held|had)\s+an?\s+(?:\w+\s+){0,2}(?:call|meeting|"
     r"conversation)\b"
@@ -268,6 +316,75 @@ def _listed_participants(body_sentences: list[str], paragraphs: list[str]) -> li
         if people:
             return people[:MAX_PARTICIPANTS]
     return []
+
+
+# "Assistant Secretary ... Brian A. Nichols traveled to Haiti", "... led a delegation to Brazil"
+TRAVELLED = re.compile(
+    r"\s+(?:also\s+)?(?:traveled|travelled|visited|led\s+(?:a|the|an)\s+(?:[\w.\-]+\s+){0,3}?"
+    r"delegation)\s+(?:to\s+)?(?:the\s+)?(?P<place>[A-Z][\w’'\-]*(?:\s+[A-Z][\w’'\-]*){0,3}"
+    r"(?:,\s+[A-Z][\w’'\-]*(?:\s+[A-Z][\w’'\-]*){0,3})?)"
+)
+ACCOMPANIED = re.compile(r"\b(?:accompanied|joined)\s+by\s+(?P<list>[^.;]{1,1000})")
+MET_WITH = re.compile(
+    r"\b(?:met|meets|meet|spoke|held\s+(?:talks|meetings))\s+(?:separately\s+|also\s+)?"
+    r"with\s+(?P<list>[^;]{1,1000})"
+)
+# How far into a trip's readout the people met are looked for.
+TRIP_SENTENCES = 12
+
+
+def _trip(body_sentences: list[str], title: str) -> tuple[list[Person], list[Person], str] | None:
+    """A readout of a trip: (travellers, the people they met, the country visited), or None."""
+    if not body_sentences:
+        return None
+    opening = INTRO.sub("", body_sentences[0])
+    went = TRAVELLED.search(opening)
+    if not went or not TRAVEL.search(f"{title} {body_sentences[0]}"):
+        return None
+    travellers = _people_list(opening[: went.start()], tail=False)
+    if not travellers:
+        return None
+    for sentence in body_sentences[:3]:
+        company = ACCOMPANIED.search(sentence)
+        if company:
+            travellers += [p for p in _people_list(company.group("list")) if p.title]
+    met: list[Person] = []
+    for sentence in body_sentences[:TRIP_SENTENCES]:
+        found = MET_WITH.search(sentence)
+        if found:
+            met += [
+                p for p in _people_list(found.group("list")) if p.title and not GROUP.search(p.name)
+            ]
+    if not met:
+        return None
+    # "Haiti", "Brasilia, Brazil": the country is the place or the part after its comma.
+    country = ""
+    for part in reversed(went.group("place").split(",")):
+        words = part.split()
+        country = next(
+            (c for n in range(len(words), 0, -1) if (c := country_code(" ".join(words[:n])))), ""
+        )
+        if country:
+            break
+    return travellers, met[:MAX_PARTICIPANTS], country
+
+
+DROPPED_BY = re.compile(r"\s+(?:also\s+)?(?:briefly\s+)?(?:dropped|stopped)\s+by\b")
+# How long a name with its office can be before "dropped by".
+MAX_VISITOR = 150
+
+
+def _dropped_by(body_sentences: list[str]) -> list[Person]:
+    """Those who "dropped by" ("stopped by") the meeting: named with an office."""
+    visitors = []
+    for sentence in body_sentences:
+        text = INTRO.sub("", sentence)
+        found = DROPPED_BY.search(text, 0, MAX_VISITOR + 30)
+        if found and found.start() <= MAX_VISITOR:
+            person = parse_mention(SUFFIX_AFTER_COMMA.sub("", text[: found.start()]))
+            if person is not None and person.title and not GROUP.search(person.name):
+                visitors.append(person)
+    return visitors
 
 
 def _kind(title_word: str, title: str, first_sentence: str) -> str:
@@ -431,16 +548,18 @@ def _enrich(person: Person, body_sentences: list[str]) -> None:
         for sentence in body_sentences[:6]:
             if not person.title:
                 break
+            # "Prime Minister Kishida Fumio", "Prime Minister Lee Hsien Loong": the rest of the
+            # name after the one word the title gave.
             after = re.search(
-                rf"\b{re.escape(person.title)}\s+{re.escape(person.name)}\s+([A-Z][a-z][\w\-]*)\b(?!\s+[A-Z]|[’']s)",
+                rf"\b{re.escape(person.title)}\s+{re.escape(person.name)}"
+                r"((?:\s+[A-Z][a-z][\w\-]*){1,3})\b(?!\s+[A-Z]|[’'\-]|\s+(?:Jr|Sr)\.)",
                 sentence,
             )
-            if (
-                after
-                and after.group(1) not in {"Of", "The"}
-                and not any(after.group(1) == o.split()[0] for o in OFFICES)
+            more = after.group(1).split() if after else []
+            if more and not any(
+                word in {"Of", "The"} or any(word == o.split()[0] for o in OFFICES) for word in more
             ):
-                person.name = f"{person.name} {after.group(1)}"
+                person.name = " ".join([person.name, *more])
                 break
     surname = re.escape(person.surname)
     given = re.escape(person.given) + r"\s+(?:[A-Z]\.\s+)?" if person.given else ""
@@ -525,6 +644,7 @@ class References:
 def _references(people: list[Person]) -> References:
     """Ways the body refers to each participant, longest first; None marks an ambiguous form."""
     forms: dict[str, list[Person]] = {}
+    country_forms: set[str] = set()
 
     def add(form: str, person: Person) -> None:
         if form and person not in forms.setdefault(form, []):
@@ -539,12 +659,17 @@ def _references(people: list[Person]) -> References:
             ):
                 add(f"{office} {variant}", person)
         add(person.name, person)
-        if tokens:
-            add(tokens[-1], person)
-            if len(tokens) == 2 and not person.home:
-                add(tokens[0], person)  # "Wang" for Wang Yi, "Moon" for Moon Jae-in
-        for honorific in ("Mr.", "Ms.", "Mrs.", "Dr."):
-            add(f"{honorific} {tokens[-1]}" if tokens else "", person)
+        # The family name, last or (a foreign name of two or three words) first: "Wang" for
+        # Wang Yi, "Kishida" for Kishida Fumio, "Yoon" for Yoon Suk Yeol; or of two words:
+        # "López Obrador" for Andrés Manuel López Obrador.
+        family = tokens[-1:]
+        if not person.home:
+            family += tokens[:1] if len(tokens) in (2, 3) else []
+            family += [" ".join(tokens[-2:])] if len(tokens) >= 3 else []
+        for word in family:
+            add(word, person)
+            for honorific in ("Mr.", "Ms.", "Mrs.", "Dr."):
+                add(f"{honorific} {word}", person)
         offices = {person.title}
         if person.title:
             last = re.split(r",\s*|\s+and\s+", person.title)[-1]
@@ -558,9 +683,19 @@ def _references(people: list[Person]) -> References:
             )  # "Secretary Beliz" for a Secretary for Strategic Affairs
         for office in filter(None, offices):
             add(f"{office} {person.name}", person)
-            if tokens:
-                add(f"{office} {tokens[-1]}", person)
+            for word in family:
+                add(f"{office} {word}", person)
             add(f"the {office}", person)
+    # A government speaks through its first principal: "The United States reaffirmed ..." in
+    # its own readout, "The Chinese side said ..." in anyone's, are the words of whoever leads
+    # that side. Another country as the subject is what it did ("Kenya has received ...").
+    countries_seen: set[str] = set()
+    for person in people:
+        if person.country and person.country not in countries_seen:
+            countries_seen.add(person.country)
+            for form in _country_forms(person.country, person.home) - forms.keys():
+                add(form, person)
+                country_forms.add(form)
     references = []
     for form, owners in sorted(forms.items(), key=lambda item: len(item[0]), reverse=True):
         if len(owners) == 1:
@@ -570,8 +705,38 @@ def _references(people: list[Person]) -> References:
             homes = [p for p in owners if p.home]
             owner = homes[0] if len(homes) == 1 and form.lower().startswith("the ") else None
         flags = "(?i:" if form.lower().startswith("the ") else "(?:"
-        references.append((form, rf"{flags}{_name_pattern(form)}(?![\w\-]))", owner))
+        # A country is the subject only before a verb ("... reaffirmed", "... and Japan"), not
+        # in "The United States' commitment".
+        after = r"(?=\s+[a-z])" if form in country_forms else ""
+        references.append((form, rf"{flags}{_name_pattern(form)}(?![\w\-]){after})", owner))
     return References(references)
+
+
+def _country_forms(code: str, home: bool) -> set[str]:
+    """How a readout names a country as the subject of a sentence: "The United States",
+    "the U.S.", "China" (its own country only), "the Chinese side"."""
+    sides = {
+        f"the {demonym} {side}"
+        for demonym, demonym_code in DEMONYMS.items()
+        if demonym_code == code
+        for side in ("side", "delegation")
+    }
+    if not home:
+        return sides
+    names = {str(countries.name(code))} - {""}
+    for alias, alias_code in COUNTRY_ALIASES.items():
+        if alias_code != code:
+            continue
+        if alias.startswith("the "):
+            names.add(alias)
+        elif re.fullmatch(r"[a-z.]{2,4}", alias):
+            names.add(alias.upper())  # "U.S.", "UK", "PRC"
+        else:
+            names.add(
+                " ".join(w if w in {"of", "the", "and"} else w.capitalize() for w in alias.split())
+            )
+    names |= {f"the {name}" for name in list(names) if not name.startswith("the ")}
+    return names | sides
 
 
 def _name_pattern(form: str) -> str:
@@ -589,11 +754,16 @@ def _subject(sentence: str, references, last_speaker):
     text = INTRO.sub("", sentence).lstrip('“"')
     if JOINT.match(text):
         return None
-    if PRONOUN.match(text):
+    pronoun = PRONOUN.match(text)
+    if pronoun:
+        rest = text[pronoun.end() :]
+        other = re.match(r"^\s+(?:and|together with)\s+", rest)
+        if other and _reference_at(rest[other.end() :], references) is not NOBODY:
+            return None  # "He and Dr. Mohib reaffirmed ...": both sides
         return last_speaker if last_speaker is not None else NOBODY
     subject = _reference_at(text, references)
     if subject is NOBODY:
-        return NOBODY
+        return _attributed(text, references)
     person, end = subject
     rest = text[end:]
     other = re.match(r"^,?\s+(?:and|together with|along with)\s+", rest)
@@ -601,6 +771,8 @@ def _subject(sentence: str, references, last_speaker):
         second = _reference_at(rest[other.end() :], references)
         if second is NOBODY:
             second = _reference_at("the " + rest[other.end() :], references)
+        if second is NOBODY and _names_country(rest[other.end() :]):
+            return None  # "The United States and Canada plan to ...": both sides
         if second is not NOBODY and second[0] is not person:
             if person is not None and second[0] is not None and person.home and second[0].home:
                 return person  # two of the publisher's side: the first named
@@ -608,11 +780,50 @@ def _subject(sentence: str, references, last_speaker):
     return person if person is not None else NOBODY
 
 
+# "This discussion, as President Biden made clear, was part of ...": said by whom it names.
+AS_SAID = re.compile(r",\s+as\s+(?=[A-Z])")
+SAID_VERB = re.compile(
+    r"\s+(?:has\s+|had\s+)?(?:also\s+)?(?:made\s+clear|said|noted|stressed|emphasized|"
+    r"emphasised|underscored|reiterated|explained|affirmed|conveyed|pointed\s+out)\b"
+)
+# How many ", as" a sentence is searched for an attribution: a readout's has one or two.
+MAX_AS_SAID = 5
+
+
+def _attributed(text: str, references):
+    """The participant a sentence naming no one at its start attributes itself to in passing
+    (", as President Biden made clear,"), or NOBODY."""
+    for count, found in enumerate(AS_SAID.finditer(text)):
+        if count >= MAX_AS_SAID:
+            break
+        named = _reference_at(text[found.end() :], references)
+        if (
+            named is not NOBODY
+            and named[0] is not None
+            and SAID_VERB.match(text, found.end() + named[1])
+        ):
+            return named[0]
+    return NOBODY
+
+
+COUNTRY_WORDS = re.compile(r"(?:the\s+)?([A-Z][\w’'\-]*(?:\s+(?:of\s+)?[A-Z][\w’'\-]*){0,3})")
+
+
+def _names_country(text: str) -> bool:
+    """Whether text starts with a country's name ("Canada", "the Republic of Korea")."""
+    found = COUNTRY_WORDS.match(text)
+    if not found:
+        return False
+    words = found.group(1).split()
+    return any(country_code(" ".join(words[:n])) for n in range(len(words), 0, -1))
+
+
 def _reference_at(text: str, references):
     """The participant named at the start of text, and where the name ends, or NOBODY."""
     # Also after a nationality: "U.S. President Biden", "Canadian Prime Minister Trudeau".
+    # The name after the nationality first: "U.S. Secretary Blinken" is Blinken, not the U.S.
     prefixed = NATIONALITY.match(text)
-    for start in (0, prefixed.end()) if prefixed else (0,):
+    for start in (prefixed.end(), 0) if prefixed else (0,):
         found = references.at(text[start:])
         if found is not NOBODY:
             return found[0], start + found[1]
@@ -638,13 +849,15 @@ def draft_readout(
         notes.append(f"the title is {len(title):,} characters long; it was not read for names")
     else:
         hosts, counterparts, kind_word = _read_title(title)
+    # "Transatlantic Leaders", "European Allies": a group, not a person; the body may list them.
+    named_in_title = bool(counterparts)
+    counterparts = [p for p in counterparts if not GROUP.search(p.name)]
     contact = _contact(INTRO.sub("", first)) if first else None
-    if contact and not counterparts:
+    if contact and not named_in_title:
         counterparts = _people_list(re.split(r"[.;]", contact[1])[0])
+        counterparts = [p for p in counterparts if not GROUP.search(p.name)]
     if contact and not hosts:
         hosts = _people_list(contact[0], tail=False)
-    # "Transatlantic Leaders", "European Allies": a group, not a person; the body may list them.
-    counterparts = [p for p in counterparts if not GROUP.search(p.name)]
     if not counterparts:
         counterparts = _listed_participants(body_sentences, source.paragraphs)
     if not counterparts and first:
@@ -661,6 +874,18 @@ def draft_readout(
         everyone = _people_list(listed.group("with"))
         if len(everyone) >= 2:
             counterparts = everyone
+    if not counterparts and contact and named_in_title:
+        # A group in the title ("CARICOM Leaders") and no list of them: those the opening names.
+        counterparts = _people_list(re.split(r"[.;]", contact[1])[0])
+        counterparts = [p for p in counterparts if not GROUP.search(p.name)]
+    trip_place = None
+    if not counterparts:
+        # A trip: who travelled (and who went with them), and whom the delegation met there.
+        trip = _trip(body_sentences, title)
+        if trip:
+            trip_hosts, counterparts, trip_place = trip
+            hosts = hosts or trip_hosts
+            kind_word = kind_word or "Visit"
     # The publisher, and so which side is home: from the source URL's host, as the
     # publishers recorded know their hosts.
     # A publisher given by the caller is for readouts whose text does not tell.
@@ -668,6 +893,14 @@ def draft_readout(
     found = vocabulary.publisher_at(source.url)
     if found:
         publisher, home = {"slug": found.slug}, found.country
+    if not hosts and home and len(counterparts) >= 2:
+        # Everyone named together ("the Meeting Between A and B"): the publisher's side hosts.
+        hosts = [
+            p
+            for p in counterparts
+            if (p.country or getattr(vocabulary.match(p), "country", None)) == home
+        ]
+        counterparts = [p for p in counterparts if not any(p is h for h in hosts)]
     for person in hosts:
         person.home = True
     known_hosts = [vocabulary.match(p) for p in hosts]
@@ -683,6 +916,11 @@ def draft_readout(
         if person.country is None:
             person.country = known.country if known else (home or None)
 
+    if trip_place:
+        # Those met on a trip are of the country visited, unless the text says otherwise.
+        for person in counterparts:
+            if person.country is None and not person.organization and trip_place != home:
+                person.country = trip_place
     host_names = {fold(h.name) for h in hosts}
     # A list naming everyone names the hosts again ("President Biden of the United States").
     host_surnames = {fold(h.surname): h.country for h in hosts}
@@ -703,6 +941,18 @@ def draft_readout(
             f"{MAX_PARTICIPANTS}",
             notes,
         )
+    # A principal of the publisher's side who "dropped by" the meeting takes part in it.
+    for visitor in _dropped_by(body_sentences):
+        if (
+            not any(
+                fold(visitor.surname) == fold(p.surname) or fold(visitor.name) in p.forms
+                for p in people
+            )
+            and len(people) < MAX_PARTICIPANTS
+        ):
+            visitor.home = True
+            visitor.country = visitor.country or home or None
+            people.append(visitor)  # after the two principals, who name the meeting
     for person in people:
         _enrich(person, body_sentences)
         if person.country is None and home and person.home:
@@ -765,7 +1015,9 @@ def draft_readout(
         notes.append("the meeting date could not be found; give it")
     kind = _kind(kind_word, title, first)
 
-    statements = _statements(source, people, contact is not None)
+    # "A of X and B of Y met today at the White House." opens the contact without a "with".
+    opens = contact is not None or bool(MET_TOGETHER.search(first))
+    statements = _statements(source, people, opens)
     for statement in statements:
         statement["topics"] = [
             t.slug for t in vocabulary.topics if t.pattern.search(statement["text"])
@@ -837,7 +1089,13 @@ def _statements(source: Source, people: list[Person], has_contact: bool) -> list
     statements: list[dict] = []
     last_person: Person | None = None
     first_sentence = True
+    skip_list = False
     for paragraph in source.paragraphs:
+        if not re.search(r"\w", paragraph):
+            continue  # "# # #", "* * *": the end of the text, in the body but said by no one
+        if skip_list:
+            skip_list = False
+            continue
         groups: list[list] = []  # [speaker, [sentences]]
         leading: list[str] = []
         for sentence in sentences(paragraph):
@@ -848,6 +1106,12 @@ def _statements(source: Source, people: list[Person], has_contact: bool) -> list
                     opener = _subject(sentence, references, None)
                     last_person = opener if isinstance(opener, Person) else None
                     continue
+            listing = PARTICIPANT_LIST.match(sentence)
+            if listing:
+                # "Participants in the call included ...": who, not what was said; and when the
+                # list is the next paragraph ("... the following leaders:"), so is it.
+                skip_list = not listing.group("list").strip()
+                continue
             speaker = _subject(sentence, references, last_person)
             if speaker is NOBODY:
                 if groups:
@@ -876,9 +1140,16 @@ def _statements(source: Source, people: list[Person], has_contact: bool) -> list
 def _only_contact(sentence: str, people: list[Person]) -> bool:
     """An opening that only says who spoke with whom (when, where) is not a statement."""
     counterparts = [p for p in people if not p.home] or people
+    listed = LISTED.search(sentence)
+    if listed and any(p.surname in listed.group("with") for p in counterparts):
+        # "Today the Quad Leaders (dash) Prime Minister Morrison of Australia, ... (dash) met."
+        return not CONTENT_AFTER.search(sentence, listed.end())
     ends = [m.end() for p in counterparts for m in re.finditer(re.escape(p.surname), sentence)]
     if not ends:
-        return False
+        # "President Biden held a secure video call with transatlantic leaders today.": the
+        # others are named later, in a list; the opening says only that they met.
+        verb = OPENING_VERB.search(sentence)
+        return bool(verb) and not CONTENT_AFTER.search(sentence, verb.end())
     after = sentence[max(ends) :]
     after = re.sub(r"^\s+of\s+(?:the\s+)?[A-Z][\w’'\-]*(?:\s+[A-Z][\w’'\-]*)*", "", after)
     return not CONTENT_AFTER.search(after)

@@ -123,12 +123,23 @@ def same_contact(document: dict) -> list[Meeting]:
         )
         .order_by("date", "slug")
         .prefetch_related(
-            Prefetch("attendances", queryset=Attendance.objects.select_related("participant"))
+            Prefetch("attendances", queryset=Attendance.objects.select_related("participant")),
+            Prefetch(
+                "readouts",
+                queryset=Readout.objects.select_related("publisher").only(
+                    "meeting_id", "language", "publisher__slug"
+                ),
+            ),
         )
     )
+    accounts = _accounts(document)
     found = []
     for meeting in near:
         if not compatible(meeting.kind, document["meeting"]["kind"]):
+            continue
+        # One government does not publish two accounts of one contact: a meeting it has
+        # reported already is another contact (see same_draft).
+        if accounts & {(r.publisher.slug, r.language) for r in meeting.readouts.all()}:
             continue
         theirs = {a.participant.slug for a in meeting.attendances.all()}
         their_countries = {a.participant.country for a in meeting.attendances.all()} - {""}
@@ -215,21 +226,32 @@ def _family(name: str) -> str:
 
 def same_draft(document: dict, earlier: list[dict]) -> dict | None:
     """An earlier draft of a batch that is the same contact (the other government's
-    account of it): the same people, by slug, within a day, of a compatible kind."""
+    account of it): the same people, by slug, within a day, of a compatible kind.
+
+    Never a draft with a readout by the same publisher in the same language: one
+    government does not publish two accounts of one contact, so two of its readouts
+    are two contacts (a call with Trudeau and a call with transatlantic leaders the
+    same day), even where the same people took part in both."""
     day, slugs = _day(document), {p["slug"] for p in document["participants"]}
     if day is None:
         return None
+    accounts = _accounts(document)
     for other in earlier:
         theirs = {p["slug"] for p in other["participants"]}
         other_day = _day(other)
         if (
             other_day is not None
+            and not accounts & _accounts(other)
             and abs((other_day - day).days) <= 1
             and compatible(other["meeting"]["kind"], document["meeting"]["kind"])
             and len(slugs & theirs) >= min(2, len(slugs), len(theirs))
         ):
             return other
     return None
+
+
+def _accounts(document: dict) -> set[tuple[str | None, str | None]]:
+    return {(r["publisher"].get("slug"), r.get("language")) for r in document["readouts"]}
 
 
 def combine(first: dict, second: dict) -> None:

@@ -34,7 +34,7 @@ OFFICES = sorted(
     Head of Government; Head of State; Grand Duke; Member;
     Assistant to the President and National Security Advisor;
     Assistant to the President for National Security Affairs; First Minister;
-    Deputy First Minister; Dr; Dr.; Mr.; Ms.; Mrs.
+    Deputy First Minister; Attorney General; Coordinating Minister; Dr; Dr.; Mr.; Ms.; Mrs.
     """.replace("\n", " ").split(";"),
     key=len,
     reverse=True,
@@ -45,12 +45,17 @@ OFFICE_INSIDE = re.compile(
     + "|".join(re.escape(o) for o in OFFICES if not o.endswith(".") and o not in {"Dr", "Member"})
     + r"|Member)(?:-(?:[Dd]esignate|[Ee]lect))?(?=\s)"
 )
-QUALIFIERS = ("Deputy ", "Acting ", "Senior ", "Interim ", "Transitional ", "Former ")
+QUALIFIERS = (
+    "Deputy ", "Acting ", "Senior ", "Interim ", "Transitional ", "Former ", "Assistant ",
+    "Principal ", "Under ",
+)  # fmt: skip
 HONORIFICS = frozenset({"Dr", "Dr.", "Mr.", "Ms.", "Mrs.", "Mr", "Ms", "Mrs", "H.E.", "His", "Her"})
 
-# Offices that only people at home hold: a counterpart with one of them is not foreign.
+# Offices that only people at home hold: a counterpart with one of them is not foreign. A
+# Special, High or Permanent Representative is an envoy, not a member of Congress.
 DOMESTIC_OFFICES = re.compile(
-    r"\b(Governor|Senator|Mayor|Congress(?:man|woman|member)?|Representative|"
+    r"\b(Governor|Senator|Mayor|Congress(?:man|woman|member)?|"
+    r"(?<!Special )(?<!High )(?<!Permanent )Representative|"
     r"Majority Leader|Minority Leader|Speaker|Attorneys? General|Legislators?|CEOs?|"
     r"Secretary of (?:the )?(?:Treasury|Commerce|Labor|Energy|Transportation|Agriculture|Education|"
     r"Interior|Homeland Security|Health|Housing|Veterans))\b"
@@ -93,6 +98,13 @@ ORGANIZATIONS = {
     "the g20": "G20",
     "the g7": "G7",
     "the international committee of the red cross": "International Committee of the Red Cross",
+    "caricom": "CARICOM",
+    "the caribbean community": "CARICOM",
+    "caribbean community": "CARICOM",
+    "the organization for security and co-operation in europe": "OSCE",
+    "the osce": "OSCE",
+    "the oecd": "OECD",
+    "the gulf cooperation council": "Gulf Cooperation Council",
 }
 ORGANIZATION_PREFIX = {
     "NATO": "NATO",
@@ -108,6 +120,10 @@ ORGANIZATION_PREFIX = {
     "World Bank": "World Bank",
     "ASEAN": "ASEAN",
     "IAEA": "International Atomic Energy Agency",
+    "CARICOM": "CARICOM",
+    "Caribbean Community": "CARICOM",
+    "OSCE": "OSCE",
+    "OECD": "OECD",
 }
 
 COUNTRY_ALIASES = {
@@ -340,7 +356,8 @@ EXTENSIBLE = re.compile(
     r"General|Chairman|Chair|Commissioner|Affairs|Defense|Defence|Finance)$"
 )
 MORE_WORDS = re.compile(
-    r"(?:of|for|and) (?:[A-Z][\w\-’']*|and|the|of|for)(?: (?:[A-Z][\w\-’']*|and|of|the|for))*"
+    r"(?:of|for|and|to(?= the [A-Z])) (?:[A-Z][\w\-’']*|and|the|of|for)"
+    r"(?: (?:[A-Z][\w\-’']*|and|of|the|for))*"
 )
 JOINED = re.compile(r"(?:and|&)\s+")
 
@@ -349,9 +366,8 @@ def _office_at(text: str) -> re.Match | None:
     """The office (with any qualifiers) that text starts with, as a match, or None."""
     for office in OFFICES:
         has = re.match(
-            r"(?:(?:Deputy|Acting|Senior|Interim|Transitional|Former)\s+)*"
-            + re.escape(office)
-            + r"(?:-(?:[Dd]esignate|[Ee]lect))?(?=[ ,])",
+            r"(?:(?:Deputy|Acting|Senior|Interim|Transitional|Former|Assistant|Principal|Under)"
+            r"\s+)*" + re.escape(office) + r"(?:-(?:[Dd]esignate|[Ee]lect))?(?=[ ,])",
             text,
         )
         if has:
@@ -433,6 +449,8 @@ def parse_mention(phrase: str) -> Person | None:
     """Read one "[Demonym] [Office] Name [of Country|Organisation]" phrase."""
     phrase = phrase.strip().strip(",;.").strip()
     phrase = re.sub(r"^(?:the|The) ", "", phrase)
+    # "Caribbean Community (CARICOM) Secretary General": the acronym repeats the name.
+    phrase = re.sub(r"\s+\([A-Z]{2,10}\)(?=\s)", "", phrase)
     if not phrase:
         return None
     country: str | None = None
@@ -451,6 +469,10 @@ def parse_mention(phrase: str) -> Person | None:
     if demonym:
         country = country or DEMONYMS[demonym.group(1)] or None
         phrase = phrase[demonym.end() :]
+        # "Czech Republic Prime Minister", "Dominican Republic President": the state's name.
+        state = re.match(r"^(?:Republic|Kingdom|Federation)\s+(?=[A-Z])", phrase)
+        if state and split_office(phrase[state.end() :] + " X")[0]:
+            phrase = phrase[state.end() :]
     else:
         # "Mexico's Foreign Secretary ...", "United Kingdom Secretary of State ..."
         words = phrase.split()
@@ -479,7 +501,9 @@ def parse_mention(phrase: str) -> Person | None:
     for prefix, name in ORGANIZATION_PREFIX.items():
         if phrase.startswith(prefix + " "):
             org, country = org or name, ""
-            phrase = phrase[len(prefix) + 1 :]
+            office = _office_at(phrase)
+            if not (office and office.group(0).startswith(prefix + " ")):
+                phrase = phrase[len(prefix) + 1 :]  # but "European Commission President" is one
             break
     title, rest = split_office(phrase)
     # An office further in: "Politburo Member Yang Jiechi",
@@ -488,14 +512,18 @@ def parse_mention(phrase: str) -> Person | None:
     if inner and inner.end() < len(rest):
         lead = rest[: inner.start()].split()
         if all(w[:1].isupper() for w in lead) and len(lead) <= 4:
-            office_words = rest[: inner.end()]
+            # The office inside goes on as one at the start would: "Senior Director for the
+            # Western Hemisphere Juan Gonzalez".
+            inner_title, inner_rest = split_office(rest[inner.start() :])
+            end = len(rest) - len(inner_rest) if inner_title and inner_rest else inner.end()
+            office_words = rest[:end].rstrip(" ,")
             for word in lead:
                 code = DEMONYMS.get(word)
                 if code and country is None:
                     country = code
             office_words = re.sub(rf"\b(?:{DEMONYM_PATTERN})\s+", "", office_words)
             title = f"{title} {office_words}".strip()
-            rest = rest[inner.end() :].lstrip(" ,")
+            rest = rest[end:].lstrip(" ,")
     tokens = rest.split()
     name_tokens = []
     for token in tokens:

@@ -122,6 +122,18 @@ class Vocabulary:
             same = [k for k in exact if k.country == person.country]
             if len(same) == 1:
                 return same[0]
+        # The same name in the other order: "Fumio Kishida" is "Kishida Fumio", "Hsien Loong
+        # Lee" is "Lee Hsien Loong" (family name first, as some governments write them).
+        tokens = person.name.split()
+        if not exact and len(tokens) >= 2:
+            turned = {
+                known.slug: known
+                for order in (tokens[1:] + tokens[:1], tokens[-1:] + tokens[:-1])
+                for known in self.by_form.get(fold(" ".join(order)), [])
+                if not person.country or not known.country or known.country == person.country
+            }
+            if len(turned) == 1:
+                return next(iter(turned.values()))
         found = self.by_surname.get(fold(person.surname), [])
         if not found and len(person.name.split()) == 1 and person.country:
             found = self.by_given.get(fold(person.name), [])

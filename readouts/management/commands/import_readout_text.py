@@ -56,6 +56,7 @@ class Command(BaseCommand):
 
         vocabulary = Vocabulary.from_database()
         drafts, failures, skipped = [], [], 0
+        slugs: set[str] = set()
         for name in files:
             path = Path(name)
             try:
@@ -84,6 +85,14 @@ class Command(BaseCommand):
                 combine(earlier, draft.document)
                 joined_to = next(n for n, d in drafts if d.document is earlier)
             else:
+                if draft.match is None or not draft.match.joined:
+                    # Two contacts of a day with the same principals (a call, then a call
+                    # with a group they are in) are two meetings: each its own slug and file.
+                    slug, n = draft.slug, 2
+                    while slug in slugs:
+                        slug, n = f"{draft.slug}-{n}", n + 1
+                    draft.document["meeting"]["slug"] = slug
+                slugs.add(draft.slug)
                 drafts.append((name, draft))
             if verbosity >= 1:
                 statements = draft.document["readouts"][0]["statements"]

@@ -44,9 +44,9 @@ def attending(meeting: Meeting) -> set[str]:
 def test_it_joins_a_visit_to_the_meeting_a_readout_records(white_house):
     output = run(VISITS, verbosity=2)
     (meeting,) = record("visit", "3022").meetings.all()  # President Ghani, 25 June 2021
-    assert meeting.slug == "2021-06-25-joe-biden-ashraf-ghani"
+    assert meeting.slug == "2021-06-25-ashraf-ghani-joe-biden"
     assert meeting.readouts.get().publisher.slug == "white-house"
-    assert "Ashraf Ghani: joins the recorded meeting 2021-06-25-joe-biden-ashraf-ghani" in output
+    assert "Ashraf Ghani: joins the recorded meeting 2021-06-25-ashraf-ghani-joe-biden" in output
 
 
 def test_it_makes_a_visit_no_readout_records_a_meeting_of_its_own(white_house):
@@ -96,10 +96,10 @@ def test_a_trip_becomes_each_contact_its_remarks_name(white_house):
 def test_a_trip_joins_the_readouts_meeting_and_its_second_counterpart_joins_too(white_house):
     output = run(BIDEN, verbosity=2)
     (geneva,) = record("trip", "4115").meetings.all()
-    assert geneva.slug == "2021-06-15-joe-biden-guy-parmelin"
+    assert geneva.slug == "2021-06-15-guy-parmelin-joe-biden"
     assert {"guy-parmelin", "ignazio-cassis"} <= attending(geneva)
     assert geneva.readouts.count() == 1
-    assert "Ignazio Cassis: joins the recorded meeting 2021-06-15-joe-biden-guy-parmelin" in output
+    assert "Ignazio Cassis: joins the recorded meeting 2021-06-15-guy-parmelin-joe-biden" in output
 
 
 def test_one_trip_entered_twice_is_one_meeting_with_both_records(white_house):
@@ -108,8 +108,10 @@ def test_one_trip_entered_twice_is_one_meeting_with_both_records(white_house):
     (meeting,) = first.meetings.all()
     assert list(second.meetings.all()) == [meeting]
     assert attending(meeting) == {"antony-blinken", "toshimitsu-motegi"}
-    blinken = Participant.objects.get(slug="antony-blinken")
-    assert (blinken.name, blinken.alias_list) == ("Antony Blinken", ["Antony John Blinken"])
+    # "Antony John Blinken", the traveller, is the Antony Blinken recorded, not another.
+    assert list(Participant.objects.filter(name__contains="Blinken").values_list("slug")) == [
+        ("antony-blinken",)
+    ]
 
 
 def test_it_reports_a_family_name_alone_that_nobody_has_and_drafts_no_contact(white_house):
@@ -212,7 +214,7 @@ def test_a_meeting_known_only_from_the_record_says_so(white_house, client):
     page = client.get(suga.get_absolute_url()).content.decode()
     assert "Known from the Office of the Historian’s record; no readout recorded" in page
     assert "Official Working Visit." in page
-    ghani = client.get("/meetings/2021-06-25-joe-biden-ashraf-ghani/").content.decode()
+    ghani = client.get("/meetings/2021-06-25-ashraf-ghani-joe-biden/").content.decode()
     assert "Known from the Office of the Historian’s record</h2>" in ghani
 
 
@@ -221,7 +223,7 @@ def test_the_filter_lists_the_contacts_with_no_white_house_readout(white_house, 
     url = "/meetings/?known_from=record&unreported_by_country=US"
     page = client.get(url).content.decode()
     assert "2021-04-16-suga-yoshihide-joe-biden" in page
-    assert "2021-06-25-joe-biden-ashraf-ghani" not in page
+    assert "2021-06-25-ashraf-ghani-joe-biden" not in page
     assert "4 meetings" not in page and "3 meetings" in page  # Suga, Merkel, Zelenskyy
     download = client.get("/meetings/export.json?known_from=record&unreported_by_country=US")
     content = b"".join(download.streaming_content).decode()

@@ -31,7 +31,16 @@ from .forms import (
     VersionedForm,
 )
 from .merging import merge_participants, merge_topics
-from .models import Attendance, Meeting, Participant, Publisher, Readout, Statement, Topic
+from .models import (
+    Attendance,
+    Meeting,
+    Participant,
+    Publisher,
+    Readout,
+    Record,
+    Statement,
+    Topic,
+)
 from .paginators import EstimatedCountPaginator
 from .rules import broken_rule, statements_needing
 from .tree import TopicTree
@@ -397,6 +406,15 @@ class ReadoutAdmin(CurationAdmin):
     @admin.display(description="meeting date", ordering="meeting__date")
     def meeting_date(self, readout: Readout):
         return readout.meeting.date
+
+
+@admin.register(Record)
+class RecordAdmin(CurationAdmin):
+    list_display = ["date", "kind", "key", "who", "country_name", "source"]
+    list_filter = ["source", "kind"]
+    search_fields = ["key", "who", "text", "place"]
+    autocomplete_fields = ["meetings"]
+    ordering = ["-date", "kind", "key"]
 
 
 @admin.register(Statement)

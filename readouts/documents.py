@@ -76,13 +76,38 @@ class ReadoutEntry(TypedDict):
     statements: NotRequired[list[StatementEntry]]
 
 
+RecordSource = Literal["us-office-of-the-historian"]
+RECORD_SOURCES: tuple[str, ...] = get_args(RecordSource)  # the same as RecordSource's (tested)
+RecordKind = Literal["visit", "trip"]
+RECORD_KINDS: tuple[str, ...] = get_args(RecordKind)
+
+
+class RecordEntry(TypedDict):
+    """An entry of an independent record that knows of the meeting (a visit, a trip): not
+    a government's account. One entry can know of several meetings (a trip's contacts)."""
+
+    source: RecordSource
+    kind: RecordKind
+    key: str  # the entry's id in its source
+    url: NotRequired[str]  # its page
+    date: str  # YYYY-MM-DD
+    end_date: NotRequired[str | None]
+    country: NotRequired[str]  # where the trip went, or the visitor came from
+    place: NotRequired[str]
+    who: str  # the visitor or traveller, as written
+    role: NotRequired[str]  # the traveller's office, as written
+    text: str  # the description or remarks, verbatim
+
+
 class Document(TypedDict):
-    """One meeting with its participants, topics, readouts and statements."""
+    """One meeting with its participants, topics, readouts and statements, and the records
+    that know of it."""
 
     meeting: MeetingEntry
     participants: list[ParticipantEntry]
     topics: NotRequired[list[TopicEntry]]
     readouts: list[ReadoutEntry]
+    records: NotRequired[list[RecordEntry]]
 
 
 class ExportHeader(TypedDict):
@@ -100,6 +125,7 @@ class Export(TypedDict):
     topics: NotRequired[list[TopicEntry]]
     participants: NotRequired[list[ParticipantEntry]]
     publishers: NotRequired[list[PublisherEntry]]
+    records: NotRequired[list[RecordEntry]]  # that know of no meeting in the file
     documents: list[Document]
 
 
@@ -207,15 +233,47 @@ def readout(
     }
 
 
+def record(
+    source: str,
+    kind: str,
+    key: str,
+    date: str,
+    who: str,
+    text: str,
+    *,
+    url: str = "",
+    end_date: str | None = None,
+    country: str = "",
+    place: str = "",
+    role: str = "",
+) -> RecordEntry:
+    return {
+        "source": source,
+        "kind": kind,
+        "key": key,
+        "url": url,
+        "date": date,
+        "end_date": end_date,
+        "country": country,
+        "place": place,
+        "who": who,
+        "role": role,
+        "text": text,
+    }
+
+
 def document(
     meeting: MeetingEntry,
     participants: list[ParticipantEntry],
     readouts: list[ReadoutEntry],
     *,
     topics: list[TopicEntry] | None = None,
+    records: list[RecordEntry] | None = None,
 ) -> Document:
     entry: Document = {"meeting": meeting, "participants": participants}
     if topics is not None:
         entry["topics"] = topics
     entry["readouts"] = readouts
+    if records:
+        entry["records"] = records
     return entry

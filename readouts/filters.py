@@ -359,6 +359,12 @@ class MeetingFilter(ReadoutsFilterSet):
     unreported_by_country = country_choice(
         "With no readout from the government of", "filter_unreported"
     )
+    known_from = ChoiceFilter(
+        label="Known from",
+        method="filter_known_from",
+        empty_label="A readout or a record",
+        choices=[("readout", "a readout"), ("record", "a record (visits and trips)")],
+    )
     ordering = SortFilter(
         fields=[("date", "date"), ("title", "title"), ("participant_count", "participants")],
         field_labels={"date": "Date", "title": "Title", "participant_count": "Participants"},
@@ -405,6 +411,11 @@ class MeetingFilter(ReadoutsFilterSet):
 
     def filter_reported(self, queryset, name, value):
         return queryset.reported_from(value)
+
+    def filter_known_from(self, queryset, name, value):
+        if value == "record":
+            return queryset.known_from_records()
+        return queryset.known_from_readouts()
 
     def filter_unreported(self, queryset, name, value):
         """Meetings someone from the country took part in, and its government did not report."""

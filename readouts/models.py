@@ -343,6 +343,73 @@ class Meeting(Versioned):
         return Topic.objects.filter(statements__readout__meeting=self).distinct()
 
 
+class RecordSource(models.TextChoices):
+    """Who keeps a record of contacts that is not a government's published account."""
+
+    US_HISTORIAN = "us-office-of-the-historian", "the Office of the Historian"
+
+
+class RecordKind(models.TextChoices):
+    VISIT = "visit", "visit"
+    TRIP = "trip", "trip"
+
+
+class Record(Versioned):
+    """An entry of an independent record of contacts (a visit, a trip), kept verbatim:
+    it says that contacts happened, where a readout is a government's account of one."""
+
+    Source = RecordSource
+    Kind = RecordKind
+
+    source = models.CharField(max_length=100, choices=RecordSource.choices)
+    kind = models.CharField(max_length=20, choices=RecordKind.choices)
+    key = models.CharField(max_length=100, help_text="The entry's own id in its source.")
+    url = models.URLField("page", max_length=500, blank=True)
+    date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+    country = CountryField(
+        blank=True, help_text="Where the trip went, or where the visitor came from."
+    )
+    place = models.CharField(max_length=200, blank=True, help_text="The places named, if any.")
+    who = models.CharField(
+        max_length=300, help_text="The visitor or traveller, as the record names them."
+    )
+    role = models.CharField(max_length=100, blank=True, help_text="The traveller's office.")
+    text = models.TextField(help_text="The entry's description or remarks, verbatim.")
+    meetings = models.ManyToManyField(Meeting, related_name="records", blank=True)
+
+    objects = NaturalKeyManager("source", "kind", "key")
+    history = tracked()
+
+    class Meta:
+        ordering = ["date", "source", "kind", "key"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "kind", "key"], name="record_unique"),
+            not_blank("key", "record"),
+            not_blank("who", "record"),
+            not_blank("text", "record"),
+            models.CheckConstraint(
+                condition=Q(source__in=RecordSource.values), name="record_source_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=RecordKind.values), name="record_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("date")),
+                name="record_end_date_not_before_date",
+                violation_error_message="The end date cannot be before the date.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_source_display()}, {self.kind} {self.key}: {self.who}"
+
+    def natural_key(self) -> tuple[str, str, str]:
+        return (self.source, self.kind, self.key)
+
+    natural_key.dependencies = ["readouts.meeting"]
+
+
 class AttendanceManager(NaturalKeyManager):
     def get_by_natural_key(self, meeting: str, participant: str):
         try:

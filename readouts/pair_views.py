@@ -1,14 +1,16 @@
-"""The page for a pair: two countries or two participants, and what each side said."""
+"""The page for a pair: two countries or two participants, and what each side said; and
+the contacts a record knows of that a government published no readout of."""
 
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.generic import TemplateView
+from django_countries import countries
 
 from . import charts, pairs
-from .models import Attendance, Readout, Topic
+from .models import Attendance, Meeting, Readout, Topic
 from .tree import TopicTree
 
 LATEST_MEETINGS = 20
@@ -60,6 +62,18 @@ class PairView(TemplateView):
                 reported_by_country=b.country,
                 unreported_by_country=a.country,
             ),
+            recorded_not_a=list_url(
+                "readouts:meeting_list",
+                pair=pair,
+                known_from="record",
+                unreported_by_country=a.country,
+            ),
+            recorded_not_b=list_url(
+                "readouts:meeting_list",
+                pair=pair,
+                known_from="record",
+                unreported_by_country=b.country,
+            ),
             downloads={
                 "meetings": [
                     ("JSON", list_url("readouts:meeting_export_json", pair=pair)),
@@ -82,6 +96,51 @@ class PairView(TemplateView):
             ]
         elif slug:
             context["unknown_topic"] = slug
+        return context
+
+
+class UnreportedView(TemplateView):
+    """Contacts known from a record (the Office of the Historian's visits and trips) that
+    the government concerned published no readout of, by month and by country."""
+
+    template_name = "readouts/unreported.html"
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        code = self.request.GET.get("country", "US").strip().upper()
+        if code not in dict(countries):
+            context["unknown_country"] = self.request.GET.get("country", "")
+            code = "US"
+        meetings = Meeting.objects.known_from_records().with_country(code).unreported_from(code)
+        params = {"known_from": "record", "unreported_by_country": code}
+        by_country = (
+            Attendance.objects.filter(meeting__in=meetings.order_by().values("pk"))
+            .exclude(participant__country__in=[code, ""])
+            .values("participant__country")
+            .annotate(meetings=Count("meeting", distinct=True))
+            .order_by("-meetings", "participant__country")
+        )
+        context.update(
+            country=code,
+            government=countries.name(code),
+            chart=charts.per_month(meetings),
+            by_country=[
+                {
+                    "code": row["participant__country"],
+                    "name": countries.name(row["participant__country"]),
+                    "meetings": row["meetings"],
+                    "url": list_url(
+                        "readouts:meeting_list", **params, country=row["participant__country"]
+                    ),
+                }
+                for row in by_country
+            ],
+            list_all=list_url("readouts:meeting_list", **params),
+            downloads=[
+                ("JSON", list_url("readouts:meeting_export_json", **params)),
+                ("CSV", list_url("readouts:meeting_export_csv", **params)),
+            ],
+        )
         return context
 
 

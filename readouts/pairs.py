@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, QuerySet, Value, When
 from django_countries import countries
 
-from .models import Meeting, Participant, Readout, Statement, Topic
+from .models import Meeting, Participant, Readout, Record, Statement, Topic
 
 
 @dataclass(frozen=True)
@@ -70,7 +70,9 @@ def between(a: Side, b: Side, queryset: QuerySet[Meeting] | None = None) -> Quer
 
 
 def who_reported(meetings: QuerySet[Meeting], a: Side, b: Side) -> dict[str, int]:
-    """How many of the meetings each side's government reported: both, only one, neither."""
+    """How many of the meetings each side's government reported: both, only one, neither;
+    and how many of those a side did not report an independent record knows of (a visit,
+    a trip): contacts that happened, with no readout from that side."""
     counts = (
         meetings.order_by()
         .annotate(
@@ -80,6 +82,7 @@ def who_reported(meetings: QuerySet[Meeting], a: Side, b: Side) -> dict[str, int
             by_b=Exists(
                 Readout.objects.filter(meeting=OuterRef("pk"), publisher__country=b.reporting)
             ),
+            recorded=Exists(Record.meetings.through.objects.filter(meeting=OuterRef("pk"))),
         )
         .aggregate(
             total=Count("pk"),
@@ -87,6 +90,8 @@ def who_reported(meetings: QuerySet[Meeting], a: Side, b: Side) -> dict[str, int
             only_a=Count("pk", filter=Q(by_a=True, by_b=False)),
             only_b=Count("pk", filter=Q(by_a=False, by_b=True)),
             neither=Count("pk", filter=Q(by_a=False, by_b=False)),
+            recorded_not_a=Count("pk", filter=Q(by_a=False, recorded=True)),
+            recorded_not_b=Count("pk", filter=Q(by_b=False, recorded=True)),
         )
     )
     return counts

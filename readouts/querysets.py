@@ -63,6 +63,15 @@ class MeetingQuerySet(models.QuerySet):
         readouts = _models().Readout.objects.filter(meeting=OuterRef("pk"), publisher__country=code)
         return self.filter(Exists(readouts))
 
+    def known_from_records(self) -> MeetingQuerySet:
+        """Meetings an independent record (a visit, a trip) knows of."""
+        records = _models().Record.meetings.through.objects.filter(meeting=OuterRef("pk"))
+        return self.filter(Exists(records))
+
+    def known_from_readouts(self) -> MeetingQuerySet:
+        """Meetings some government's readout tells of."""
+        return self.filter(Exists(_models().Readout.objects.filter(meeting=OuterRef("pk"))))
+
     def unreported_from(self, code: str) -> MeetingQuerySet:
         """Meetings with no readout from any publisher of a country."""
         readouts = _models().Readout.objects.filter(meeting=OuterRef("pk"), publisher__country=code)

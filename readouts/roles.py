@@ -8,7 +8,16 @@ users and groups included. Members also need "staff status" to sign in.
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
 
-CURATED = ["meeting", "participant", "attendance", "publisher", "readout", "statement", "topic"]
+CURATED = [
+    "meeting",
+    "participant",
+    "attendance",
+    "publisher",
+    "readout",
+    "statement",
+    "topic",
+    "record",
+]
 
 
 def _codenames(actions: list[str], models: list[str]) -> Q:

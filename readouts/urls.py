@@ -28,6 +28,8 @@ urlpatterns = [
     ),
     # Two countries ("US", "CN") or two participants (by slug), or one of each.
     path("pairs/<str:a>/<str:b>/", pair_views.PairView.as_view(), name="pair"),
+    # Contacts known from a record that the government concerned has no readout of.
+    path("unreported/", pair_views.UnreportedView.as_view(), name="unreported"),
     path("topics/", views.TopicListView.as_view(), name="topic_list"),
     path("topics/<slug:slug>/", views.TopicDetailView.as_view(), name="topic_detail"),
     path("statements/", views.StatementListView.as_view(), name="statement_list"),

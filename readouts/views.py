@@ -32,7 +32,16 @@ from . import charts, exporting
 from .counting import count_of, count_up_to, estimated_sizes, meetings_per_topic
 from .filters import MeetingFilter, ParticipantFilter, StatementFilter
 from .keys import among
-from .models import Attendance, Meeting, Participant, Publisher, Readout, Statement, Topic
+from .models import (
+    Attendance,
+    Meeting,
+    Participant,
+    Publisher,
+    Readout,
+    Record,
+    Statement,
+    Topic,
+)
 from .paginators import EstimatedCountPaginator
 from .tree import TopicTree
 
@@ -190,6 +199,10 @@ class MeetingListView(FilteredListView):
             Prefetch(
                 "readouts", queryset=Readout.objects.select_related("publisher").defer("body")
             ),
+            # Which records know of each meeting; their text stays in the database.
+            Prefetch(
+                "records", queryset=Record.objects.order_by("source", "kind", "key").defer("text")
+            ),
         )
 
     def get_context_data(self, **kwargs) -> dict:
@@ -228,7 +241,10 @@ class MeetingDetailView(DetailView):
             dict.fromkeys(a.participant.country for a in attendances if a.participant.country)
         )
         reporting = {readout.publisher.country for readout in readouts}
+        records = list(meeting.records.order_by("source", "kind", "key"))
         context.update(
+            records=records,
+            record_sources=sorted({record.get_source_display() for record in records}),
             unreported=[country for country in sides if country not in reporting],
             # The first participant's country with each other one: the contact's sides.
             pairs=[(sides[0], other) for other in sides[1:6]],

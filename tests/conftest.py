@@ -3,7 +3,7 @@ from django.db import transaction
 
 from readouts.exporting import export_documents, meetings_for
 from readouts.loading import load
-from readouts.models import Meeting, Participant, Publisher, Readout, Statement, Topic
+from readouts.models import Meeting, Participant, Publisher, Readout, Record, Statement, Topic
 
 from .factories import SEED
 
@@ -20,6 +20,7 @@ def export_everything() -> str:
 
 
 def empty_the_curated_tables() -> None:
+    Record.objects.all().delete()  # with their links to meetings
     Statement.topics.through.objects.all().delete()
     Statement.objects.all().delete()
     Readout.objects.all().delete()
@@ -44,7 +45,9 @@ def an_export_of_everything_loads_back(request, tmp_path_factory, monkeypatch):
     # Set up first, so the test's records are still there when this checks them.
     request.getfixturevalue("_django_db_helper")
     yield
-    if not any(model.objects.exists() for model in (Meeting, Participant, Publisher, Topic)):
+    if not any(
+        model.objects.exists() for model in (Meeting, Participant, Publisher, Topic, Record)
+    ):
         return
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795737600")
     backup = export_everything()

@@ -16,7 +16,7 @@ from django.test import Client
 
 from readouts.caching import data_version
 from readouts.loading import load
-from readouts.models import Attendance, Meeting, Participant, Statement, Topic
+from readouts.models import Attendance, Meeting, Participant, Record, Statement, Topic
 
 from .admin_pages import form_data
 from .factories import SEED, make_document, write_json
@@ -69,8 +69,23 @@ def test_every_path_that_writes_moves_the_version_on(seed, tmp_path):
         with connection.cursor() as cursor:
             cursor.execute("UPDATE readouts_publisher SET website = 'https://example.org/'")
 
+    def record():
+        return Record.objects.create(
+            source="us-office-of-the-historian",
+            kind="visit",
+            key="1",
+            date="2022-10-27",
+            who="Someone",
+            text="Working Visit.",
+        )
+
     for write in [
         save,
+        record,
+        lambda: Record.objects.get().meetings.add(meeting),
+        lambda: Record.objects.update(text="Official Visit."),
+        lambda: Record.objects.get().meetings.clear(),
+        lambda: Record.objects.all().delete(),
         lambda: Meeting.objects.update(title="Renamed"),
         lambda: Participant.objects.bulk_create([Participant(slug="x", name="X")]),
         lambda: Statement.objects.first().topics.add(Topic.objects.create(slug="t", name="T")),

@@ -14,6 +14,9 @@ from readouts.models import (
     Participant,
     Publisher,
     Readout,
+    Record,
+    RecordKind,
+    RecordSource,
     Topic,
 )
 
@@ -27,6 +30,7 @@ SHAPES = {
     "publisher": doc.PublisherEntry,
     "readout": doc.ReadoutEntry,
     "statement": doc.StatementEntry,
+    "record": doc.RecordEntry,
     "export": doc.Export,
     "header": doc.ExportHeader,
 }
@@ -49,6 +53,11 @@ LIMITS = {
     ("readout", "language"): Readout._meta.get_field("language"),
     ("readout", "title"): Readout._meta.get_field("title"),
     ("readout", "url"): Readout._meta.get_field("url"),
+    ("record", "key"): Record._meta.get_field("key"),
+    ("record", "url"): Record._meta.get_field("url"),
+    ("record", "place"): Record._meta.get_field("place"),
+    ("record", "who"): Record._meta.get_field("who"),
+    ("record", "role"): Record._meta.get_field("role"),
 }
 
 
@@ -83,6 +92,35 @@ def test_the_kinds_are_the_models():
         == list(MeetingKind.values)
         == SCHEMA["meeting"]["properties"]["kind"]["enum"]
     )
+
+
+def test_the_record_sources_and_kinds_are_the_models():
+    assert list(doc.RECORD_SOURCES) == list(RecordSource.values)
+    assert list(RecordSource.values) == SCHEMA["record"]["properties"]["source"]["enum"]
+    assert list(doc.RECORD_KINDS) == list(RecordKind.values)
+    assert list(RecordKind.values) == SCHEMA["record"]["properties"]["kind"]["enum"]
+
+
+def test_it_builds_a_meeting_known_from_a_record_alone():
+    entry = doc.record(
+        "us-office-of-the-historian",
+        "visit",
+        "2991",
+        "2020-01-07",
+        "Prime Minister Kyriakos Mitsotakis",
+        "Official Working Visit.",
+        country="GR",
+    )
+    document = doc.document(
+        doc.meeting("2020-01-07-a-visit", "2020-01-07", "visit", "A visit"),
+        [doc.participant("kyriakos-mitsotakis", name="Kyriakos Mitsotakis", country="GR")],
+        [],
+        records=[entry],
+    )
+    assert is_valid("document", document)
+    assert not is_valid("document", {**document, "records": [{**entry, "kind": "call"}]})
+    # Without records, a document is as it always was.
+    assert "records" not in doc.document(document["meeting"], [], [])
 
 
 def test_the_builders_make_documents_the_schema_accepts():

@@ -37,6 +37,7 @@ def test_it_loads_the_seed_with_counts(seeded):
         "attendance": 2,
         "readout": 1,
         "statement": 4,
+        "record": 0,
     }
     meeting = Meeting.objects.get(slug="2022-10-27-wang-yi-sergey-lavrov")
     assert meeting.date == date(2022, 10, 27)

@@ -121,6 +121,8 @@ def test_it_counts_who_reported_a_pairs_meetings(client, contacts):
         "only_a": 1,
         "only_b": 1,
         "neither": 0,
+        "recorded_not_a": 0,
+        "recorded_not_b": 0,
     }
     assert page.context["chart"].total == 3
     html = page.content.decode()

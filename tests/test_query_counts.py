@@ -48,6 +48,20 @@ def hub_document(i: int, statements: int) -> dict:
             }
             for slug in ("pub-a", "pub-b")
         ],
+        # Every other meeting is also known from a record (the Historian's visits).
+        "records": [
+            {
+                "source": "us-office-of-the-historian",
+                "kind": "visit",
+                "key": str(i),
+                "date": f"20{10 + i % 14}-{i % 12 + 1:02d}-01",
+                "who": f"Person {i}",
+                "text": "Working Visit.",
+                "country": "DE",
+            }
+        ]
+        if i % 2 == 0
+        else [],
     }
 
 
@@ -72,12 +86,12 @@ PAGES = {
     "/": 8,
     # countries in use + publishers (filter form), per-month chart (which gives the
     # count), the page of meetings, their attendances with participants, their
-    # readouts with publishers
-    "/meetings/": 6,
+    # readouts with publishers, the records that know of them
+    "/meetings/": 7,
     # + the topics' family for the topic filter, the country's participants, the
     # participant's key, the newest meetings the search matches
     "/meetings/?q=cooperation&topic=root&publisher=pub-a&country=DE&participant=hub"
-    "&date_after=2010-01-01&kind=talks": 10,
+    "&date_after=2010-01-01&kind=talks": 11,
     # countries in use, count, the page of participants with meeting counts
     "/participants/": 3,
     "/participants/?q=person&country=DE&ordering=-meeting_count": 3,
@@ -89,10 +103,11 @@ PAGES = {
     # the topics, their meetings counted (subtopics' included)
     "/topics/": 2,
     # the meeting, attendances with participants, readouts with publishers,
-    # their statements with speakers, the statements' topics
-    "/meetings/m-1/": 5,
+    # their statements with speakers, the statements' topics, the records
+    "/meetings/m-1/": 6,
+    "/meetings/m-2/": 6,
     # the same, aligned by topic rather than by speaker
-    "/meetings/m-1/?align=topic": 5,
+    "/meetings/m-1/?align=topic": 6,
     # the participant, meeting count, timeline, its counterparts prefetched, titles,
     # counterparts met most often, statement count, the latest statements, their
     # topic counts, latest per topic
@@ -111,8 +126,14 @@ PAGES = {
     "/pairs/FR/DE/?topic=root": 15,
     # countries in use + publishers (filter form), each side's participants, the
     # participants of the unreported country, per-month chart, the page of meetings,
-    # their attendances with participants, their readouts with publishers
-    "/meetings/?pair=FR,DE&reported_by_country=FR&unreported_by_country=DE": 9,
+    # their attendances with participants, their readouts with publishers, their records
+    "/meetings/?pair=FR,DE&reported_by_country=FR&unreported_by_country=DE": 10,
+    # contacts known from a record that Germany did not report: the same, without the pair
+    "/meetings/?known_from=record&unreported_by_country=DE": 8,
+    # the country's participants, per-month chart, the meetings counted by counterpart's
+    # country
+    "/unreported/?country=DE": 3,
+    "/unreported/?country=FR": 3,
     # countries in use + publishers, the side in "meeting_with", each side of the pair,
     # count, the page of statements, their topics
     "/statements/?meeting_with=DE&pair=hub,DE": 8,

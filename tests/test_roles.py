@@ -30,6 +30,7 @@ def codenames(role: str) -> set[str]:
 
 def test_it_creates_the_three_roles_with_exactly_their_permissions():
     names = ["meeting", "participant", "attendance", "publisher", "readout", "statement", "topic"]
+    names += ["record"]
     view = {f"view_{n}" for n in names} | {"view_loadrun"}
     assert codenames("Viewer") == view
     assert codenames("Editor") == view | {f"add_{n}" for n in names} | {
@@ -49,7 +50,7 @@ def test_it_keeps_roles_in_step_when_run_again():
     assert Group.objects.filter(name="Viewer").count() == 1
     assert "view_meeting" in codenames("Viewer")
     call_command("migrate", verbosity=0)  # what `make run` does restores them too
-    assert len(codenames("Viewer")) == 8
+    assert len(codenames("Viewer")) == 9
 
 
 @pytest.mark.parametrize("model", CURATED, ids=lambda m: m.__name__)

@@ -14,6 +14,7 @@ from ..models import (
     Participant,
     Publisher,
     Readout,
+    Record,
     Statement,
     Topic,
     split_aliases,
@@ -68,6 +69,38 @@ def _timestamp(moment: datetime | None) -> str | None:
 
 
 MEETING_FIELDS = ["id", "slug", "date", "end_date", "kind", "title", "location"]
+RECORD_FIELDS = [
+    "source",
+    "kind",
+    "key",
+    "date",
+    "who",
+    "text",
+    "url",
+    "end_date",
+    "country",
+    "place",
+    "role",
+]
+RECORD_ORDER = ["source", "kind", "key"]
+
+
+def record_entry(
+    source, kind, key, date, who, text, url, end_date, country, place, role
+) -> doc.RecordEntry:
+    return doc.record(
+        source,
+        kind,
+        key,
+        date.isoformat(),
+        who,
+        text,
+        url=url,
+        end_date=end_date.isoformat() if end_date else None,
+        country=country or "",
+        place=place,
+        role=role,
+    )
 
 
 def _chunks_of(meetings: QuerySet[Meeting], chunk_size: int) -> Iterator[list[dict]]:
@@ -82,7 +115,7 @@ def _chunks_of(meetings: QuerySet[Meeting], chunk_size: int) -> Iterator[list[di
 
 
 def documents(meetings: QuerySet[Meeting], chunk_size: int = CHUNK) -> Iterator[doc.Document]:
-    """Readout documents, built from plain rows: four queries per chunk of meetings.
+    """Readout documents, built from plain rows: five queries per chunk of meetings.
 
     No model instance is made of any row: at scale that was the export's main cost.
     """
@@ -158,6 +191,13 @@ def documents(meetings: QuerySet[Meeting], chunk_size: int = CHUNK) -> Iterator[
             topics[statement_id].append(topic_slugs[topic_id])
         for pk, statement in statements:
             statement["topics"] = sorted(topics[pk])
+        records = defaultdict(list)
+        for meeting_id, *fields in (
+            Record.meetings.through.objects.filter(meeting_id__in=ids)
+            .order_by("meeting_id", *(f"record__{name}" for name in RECORD_ORDER))
+            .values_list("meeting_id", *(f"record__{name}" for name in RECORD_FIELDS))
+        ):
+            records[meeting_id].append(record_entry(*fields))
         for row in chunk:
             meeting = doc.meeting(
                 row["slug"],
@@ -168,7 +208,9 @@ def documents(meetings: QuerySet[Meeting], chunk_size: int = CHUNK) -> Iterator[
                 location=row["location"],
                 with_end_date=True,
             )
-            yield doc.document(meeting, people[row["id"]], readouts[row["id"]])
+            yield doc.document(
+                meeting, people[row["id"]], readouts[row["id"]], records=records[row["id"]]
+            )
 
 
 def topics_in_scope(meetings: QuerySet[Meeting], everything: bool) -> list[Topic]:
@@ -210,4 +252,10 @@ def export_documents(
             ("participants", [participant_entry(p) for p in alone]),
             ("publishers", [publisher_entry(*p) for p in unused.values_list(*PUBLISHER_FIELDS)]),
         ]
+        unlinked = Record.objects.filter(meetings__isnull=True).order_by(*RECORD_ORDER)
+        if unlinked.exists():
+            # Written only when there are some: exports without records stay as they were.
+            head.append(
+                ("records", [record_entry(*r) for r in unlinked.values_list(*RECORD_FIELDS)])
+            )
     yield from stream_object(head, "documents", documents(meetings, chunk_size), indent)

@@ -3,9 +3,9 @@
 from collections.abc import Iterable, Iterator
 
 from django.core import serializers
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
-from ..models import Attendance, Meeting, Participant, Publisher, Readout, Topic
+from ..models import Attendance, Meeting, Participant, Publisher, Readout, Record, Topic
 from ..tree import TopicTree
 from .documents import topics_in_scope
 from .selection import filter_params, meetings_with_everything
@@ -57,6 +57,21 @@ def _fixture_objects(
             for statement in readout.statements.all():
                 statement.readout = readout
                 yield from _fixture_entries([statement])
+    # Records after every meeting they name: loaddata looks their meetings up by slug.
+    records = Record.objects.order_by("source", "kind", "key")
+    linked = Meeting.objects.order_by("slug")
+    if not everything:
+        chosen = meetings.order_by().values("pk")
+        records = records.filter(
+            Exists(
+                Record.meetings.through.objects.filter(record=OuterRef("pk"), meeting__in=chosen)
+            )
+        )
+        # Only the meetings the file holds: loaddata looks each one up.
+        linked = linked.filter(pk__in=chosen)
+    records = records.prefetch_related(Prefetch("meetings", queryset=linked.only("pk", "slug")))
+    for record in iterate(records, chunk_size):
+        yield from _fixture_entries([record])
 
 
 def export_django(

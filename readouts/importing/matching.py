@@ -99,18 +99,31 @@ def recorded_readout(document: dict) -> Readout | None:
     )
 
 
+def _last_day(document: dict, day: dt.date) -> dt.date:
+    """The draft's last day: its end date, for a contact over several days (a trip's)."""
+    try:
+        end = dt.date.fromisoformat(document["meeting"].get("end_date") or "")
+    except ValueError:
+        return day
+    return max(end, day)
+
+
 def same_contact(document: dict) -> list[Meeting]:
-    """Recorded meetings that are the draft's contact, by date, counterparts and kind."""
+    """Recorded meetings that are the draft's contact, by date (within a day of the
+    draft's days), counterparts and kind."""
     day = _day(document)
     if day is None:
         return []
+    last = _last_day(document, day)
     slugs = {p["slug"] for p in document["participants"]}
     recorded = dict(Participant.objects.filter(slug__in=slugs).values_list("slug", "country"))
     countries = {
         p.get("country", recorded.get(p["slug"], "")) for p in document["participants"]
     } - {""}
     near = (
-        Meeting.objects.filter(date__range=(day - dt.timedelta(days=1), day + dt.timedelta(days=1)))
+        Meeting.objects.filter(
+            date__range=(day - dt.timedelta(days=1), last + dt.timedelta(days=1))
+        )
         .order_by("date", "slug")
         .prefetch_related(
             Prefetch("attendances", queryset=Attendance.objects.select_related("participant")),

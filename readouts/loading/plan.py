@@ -52,12 +52,26 @@ class ReadoutPlan:
     raw: dict
 
 
+# A record by its natural key written "source/kind/key" ("us-office-of-the-historian/trip/4114").
+RecordKey = str
+
+
+def record_key(source: str, kind: str, key: str) -> RecordKey:
+    return f"{source}/{kind}/{key}"
+
+
+def record_natural_key(name: RecordKey) -> tuple[str, str, str]:
+    source, kind, key = name.split("/", 2)
+    return source, kind, key
+
+
 @dataclass
 class MeetingPlan:
     fields: dict[str, Any]
     origin: Origin
     attendances: dict[str, AttendancePlan] = field(default_factory=dict)
     readouts: dict[tuple[str, str], ReadoutPlan] = field(default_factory=dict)
+    records: dict[RecordKey, Origin] = field(default_factory=dict)
 
 
 @cache
@@ -82,6 +96,7 @@ class Plan:
         self.publishers: dict[str, Definition] = {}
         self.participants: dict[str, Definition] = {}
         self.meetings: dict[str, MeetingPlan] = {}
+        self.records: dict[RecordKey, Definition] = {}
         self.problems: list[Problem] = []
 
     # Definitions can repeat across documents as long as they agree.
@@ -120,6 +135,8 @@ class Plan:
             self._participant_definition(origin.at("participants", i), entry)
         for i, entry in enumerate(data.get("publishers", [])):
             self._publisher(origin.at("publishers", i), entry)
+        for i, entry in enumerate(data.get("records", [])):
+            self._record(origin.at("records", i), entry)
 
     def add_document(self, origin: Origin, document: Any, *, checked: bool = False) -> None:
         """A document (any JSON until it is `checked` against the schema, here or already)."""
@@ -135,6 +152,33 @@ class Plan:
             self._topic(origin.at("topics", i), entry)
         for i, entry in enumerate(valid["readouts"]):
             self._readout(meeting, origin.at("readouts", i), entry)
+        for i, entry in enumerate(valid.get("records", [])):
+            key = self._record(origin.at("records", i), entry)
+            if key is not None:
+                meeting.records.setdefault(key, origin.at("records", i))
+
+    def _record(self, origin: Origin, entry: doc.RecordEntry) -> RecordKey | None:
+        """A record's entry, the same wherever it is given (a trip's, in each of its contacts)."""
+        count = len(self.problems)
+        fields = {
+            "url": entry.get("url", ""),
+            "date": self._date(origin.at("date"), entry["date"]),
+            "end_date": self._date(origin.at("end_date"), entry.get("end_date")),
+            "country": entry.get("country", ""),
+            "place": entry.get("place", ""),
+            "who": entry["who"],
+            "role": entry.get("role", ""),
+            "text": entry["text"],
+        }
+        self._url(origin.at("url"), fields["url"])
+        self._country(origin, fields)
+        if fields["date"] and fields["end_date"] and fields["end_date"] < fields["date"]:
+            self.problems.append(origin.at("end_date").problem("the end date is before the date"))
+        if len(self.problems) > count:
+            return None
+        key = record_key(entry["source"], entry["kind"], entry["key"])
+        self.define(self.records, "record", key, fields, origin)
+        return key
 
     def _topic(self, origin: Origin, entry: doc.TopicEntry) -> None:
         fields = {k: entry[k] for k in ("name", "parent", "description") if k in entry}

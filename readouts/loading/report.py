@@ -5,7 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ..models import Attendance, Meeting, Participant, Publisher, Readout, Statement, Topic
+from ..models import (
+    Attendance,
+    Meeting,
+    Participant,
+    Publisher,
+    Readout,
+    Record,
+    Statement,
+    Topic,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
@@ -69,7 +78,7 @@ class Tally:
     deleted: int = 0
 
 
-REPORTED_MODELS = [Topic, Publisher, Participant, Meeting, Attendance, Readout, Statement]
+REPORTED_MODELS = [Topic, Publisher, Participant, Meeting, Attendance, Readout, Statement, Record]
 
 
 @dataclass

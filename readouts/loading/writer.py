@@ -14,6 +14,7 @@ from ..models import (
     Participant,
     Publisher,
     Readout,
+    Record,
     Statement,
     Topic,
     split_aliases,
@@ -21,7 +22,15 @@ from ..models import (
 from ..rules import unattended
 from ..tree import TopicTree
 from .bulk import insert, insert_history, insert_pairs
-from .plan import Definition, Plan, ReadoutPlan, StatementPlan
+from .plan import (
+    Definition,
+    Plan,
+    ReadoutPlan,
+    RecordKey,
+    StatementPlan,
+    record_key,
+    record_natural_key,
+)
 from .report import LoadReport, Problem
 
 CHUNK = 500  # rows per IN (...) lookup and per bulk write; SQLite allows 999 parameters
@@ -39,6 +48,19 @@ def _by_slug(model: type[models.Model], slugs: Iterable[str]) -> dict[str, model
     found = {}
     for chunk in _chunks(wanted):
         found.update((obj.slug, obj) for obj in model.objects.filter(slug__in=chunk))
+    return found
+
+
+def _records(names: Iterable[RecordKey]) -> dict[RecordKey, Record]:
+    """The stored records of these natural keys, by key."""
+    wanted = sorted(set(names))
+    found = {}
+    for chunk in _chunks(wanted):
+        keys = {record_natural_key(name)[2] for name in chunk}
+        for obj in Record.objects.filter(key__in=keys):
+            name = record_key(obj.source, obj.kind, obj.key)
+            if name in chunk:
+                found[name] = obj
     return found
 
 
@@ -87,6 +109,7 @@ class Writer:
         # Speakers may attend through an attendance already stored, unnamed in the load.
         self.participants = _by_slug(Participant, set(plan.participants) | speakers)
         self.meetings = _by_slug(Meeting, plan.meetings)
+        self.records = _records(plan.records)
 
         self._require_names(plan.participants, self.participants, "participant")
         self._require_names(plan.publishers, self.publishers, "publisher")
@@ -254,6 +277,7 @@ class Writer:
         self._upsert(Meeting, self.meetings, meetings, {})
         self._write_attendances()
         self._write_readouts()
+        self._write_records()
 
     def _upsert(
         self,
@@ -442,3 +466,47 @@ class Writer:
             for topic_id in sorted(topic_ids)
         ] + [(pk, topic_id) for pk, topic_ids in retopic.items() for topic_id in sorted(topic_ids)]
         insert_pairs(through, ["statement_id", "topic_id"], links)
+
+    def _write_records(self) -> None:
+        """Records by natural key, then their links to the meetings that list them. A
+        link a document does not list stays, as a readout it does not list does."""
+        tally = self.report.tallies[Record]
+        creating, updating, changed = [], [], set()
+        for name, definition in self.plan.records.items():
+            fields = definition.fields
+            obj = self.records.get(name)
+            if obj is None:
+                source, kind, key = record_natural_key(name)
+                obj = self.records[name] = Record(source=source, kind=kind, key=key, **fields)
+                creating.append(obj)
+                continue
+            diff = [field for field, value in fields.items() if getattr(obj, field) != value]
+            for field in diff:
+                setattr(obj, field, fields[field])
+            if diff:
+                updating.append(obj)
+                changed.update(diff)
+        through = Record.meetings.through
+        stored = set()
+        ids = [obj.pk for obj in self.records.values() if obj.pk is not None]
+        for chunk in _chunks(ids):
+            rows = through.objects.filter(record_id__in=chunk)
+            stored.update(rows.values_list("record_id", "meeting_id"))
+        self._create(Record, creating)
+        links, relinked = [], {}
+        for slug, meeting_plan in self.plan.meetings.items():
+            meeting = self.meetings[slug]
+            for name in meeting_plan.records:
+                record = self.records[name]
+                if (record.pk, meeting.pk) not in stored:
+                    stored.add((record.pk, meeting.pk))
+                    links.append((record.pk, meeting.pk))
+                    relinked[record.pk] = record
+        # A stored record that gains a meeting is changed: its version moves on, its
+        # history keeps the change.
+        new = {obj.pk for obj in creating}
+        updated = {obj.pk for obj in updating}
+        updating += [obj for pk, obj in relinked.items() if pk not in new and pk not in updated]
+        self._update(Record, updating, sorted(changed))
+        tally.unchanged += len(self.plan.records) - len(creating) - len(updating)
+        insert_pairs(through, ["record_id", "meeting_id"], links)

@@ -305,6 +305,7 @@ def test_it_works_the_filter_form_from_the_keyboard(page, corpus):
         "pair",
         "reported_by_country",
         "unreported_by_country",
+        "known_from",
         "ordering",
         "submit",
     ]

@@ -32,7 +32,7 @@ from django_filters.constants import EMPTY_VALUES
 
 from . import charts, naming, pairs, search
 from .keys import among
-from .models import Meeting, Participant, Publisher, Statement
+from .models import Meeting, Participant, Publisher, Readout, Statement
 from .naming import JOINT, Named, Unmatched
 from .tree import TopicTree
 
@@ -386,7 +386,7 @@ class MeetingFilter(ReadoutsFilterSet):
         # The chart counts the same meetings: its total is their number.
         return self.chart.total if self.chart else 0
 
-    def filter_country(self, queryset, name, value):
+    def filter_country(self, queryset, name, value: str):
         return queryset.with_country(value)
 
     def filter_participant(self, queryset, name, value: Named):
@@ -397,10 +397,10 @@ class MeetingFilter(ReadoutsFilterSet):
     def filter_pair(self, queryset, name, value):
         return pairs.between(*value, queryset)
 
-    def filter_reported(self, queryset, name, value):
+    def filter_reported(self, queryset, name, value: str):
         return queryset.reported_from(value)
 
-    def filter_unreported(self, queryset, name, value):
+    def filter_unreported(self, queryset, name, value: str):
         """Meetings someone from the country took part in, and its government did not report."""
         return queryset.with_country(value).unreported_from(value)
 
@@ -498,7 +498,7 @@ class StatementFilter(ReadoutsFilterSet):
     def filter_speaker(self, queryset, name, value: Named):
         return queryset.joint() if value is JOINT else queryset.spoken_by(value.pk)
 
-    def filter_country(self, queryset, name, value):
+    def filter_country(self, queryset, name, value: str):
         return queryset.by_speakers_from(value)
 
     def filter_meeting_with(self, queryset, name, value):
@@ -507,3 +507,22 @@ class StatementFilter(ReadoutsFilterSet):
 
     def filter_pair(self, queryset, name, value):
         return queryset.in_meetings(pairs.between(*value))
+
+
+class ReadoutFilter(ReadoutsFilterSet):
+    """Readouts (listed by the API only): the meetings' date range, the publisher and
+    the language, and a search of their titles and text."""
+
+    date = DateFromToRangeFilter(label="Date", field_name="meeting__date")
+    publisher = publisher_filter()
+    language = CharFilter(label="Language", max_length=20)
+
+    class Meta:
+        model = Readout
+        fields = ["q", "date", "publisher", "language"]
+
+    def search(self, queryset, name, value):
+        return search.search_readouts(queryset, value)
+
+    def filter_publisher(self, queryset, name, value: Named):
+        return queryset.filter(publisher_id=value.pk)

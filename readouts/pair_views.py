@@ -44,6 +44,7 @@ class PairView(TemplateView):
             )[:LATEST_MEETINGS],
             topics=pairs.topics_stressed(meetings, a, b),
             list_all=list_url("readouts:meeting_list", pair=pair),
+            feed=list_url("readouts:meeting_list_feed", pair=pair),
             only_a=list_url(
                 "readouts:meeting_list",
                 pair=pair,

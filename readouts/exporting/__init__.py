@@ -16,7 +16,14 @@ from collections.abc import Callable, Iterator
 
 from .documents import export_documents
 from .fixtures import export_django
-from .selection import ExportError, export_filename, filter_params, meetings_for, statements_for
+from .selection import (
+    ExportError,
+    choose,
+    export_filename,
+    filter_params,
+    meetings_for,
+    statements_for,
+)
 from .tables import meetings_csv, neutralise, statements_csv, statements_json
 
 FORMATS = ("documents", "django")
@@ -30,6 +37,7 @@ __all__ = [
     "EXPORTERS",
     "FORMATS",
     "ExportError",
+    "choose",
     "export_django",
     "export_documents",
     "export_filename",

@@ -9,6 +9,8 @@ header's exported_at differs; SOURCE_DATE_EPOCH fixes it).
 - documents: readout documents (readouts/documents.py gives their shapes);
 - fixtures: the Django fixture;
 - tables: CSV, and statements as JSON records;
+- plover: PLOVER event data (JSON lines), a CONSULT event per readout;
+- release: a citable release folder (tables as CSV and Parquet, a data package);
 - streaming: JSON written piece by piece, rows read in chunks.
 """
 
@@ -16,6 +18,7 @@ from collections.abc import Callable, Iterator
 
 from .documents import export_documents
 from .fixtures import export_django
+from .plover import export_plover
 from .selection import (
     ExportError,
     choose,
@@ -26,11 +29,12 @@ from .selection import (
 )
 from .tables import meetings_csv, neutralise, statements_csv, statements_json
 
-FORMATS = ("documents", "django")
+FORMATS = ("documents", "django", "plover")
 
 EXPORTERS: dict[str, Callable[..., Iterator[str]]] = {
     "documents": export_documents,
     "django": export_django,
+    "plover": export_plover,
 }
 
 __all__ = [
@@ -41,6 +45,7 @@ __all__ = [
     "export_django",
     "export_documents",
     "export_filename",
+    "export_plover",
     "filter_params",
     "meetings_csv",
     "meetings_for",

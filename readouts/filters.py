@@ -250,6 +250,11 @@ class ReadoutsFilterSet(FilterSet):
 
     def __init__(self, *args, every_match: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        # Each filter's form field is made for this filter set, from the choices and
+        # resolvers set below: one made earlier on the class's own filters (the API's
+        # OpenAPI description reads them) would be copied here with none of them.
+        for declared in self.filters.values():
+            declared.__dict__.pop("_field", None)
         if every_match:
             self.search_limit = None
         country_filters = {"country", "reported_by_country", "unreported_by_country"}
@@ -258,8 +263,11 @@ class ReadoutsFilterSet(FilterSet):
             for name in country_filters & set(self.filters):
                 self.filters[name].extra["choices"] = in_use
         if "publisher" in self.filters:
-            rows = Publisher.objects.order_by("name").values_list("pk", "slug", "name")
-            self.publishers = [Named(pk, slug, name) for pk, slug, name in rows]
+            rows = Publisher.objects.order_by("name").values_list("pk", "slug", "name", "wikidata")
+            # A publisher's Wikidata ID names it as an alias would.
+            self.publishers = [
+                Named(pk, slug, name, aliases=(qid,) if qid else ()) for pk, slug, name, qid in rows
+            ]
             self.filters["publisher"].extra.update(
                 resolve=self.resolve_publisher,
                 widget=ListSelect(

@@ -204,6 +204,17 @@ def test_it_describes_itself_in_openapi_with_the_pages_filters(client, seeded):
     assert "/api/meetings/{slug}/" in schema["paths"]
 
 
+def test_describing_itself_leaves_the_pages_filters_working(client, seeded):
+    # The description reads the FilterSets' filters: the pages' choices and names, worked
+    # out per request, must still be so afterwards.
+    get(client, "/api/schema/")
+    page = client.get("/meetings/?country=RU&publisher=mfa-prc&topic=ukraine-issue")
+    assert page.status_code == 200
+    assert not page.context["ignored"] and not page.context["unmatched"]
+    assert [m.slug for m in page.context["object_list"]] == [SEED_MEETING]
+    assert get(client, "/api/statements/?country=RU&publisher=mfa-prc")["results"]
+
+
 def test_it_serves_swagger_ui_from_the_site_itself(client, seeded):
     page = client.get("/api/docs/")
     html = page.content.decode()

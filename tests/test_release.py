@@ -39,7 +39,11 @@ def released(tmp_path, monkeypatch):
     # What the generated corpus lacks: a meeting over days, a readout with no time.
     Meeting.objects.filter(slug="meeting-1").update(end_date="2023-02-04")
     Readout.objects.filter(meeting__slug="meeting-2").update(published_at=None)
-    Participant.objects.filter(slug="wang-yi").update(aliases="王毅\nWang, Yi")
+    Participant.objects.filter(slug="wang-yi").update(
+        aliases="王毅\nWang, Yi",
+        wikidata="Q22686",
+        identifiers=[{"scheme": "viaf", "identifier": "12345"}],
+    )
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     call_command("release_data", str(tmp_path / "out"))
     return tmp_path / "out" / "readouts-2026.11.27"
@@ -80,6 +84,11 @@ def test_it_writes_every_table_as_csv_matching_the_database(released):
     assert readouts.loc["meeting-2", "published_at"] == ""
     people = csv_table(released, "participants").set_index("slug")
     assert people.loc["wang-yi", "aliases"] == "王毅\nWang, Yi"
+    assert people.loc["wang-yi", "wikidata"] == "Q22686"
+    assert json.loads(people.loc["wang-yi", "identifiers"]) == [
+        {"scheme": "viaf", "identifier": "12345"}
+    ]
+    assert people.loc["sergey-lavrov", "identifiers"] == ""
 
 
 def test_it_writes_the_same_tables_as_typed_parquet(released):

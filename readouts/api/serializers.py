@@ -33,23 +33,52 @@ class Linked(serializers.Serializer):
         return absolute(self, obj.get_absolute_url())
 
 
+class IdentifierSerializer(serializers.Serializer):
+    """An identifier in another database, as Popolo writes it."""
+
+    scheme = serializers.CharField()
+    identifier = serializers.CharField()
+
+
 class ParticipantSerializer(Linked, serializers.ModelSerializer):
     route = "participant"
     country = serializers.CharField(source="country.code")
     aliases = serializers.ListField(source="alias_list", child=serializers.CharField())
+    identifiers = IdentifierSerializer(source="identifier_list", many=True, read_only=True)
 
     class Meta:
         model = Participant
-        fields = ["url", "page", "slug", "name", "country", "organization", "aliases"]
+        fields = [
+            "url",
+            "page",
+            "slug",
+            "name",
+            "country",
+            "organization",
+            "aliases",
+            "wikidata",
+            "identifiers",
+        ]
 
 
 class PublisherSerializer(Linked, serializers.ModelSerializer):
     route = "publisher"
     country = serializers.CharField(source="country.code")
+    identifiers = IdentifierSerializer(source="identifier_list", many=True, read_only=True)
 
     class Meta:
         model = Publisher
-        fields = ["url", "page", "slug", "name", "country", "website", "time_zone"]
+        fields = [
+            "url",
+            "page",
+            "slug",
+            "name",
+            "country",
+            "website",
+            "time_zone",
+            "wikidata",
+            "identifiers",
+        ]
 
 
 class TopicSerializer(Linked, serializers.ModelSerializer):

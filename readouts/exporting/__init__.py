@@ -10,6 +10,7 @@ header's exported_at differs; SOURCE_DATE_EPOCH fixes it).
 - fixtures: the Django fixture;
 - tables: CSV, and statements as JSON records;
 - plover: PLOVER event data (JSON lines), a CONSULT event per readout;
+- popolo: persons, organisations and memberships in Popolo JSON;
 - release: a citable release folder (tables as CSV and Parquet, a data package);
 - streaming: JSON written piece by piece, rows read in chunks.
 """
@@ -19,6 +20,7 @@ from collections.abc import Callable, Iterator
 from .documents import export_documents
 from .fixtures import export_django
 from .plover import export_plover
+from .popolo import export_popolo
 from .selection import (
     ExportError,
     choose,
@@ -29,12 +31,13 @@ from .selection import (
 )
 from .tables import meetings_csv, neutralise, statements_csv, statements_json
 
-FORMATS = ("documents", "django", "plover")
+FORMATS = ("documents", "django", "plover", "popolo")
 
 EXPORTERS: dict[str, Callable[..., Iterator[str]]] = {
     "documents": export_documents,
     "django": export_django,
     "plover": export_plover,
+    "popolo": export_popolo,
 }
 
 __all__ = [
@@ -46,6 +49,7 @@ __all__ = [
     "export_documents",
     "export_filename",
     "export_plover",
+    "export_popolo",
     "filter_params",
     "meetings_csv",
     "meetings_for",

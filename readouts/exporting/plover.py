@@ -38,6 +38,9 @@ def actor(attendance: Attendance) -> dict:
     found["actor_text"] = (
         f"{person.name} ({person.organization})" if person.organization else person.name
     )
+    if person.wikidata:
+        # PLOVER asks for the Wikidata ID of a person it names.
+        found["identifier_id"] = person.wikidata
     if attendance.title:
         found["office"] = attendance.title
     return {key: value for key, value in found.items() if value is not None}

@@ -64,6 +64,17 @@ READOUT_KEY = ["meeting", "publisher", "language"]
 STATEMENT_KEY = [*READOUT_KEY, "sequence"]
 
 
+IDENTIFIER_COLUMNS = [
+    Column("wikidata", "string", "The Wikidata item (Q and digits).", required=False),
+    Column(
+        "identifiers",
+        "array",
+        'Identifiers in other schemes, a JSON list of {"scheme", "identifier"} (Popolo).',
+        required=False,
+    ),
+]
+
+
 def tables() -> list[Table]:
     """The tables of a release, each with its key and what its columns mean."""
     text = "string"
@@ -92,10 +103,13 @@ def tables() -> list[Table]:
                 Column("country", text, "ISO 3166-1 alpha-2 code.", required=False),
                 Column("website", text, "Its website.", required=False),
                 Column("time_zone", text, "IANA time zone of its clock.", required=False),
+                *IDENTIFIER_COLUMNS,
             ],
             ["slug"],
             lambda: _ordered(
-                Publisher.objects, ["slug"], ["slug", "name", "country", "website", "time_zone"]
+                Publisher.objects,
+                ["slug"],
+                ["slug", "name", "country", "website", "time_zone", "wikidata", "identifiers"],
             ),
         ),
         Table(
@@ -107,12 +121,13 @@ def tables() -> list[Table]:
                 Column("country", text, "ISO 3166-1 alpha-2 code represented.", required=False),
                 Column("organization", text, "Organisation represented.", required=False),
                 Column("aliases", text, "Other names, separated by newlines.", required=False),
+                *IDENTIFIER_COLUMNS,
             ],
             ["slug"],
             lambda: _ordered(
                 Participant.objects,
                 ["slug"],
-                ["slug", "name", "country", "organization", "aliases"],
+                ["slug", "name", "country", "organization", "aliases", "wikidata", "identifiers"],
             ),
         ),
         Table(
@@ -249,6 +264,8 @@ def cell(value: object) -> object:
         return value.isoformat()
     if hasattr(value, "code"):  # a django-countries Country
         return value.code or None
+    if isinstance(value, list):
+        return json.dumps(value, ensure_ascii=False) if value else None
     return None if value == "" else value
 
 
@@ -260,6 +277,7 @@ def arrow_schema(table: Table):
         "integer": pa.int64(),
         "date": pa.date32(),
         "datetime": pa.timestamp("s", tz="UTC"),
+        "array": pa.string(),  # JSON text, as in the CSV
     }
     return pa.schema(
         [pa.field(c.name, types[c.type], nullable=not c.required) for c in table.columns]
@@ -269,6 +287,8 @@ def arrow_schema(table: Table):
 def parquet_value(value: object, column: Column) -> object:
     if hasattr(value, "code"):
         value = value.code
+    if isinstance(value, list):
+        value = cell(value)
     if value in ("", None):
         return None
     if column.type == "datetime":

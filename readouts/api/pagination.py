@@ -20,7 +20,10 @@ class KeysetPagination(BasePagination):
         given = request.query_params.get(self.page_size_query_param)
         if given is None:
             return PAGE_SIZE
-        if not (given.isascii() and given.isdigit()) or not 1 <= int(given) <= MAX_PAGE_SIZE:
+        # At most three digits read as a number: "9" * 5000 is no page size either.
+        if not (given.isascii() and given.isdigit() and len(given) <= 3) or not (
+            1 <= int(given) <= MAX_PAGE_SIZE
+        ):
             raise ValidationError(
                 {self.page_size_query_param: [f"a whole number from 1 to {MAX_PAGE_SIZE}"]}
             )

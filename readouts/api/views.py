@@ -12,6 +12,7 @@ from ..models import Attendance, Meeting, Participant, Publisher, Readout, State
 from . import serializers
 
 READ_ONLY = ["get", "head", "options"]
+SLUG = "[-a-zA-Z0-9_]+"  # as the pages' <slug:…> addresses take them
 
 
 def statements() -> QuerySet[Statement]:
@@ -21,6 +22,7 @@ def statements() -> QuerySet[Statement]:
 class ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
     http_method_names = READ_ONLY
     lookup_field = "slug"
+    lookup_value_regex = SLUG
 
     def initial(self, request, *args, **kwargs) -> None:
         # A write is refused as a method this API does not have (405), before asking who
@@ -114,7 +116,7 @@ class ReadoutViewSet(ByNaturalKey, ReadOnlyViewSet):
     filterset_class = ReadoutFilter
     serializer_class = serializers.ReadoutSerializer
     lookup_field = "key"
-    lookup_value_regex = r"[-\w]+/[-\w]+/[-\w]+"
+    lookup_value_regex = f"{SLUG}/{SLUG}/{SLUG}"
     parts = ("meeting__slug", "publisher__slug", "language")
 
     def get_queryset(self) -> QuerySet[Readout]:
@@ -133,7 +135,7 @@ class StatementViewSet(ByNaturalKey, ReadOnlyViewSet):
     filterset_class = StatementFilter
     serializer_class = serializers.StatementSerializer
     lookup_field = "key"
-    lookup_value_regex = r"[-\w]+/[-\w]+/[-\w]+/[0-9]+"
+    lookup_value_regex = f"{SLUG}/{SLUG}/{SLUG}/[0-9]{{1,9}}"
     parts = ("readout__meeting__slug", "readout__publisher__slug", "readout__language", "sequence")
 
     def get_queryset(self) -> QuerySet[Statement]:

@@ -60,6 +60,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_countries",
     "django_filters",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "simple_history",
     "axes",
     "readouts",
@@ -224,6 +227,34 @@ if READOUTS_LOGIN_REQUIRED:
 LOGIN_URL = "admin:login"
 # After signing in with no (or a refused) page to return to: the home page.
 LOGIN_REDIRECT_URL = "readouts:home"
+
+# The read-only JSON API under /api/ (readouts/api/). JSON only: the API's pages are
+# kept by the page cache by address alone, so one address must always give the same
+# format; Swagger UI (/api/docs/) is the page to browse it with.
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    # A signed-in reader (the admin's session) reads what READOUTS_LOGIN_REQUIRED hides.
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["readouts.api.permissions.ReadOnly"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_FILTER_BACKENDS": ["readouts.api.filtering.PageFilters"],
+    "DEFAULT_PAGINATION_CLASS": "readouts.api.pagination.KeysetPagination",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Diplomatic readouts API",
+    "DESCRIPTION": "Read-only: meetings, participants, topics, publishers, readouts and "
+    "statements, with the list pages' filters and cursor pagination.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["readouts.api.permissions.ReadOnly"],
+    # Swagger UI's files from the drf-spectacular-sidecar package, served as this site's
+    # own static files: the Content-Security-Policy allows scripts from the site only.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
 
 # Errors, with their tracebacks, go to standard error, which is the server's log
 # (gunicorn's under `make serve`); Django's default would mail them to ADMINS instead.

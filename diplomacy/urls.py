@@ -18,5 +18,6 @@ urlpatterns = [
     # Before the admin's own URLs, whose catch-all would answer 404.
     path("admin/findings/", admin.site.admin_view(findings_view), name="admin_findings"),
     path("admin/", admin.site.urls),
+    path("api/", include("readouts.api.urls")),
     path("", include("readouts.urls")),
 ]

@@ -27,6 +27,13 @@ class MeetingEntry(TypedDict):
     location: NotRequired[str]
 
 
+class Identifier(TypedDict):
+    """An identifier in another database, as the Popolo standard writes it."""
+
+    scheme: str  # "wikidata" (a QID: Q and digits), "viaf", ...
+    identifier: str
+
+
 class ParticipantEntry(TypedDict):
     """A participant of the meeting; with only a slug (and a title), one recorded."""
 
@@ -36,6 +43,7 @@ class ParticipantEntry(TypedDict):
     organization: NotRequired[str]
     aliases: NotRequired[list[str]]
     former_slugs: NotRequired[list[str]]  # of duplicates merged into this participant
+    identifiers: NotRequired[list[Identifier]]  # Wikidata's first
     title: NotRequired[str]  # held at the time of this meeting
 
 
@@ -57,6 +65,7 @@ class PublisherEntry(TypedDict):
     website: NotRequired[str]
     hosts: NotRequired[list[str]]  # other web hosts its readouts are under
     time_zone: NotRequired[str]  # IANA name, for clock times given without an offset
+    identifiers: NotRequired[list[Identifier]]  # Wikidata's first
 
 
 class StatementEntry(TypedDict):
@@ -160,6 +169,7 @@ def participant(
     organization: str | None = None,
     aliases: list[str] | None = None,
     former_slugs: list[str] | None = None,
+    identifiers: list[Identifier] | None = None,
     title: str | None = None,
 ) -> ParticipantEntry:
     return _given(
@@ -169,6 +179,7 @@ def participant(
         organization=organization,
         aliases=aliases,
         former_slugs=former_slugs,
+        identifiers=identifiers,
         title=title,
     )
 
@@ -195,10 +206,29 @@ def publisher(
     website: str | None = None,
     hosts: list[str] | None = None,
     time_zone: str | None = None,
+    identifiers: list[Identifier] | None = None,
 ) -> PublisherEntry:
     return _given(
-        slug=slug, name=name, country=country, website=website, hosts=hosts, time_zone=time_zone
+        slug=slug,
+        name=name,
+        country=country,
+        website=website,
+        hosts=hosts,
+        time_zone=time_zone,
+        identifiers=identifiers,
     )
+
+
+def split_identifiers(given: list[Identifier]) -> tuple[str, list[Identifier]]:
+    """A Popolo identifiers list as the records keep it: the Wikidata ID, and the others."""
+    wikidata = next((i["identifier"] for i in given if i.get("scheme") == "wikidata"), "")
+    return wikidata, [i for i in given if i.get("scheme") != "wikidata"]
+
+
+def joined_identifiers(wikidata: str, others: list[Identifier]) -> list[Identifier] | None:
+    """The other way: Wikidata's first; None when there are none (left out of a document)."""
+    given = [{"scheme": "wikidata", "identifier": wikidata}] if wikidata else []
+    return given + list(others or []) or None
 
 
 def statement(

@@ -32,7 +32,7 @@ from django_filters.constants import EMPTY_VALUES
 
 from . import charts, naming, pairs, search
 from .keys import among
-from .models import Meeting, Participant, Publisher, Statement
+from .models import Meeting, Participant, Publisher, Readout, Statement
 from .naming import JOINT, Named, Unmatched
 from .tree import TopicTree
 
@@ -252,6 +252,11 @@ class ReadoutsFilterSet(FilterSet):
 
     def __init__(self, *args, every_match: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        # Each filter's form field is made for this filter set, from the choices and
+        # resolvers set below: one made earlier on the class's own filters (the API's
+        # OpenAPI description reads them) would be copied here with none of them.
+        for declared in self.filters.values():
+            declared.__dict__.pop("_field", None)
         if every_match:
             self.search_limit = None
         country_filters = {"country", "reported_by_country", "unreported_by_country"}
@@ -260,8 +265,11 @@ class ReadoutsFilterSet(FilterSet):
             for name in country_filters & set(self.filters):
                 self.filters[name].extra["choices"] = in_use
         if "publisher" in self.filters:
-            rows = Publisher.objects.order_by("name").values_list("pk", "slug", "name")
-            self.publishers = [Named(pk, slug, name) for pk, slug, name in rows]
+            rows = Publisher.objects.order_by("name").values_list("pk", "slug", "name", "wikidata")
+            # A publisher's Wikidata ID names it as an alias would.
+            self.publishers = [
+                Named(pk, slug, name, aliases=(qid,) if qid else ()) for pk, slug, name, qid in rows
+            ]
             self.filters["publisher"].extra.update(
                 resolve=self.resolve_publisher,
                 widget=ListSelect(
@@ -398,7 +406,7 @@ class MeetingFilter(ReadoutsFilterSet):
         # The chart counts the same meetings: its total is their number.
         return self.chart.total if self.chart else 0
 
-    def filter_country(self, queryset, name, value):
+    def filter_country(self, queryset, name, value: str):
         return queryset.with_country(value)
 
     def filter_participant(self, queryset, name, value: Named):
@@ -409,7 +417,7 @@ class MeetingFilter(ReadoutsFilterSet):
     def filter_pair(self, queryset, name, value):
         return pairs.between(*value, queryset)
 
-    def filter_reported(self, queryset, name, value):
+    def filter_reported(self, queryset, name, value: str):
         return queryset.reported_from(value)
 
     def filter_known_from(self, queryset, name, value):
@@ -417,7 +425,7 @@ class MeetingFilter(ReadoutsFilterSet):
             return queryset.known_from_records()
         return queryset.known_from_readouts()
 
-    def filter_unreported(self, queryset, name, value):
+    def filter_unreported(self, queryset, name, value: str):
         """Meetings someone from the country took part in, and its government did not report."""
         return queryset.with_country(value).unreported_from(value)
 
@@ -515,7 +523,7 @@ class StatementFilter(ReadoutsFilterSet):
     def filter_speaker(self, queryset, name, value: Named):
         return queryset.joint() if value is JOINT else queryset.spoken_by(value.pk)
 
-    def filter_country(self, queryset, name, value):
+    def filter_country(self, queryset, name, value: str):
         return queryset.by_speakers_from(value)
 
     def filter_meeting_with(self, queryset, name, value):
@@ -524,3 +532,22 @@ class StatementFilter(ReadoutsFilterSet):
 
     def filter_pair(self, queryset, name, value):
         return queryset.in_meetings(pairs.between(*value))
+
+
+class ReadoutFilter(ReadoutsFilterSet):
+    """Readouts (listed by the API only): the meetings' date range, the publisher and
+    the language, and a search of their titles and text."""
+
+    date = DateFromToRangeFilter(label="Date", field_name="meeting__date")
+    publisher = publisher_filter()
+    language = CharFilter(label="Language", max_length=20)
+
+    class Meta:
+        model = Readout
+        fields = ["q", "date", "publisher", "language"]
+
+    def search(self, queryset, name, value):
+        return search.search_readouts(queryset, value)
+
+    def filter_publisher(self, queryset, name, value: Named):
+        return queryset.filter(publisher_id=value.pk)

@@ -108,6 +108,90 @@ def valid_hosts(text: str) -> None:
         )
 
 
+QID = re.compile(r"^Q[1-9][0-9]*$")
+SCHEME = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
+
+
+def valid_qid(value: str) -> None:
+    if value and not QID.match(value):
+        raise ValidationError(
+            f"{value!r} is not a Wikidata item's ID: Q and digits, such as Q22686."
+        )
+
+
+def identifier_problems(value: object) -> list[str]:
+    """What is wrong with a list of Popolo identifiers ({"scheme", "identifier"}), other
+    than Wikidata's (a field of its own); the loader says the same."""
+    if not isinstance(value, list):
+        return ['give a list of {"scheme": …, "identifier": …}']
+    problems, seen = [], set()
+    for i, item in enumerate(value):
+        if not isinstance(item, dict) or set(item) != {"scheme", "identifier"}:
+            problems.append(f"item {i + 1}: give exactly a scheme and an identifier")
+            continue
+        scheme, identifier = item["scheme"], item["identifier"]
+        if not isinstance(scheme, str) or not SCHEME.match(scheme) or len(scheme) > 50:
+            problems.append(f"item {i + 1}: the scheme is a short lower-case name, such as viaf")
+        elif scheme == "wikidata":
+            problems.append(f"item {i + 1}: the Wikidata ID has a field of its own")
+        if not isinstance(identifier, str) or not identifier.strip() or len(identifier) > 500:
+            problems.append(f"item {i + 1}: the identifier is a text of 1 to 500 characters")
+        key = (scheme, identifier) if isinstance(identifier, str) else None
+        if key in seen:
+            problems.append(f"item {i + 1}: given twice")
+        seen.add(key)
+    return problems
+
+
+def valid_identifiers(value: object) -> None:
+    problems = identifier_problems(value)
+    if problems:
+        raise ValidationError("; ".join(problems))
+
+
+def wikidata_field() -> models.CharField:
+    return models.CharField(
+        "Wikidata ID",
+        max_length=20,
+        blank=True,
+        validators=[valid_qid],
+        help_text="The Wikidata item, such as Q22686.",
+    )
+
+
+def identifiers_field() -> models.JSONField:
+    return models.JSONField(
+        "other identifiers",
+        default=list,
+        blank=True,
+        validators=[valid_identifiers],
+        help_text='Identifiers in other schemes, as a list: [{"scheme": "viaf", "identifier": '
+        '"12345"}].',
+    )
+
+
+class Identified:
+    """Identifiers of a person or an organisation in other databases: Wikidata's item
+    (`wikidata`), and others as the Popolo standard's `identifiers` list. The fields are
+    declared last on each model, so fixtures list them after the others."""
+
+    def save(self, *args, **kwargs) -> None:
+        # A form's emptied box is no identifiers, not a missing value.
+        if self.identifiers is None:
+            self.identifiers = []
+        super().save(*args, **kwargs)
+
+    @property
+    def identifier_list(self) -> list[dict[str, str]]:
+        """Every identifier, Popolo's way: Wikidata's first."""
+        wikidata = [{"scheme": "wikidata", "identifier": self.wikidata}] if self.wikidata else []
+        return wikidata + list(self.identifiers or [])
+
+    @property
+    def wikidata_url(self) -> str:
+        return f"https://www.wikidata.org/wiki/{self.wikidata}" if self.wikidata else ""
+
+
 def tracked(**options) -> HistoricalRecords:
     # Each change keeps the previous version, who made it and when. The history
     # tables live in the audit app, so `dumpdata readouts` is the curated data alone.
@@ -189,7 +273,7 @@ class Topic(Versioned):
                 cursor.execute("SELECT pg_advisory_xact_lock(hashtext('readouts_topic_tree'))")
 
 
-class Publisher(Versioned):
+class Publisher(Identified, Versioned):
     """A government body (or other organisation) that publishes readouts."""
 
     slug = models.SlugField(max_length=100, unique=True)
@@ -209,6 +293,8 @@ class Publisher(Versioned):
         help_text="Where its clock times are read when a readout gives none (an IANA name: "
         "Asia/Shanghai, America/New_York).",
     )
+    wikidata = wikidata_field()
+    identifiers = identifiers_field()
 
     objects = NaturalKeyManager("slug")
     history = tracked()
@@ -233,7 +319,7 @@ class Publisher(Versioned):
         return list(dict.fromkeys(filter(None, [own, *split_aliases(self.hosts)])))
 
 
-class Participant(Versioned):
+class Participant(Identified, Versioned):
     """A person who takes part in meetings."""
 
     slug = models.SlugField(max_length=100, unique=True)
@@ -252,13 +338,20 @@ class Participant(Versioned):
         editable=False,
         help_text="Slugs of duplicates merged into this one, one per line: they still lead here.",
     )
+    wikidata = wikidata_field()
+    identifiers = identifiers_field()
 
     objects = MergeableManager()
     history = tracked()
 
     class Meta:
         ordering = ["name"]
-        indexes = [models.Index(fields=["country", "name"]), models.Index(fields=["name"])]
+        indexes = [
+            models.Index(fields=["country", "name"]),
+            models.Index(fields=["name"]),
+            # A filter may name a participant by Wikidata ID.
+            models.Index(fields=["wikidata"], name="participant_wikidata_idx"),
+        ]
         constraints = [not_blank("slug", "participant"), not_blank("name", "participant")]
 
     def __str__(self) -> str:

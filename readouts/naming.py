@@ -4,7 +4,8 @@ with or without accents.
 The filters of the pages, the downloads and `export_readouts` take a participant,
 a speaker, a topic or a publisher this way ("Xi Jinping", "xi-jinping", "Jose
 Garcia" for José García). A slug names its record; otherwise a name matched
-exactly (case and accents aside) does, failing that an alias, and failing that
+exactly (case and accents aside) does, failing that an alias or a Wikidata ID
+("Q22686"), and failing that
 the one record whose name or alias has every word typed ("Zelenskyy"). A text
 that names several records, or none, is refused with what it could mean, so a
 page never answers a typo with a silent empty list.
@@ -25,7 +26,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 
-from .models import Participant, split_aliases
+from .models import QID, Participant, split_aliases
 
 CANDIDATES = 10  # an ambiguous name lists at most this many records
 PREFILTERED = 1000  # rows read for one typed name, at most
@@ -124,11 +125,18 @@ def shown(record: Named, records: Iterable[Named]) -> str:
 
 def _participants(condition: Q) -> list[Named]:
     rows = Participant.objects.filter(condition).values_list(
-        "pk", "slug", "name", "country", "aliases"
+        "pk", "slug", "name", "country", "aliases", "wikidata"
     )[:PREFILTERED]
+    # The Wikidata ID names its record as an alias does ("Q22686").
     return [
-        Named(pk, slug, name, f"{name} ({country})" if country else name, tuple(split_aliases(a)))
-        for pk, slug, name, country, a in rows
+        Named(
+            pk,
+            slug,
+            name,
+            f"{name} ({country})" if country else name,
+            (*split_aliases(a), *([qid] if qid else [])),
+        )
+        for pk, slug, name, country, a, qid in rows
     ]
 
 
@@ -142,7 +150,10 @@ def participant(text: str, noun: str = "participant") -> tuple[Named, str]:
     in_aliases = Q(*(Q(aliases__icontains=word) for word in words))
     # The slug's own name: others of that name show whether the name alone names them.
     namesakes = Q(name__in=Participant.objects.filter(slug=typed).values("name"))
-    records = _participants(Q(slug=typed) | in_name | in_aliases | namesakes)
+    condition = Q(slug=typed) | in_name | in_aliases | namesakes
+    if QID.match(typed.upper()):
+        condition |= Q(wikidata=typed.upper())
+    records = _participants(condition)
     try:
         found = choose(typed, noun, records, words=False)
     except Unmatched as unmatched:

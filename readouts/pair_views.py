@@ -50,6 +50,7 @@ class PairView(TemplateView):
             topics=pairs.topics_stressed(meetings, a, b),
             topic_sample=pairs.TOPIC_SAMPLE,
             list_all=list_url("readouts:meeting_list", pair=pair),
+            feed=list_url("readouts:meeting_list_feed", pair=pair),
             only_a=list_url(
                 "readouts:meeting_list",
                 pair=pair,

@@ -75,6 +75,13 @@ def search_statements(queryset: QuerySet[Statement], text: str) -> QuerySet[Stat
     return queryset.filter(Q(search_vector=query) | Q(AnyOf("readout_id", titled)))
 
 
+def search_readouts(queryset: QuerySet[Readout], text: str) -> QuerySet[Readout]:
+    """Readouts whose title or text matches."""
+    if not full_text():
+        return queryset.filter(Q(title__icontains=text) | Q(body__icontains=text))
+    return queryset.filter(search_vector=_query(text))
+
+
 def statement_ranking(text: str) -> dict[str, Func]:
     """How well each statement matches (rank) and its text with the matches marked
     (headline), as annotations for the page that shows them (downloads need neither);

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import pair_views, views
+from . import feeds, pair_views, views
 
 app_name = "readouts"
 
@@ -19,6 +19,8 @@ urlpatterns = [
         {"extension": "csv"},
         name="meeting_export_csv",
     ),
+    # An Atom feed of the newest meetings the list's filter chooses (not a slug: the dot).
+    path("meetings/feed.atom", feeds.MeetingFeed(), name="meeting_list_feed"),
     path("meetings/<slug:slug>/", views.MeetingDetailView.as_view(), name="meeting_detail"),
     path("participants/", views.ParticipantListView.as_view(), name="participant_list"),
     path(
@@ -33,6 +35,7 @@ urlpatterns = [
     path("topics/", views.TopicListView.as_view(), name="topic_list"),
     path("topics/<slug:slug>/", views.TopicDetailView.as_view(), name="topic_detail"),
     path("statements/", views.StatementListView.as_view(), name="statement_list"),
+    path("statements/feed.atom", feeds.StatementFeed(), name="statement_list_feed"),
     path(
         "statements/export.json",
         views.StatementExportView.as_view(),

@@ -36,6 +36,8 @@ LAYERS = [
     {"loading", "exporting", "importing"},
     {
         "views",
+        "api",
+        "feeds",
         "admin",
         "admin_import",
         "admin_findings",

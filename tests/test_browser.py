@@ -495,3 +495,29 @@ def test_an_analyst_adds_a_second_governments_readout_and_compares_the_two(page)
     page.wait_for_url("**/pairs/CN/RU/")
     assert page.locator("tr", has_text="Both governments").locator("td").inner_text() == "1"
     assert no_horizontal_scroll(page)
+
+
+def test_a_reader_tries_the_api_in_swagger_ui_and_follows_a_feed(page):
+    # Under the site's content security policy (the page fixture fails the test on anything
+    # it blocks): Swagger UI's files come from the site itself.
+    load([SEED])
+    page.goto("/api/docs/")
+    operation = page.locator("#operations-meetings-meetings_list")
+    operation.locator(".opblock-summary").click()
+    page.get_by_role("button", name="Try it out").click()
+    operation.locator('input[placeholder="participant"]').fill("Sergey Lavrov")
+    page.get_by_role("button", name="Execute").click()
+    body = operation.locator(".responses-wrapper .live-responses-table .microlight").first
+    body.wait_for()
+    assert '"slug": "2022-10-27-wang-yi-sergey-lavrov"' in body.inner_text()
+
+    # The meetings page of a pair links its feed, which a feed reader would fetch.
+    page.goto("/meetings/?pair=CN,RU")
+    alternate = page.locator('link[rel="alternate"][type="application/atom+xml"]')
+    assert alternate.get_attribute("href") == "/meetings/feed.atom?pair=CN%2CRU"
+    link = page.get_by_role("link", name="Follow new meetings chosen by this filter (Atom feed)")
+    feed = page.request.get(link.get_attribute("href"))
+    assert feed.headers["content-type"] == "application/atom+xml; charset=utf-8"
+    assert "<title>Wang Yi Speaks with Russian Foreign Minister" in feed.text()
+    page.goto(link.get_attribute("href"))
+    assert "2022-10-27-wang-yi-sergey-lavrov" in page.content()

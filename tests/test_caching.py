@@ -182,3 +182,17 @@ def test_several_web_processes_share_one_cache_through_redis(seed, settings, cli
     Meeting.objects.update(title="Seen by every process")
     assert "Seen by every process" in client.get(SEED_MEETING).content.decode()
     shared.clear()
+
+
+def test_the_api_and_feeds_are_kept_by_version_and_show_a_write(seed, page_cache, client):
+    for url in ["/api/meetings/", "/meetings/feed.atom?pair=CN,RU"]:
+        page_cache.clear()
+        first = client.get(url)
+        assert first.status_code == 200 and first.has_header("ETag")
+        assert len(page_cache._cache) == 1, url  # kept
+        unchanged = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+        assert unchanged.status_code == 304
+        Meeting.objects.update(title=f"Retitled for {url}")
+        after = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+        assert after.status_code == 200
+        assert f"Retitled for {url}" in after.content.decode()

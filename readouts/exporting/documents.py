@@ -44,13 +44,21 @@ def participant_entry(person: Participant) -> doc.ParticipantEntry:
         organization=person.organization,
         aliases=split_aliases(person.aliases),
         former_slugs=split_aliases(person.former_slugs) or None,
+        identifiers=doc.joined_identifiers(person.wikidata, person.identifiers),
     )
 
 
 def publisher_entry(
-    slug: str, name: str, country: str | None, website: str, hosts: str, time_zone: str
+    slug: str,
+    name: str,
+    country: str | None,
+    website: str,
+    hosts: str,
+    time_zone: str,
+    wikidata: str,
+    identifiers: list,
 ) -> doc.PublisherEntry:
-    # Hosts and a time zone are written only when a publisher has them.
+    # Hosts, a time zone and identifiers are written only when a publisher has them.
     return doc.publisher(
         slug,
         name=name,
@@ -58,10 +66,20 @@ def publisher_entry(
         website=website,
         hosts=split_aliases(hosts) or None,
         time_zone=time_zone or None,
+        identifiers=doc.joined_identifiers(wikidata, identifiers),
     )
 
 
-PUBLISHER_FIELDS = ["slug", "name", "country", "website", "hosts", "time_zone"]
+PUBLISHER_FIELDS = [
+    "slug",
+    "name",
+    "country",
+    "website",
+    "hosts",
+    "time_zone",
+    "wikidata",
+    "identifiers",
+]
 
 
 def _timestamp(moment: datetime | None) -> str | None:
@@ -124,7 +142,7 @@ def documents(meetings: QuerySet[Meeting], chunk_size: int = CHUNK) -> Iterator[
     for chunk in _chunks_of(meetings, chunk_size):
         ids = [row["id"] for row in chunk]
         people = defaultdict(list)
-        for meeting_id, title, slug, name, country, organization, aliases, former in (
+        for meeting_id, title, slug, name, country, organization, aliases, former, *known in (
             Attendance.objects.filter(meeting_id__in=ids)
             .order_by("meeting_id", "order", "participant__slug")
             .values_list(
@@ -136,6 +154,8 @@ def documents(meetings: QuerySet[Meeting], chunk_size: int = CHUNK) -> Iterator[
                 "participant__organization",
                 "participant__aliases",
                 "participant__former_slugs",
+                "participant__wikidata",
+                "participant__identifiers",
             )
         ):
             people[meeting_id].append(
@@ -146,6 +166,7 @@ def documents(meetings: QuerySet[Meeting], chunk_size: int = CHUNK) -> Iterator[
                     organization=organization,
                     aliases=split_aliases(aliases),
                     former_slugs=split_aliases(former) or None,
+                    identifiers=doc.joined_identifiers(*known),
                     title=title,
                 )
             )

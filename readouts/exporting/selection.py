@@ -27,13 +27,17 @@ def filter_params(params: dict[str, str]) -> dict[str, str]:
     return {k: v for k, v in sorted(params.items()) if v != "" and k not in NOT_FILTERS}
 
 
-def _choose(filterset_class, model, params: dict[str, str]):
+def choose(filterset_class, model, params: dict[str, str], *, every_match: bool = True):
     """Apply a FilterSet; a value it cannot use (or a name that names no record, or
     several) raises ExportError. Returns the rows and the filter values used, each
-    record typed by name given by its slug, so the export's header says which."""
+    record typed by name given by its slug, so the export's header says which.
+
+    Every match of a search, not the newest few a page lists, unless `every_match` is
+    off (a feed, which shows the newest only)."""
     params = filter_params(params)
-    # Every match of a search, not the newest few a page lists.
-    filterset = filterset_class(params or None, queryset=model.objects.all(), every_match=True)
+    filterset = filterset_class(
+        params or None, queryset=model.objects.all(), every_match=every_match
+    )
     known = parameters(filterset.form)
     unknown = [name for name in params if name not in known]
     if unknown:
@@ -74,13 +78,13 @@ def parameters(form) -> set[str]:
 
 def meetings_for(params: dict[str, str]) -> tuple[QuerySet[Meeting], dict[str, str]]:
     """The meetings a filter chooses, oldest first, and the filter values used."""
-    meetings, used = _choose(MeetingFilter, Meeting, params)
+    meetings, used = choose(MeetingFilter, Meeting, params)
     return meetings.order_by("date", "slug"), used
 
 
 def statements_for(params: dict[str, str]) -> tuple[QuerySet[Statement], dict[str, str]]:
     """The statements a filter chooses, in reading order, and the filter values used."""
-    statements, used = _choose(StatementFilter, Statement, params)
+    statements, used = choose(StatementFilter, Statement, params)
     order = [
         "readout__meeting__date",
         "readout__meeting__slug",

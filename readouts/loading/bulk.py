@@ -156,7 +156,11 @@ def insert_history(
                 out.append(values[field.attname])
             else:
                 value = getattr(obj, field.attname)
-                out.append(str(value) if isinstance(field, CountryField) else value)
+                if isinstance(field, CountryField):
+                    value = str(value)
+                elif isinstance(field, models.JSONField):
+                    value = field.get_db_prep_save(value, connection)  # as jsonb
+                out.append(value)
         return out
 
     _copy(historical, [f.column for f in fields], (row(obj) for obj in objs))

@@ -194,12 +194,25 @@ class Plan:
                 origin.at("country").problem(f"unknown country code {fields['country']!r}")
             )
 
+    def _identifiers(self, origin: Origin, fields: dict, entry: dict) -> None:
+        """Popolo identifiers, kept as the Wikidata ID and the others; given, they replace
+        what is recorded, as aliases do."""
+        if "identifiers" not in entry:
+            return
+        given = entry["identifiers"]
+        if sum(item["scheme"] == "wikidata" for item in given) > 1:
+            self.problems.append(
+                origin.at("identifiers").problem("give one Wikidata ID (scheme 'wikidata')")
+            )
+        fields["wikidata"], fields["identifiers"] = doc.split_identifiers(given)
+
     def _participant_definition(self, origin: Origin, entry: doc.ParticipantEntry) -> None:
         fields = {k: entry[k] for k in ("name", "country", "organization") if k in entry}
         if "aliases" in entry:
             fields["aliases"] = "\n".join(alias.strip() for alias in entry["aliases"])
         if "former_slugs" in entry:
             fields["former_slugs"] = "\n".join(entry["former_slugs"])
+        self._identifiers(origin, fields, entry)
         self._country(origin, fields)
         self.define(self.participants, "participant", entry["slug"], fields, origin)
 
@@ -207,6 +220,7 @@ class Plan:
         fields = {k: entry[k] for k in ("name", "country", "website", "time_zone") if k in entry}
         if "hosts" in entry:
             fields["hosts"] = "\n".join(entry["hosts"])
+        self._identifiers(origin, fields, entry)
         self._country(origin, fields)
         self._url(origin.at("website"), fields.get("website", ""))
         zone = fields.get("time_zone", "")

@@ -127,6 +127,8 @@ def schema_message(error: jsonschema.ValidationError) -> tuple[list[str | int], 
             "^([A-Z]{2})?$": "an ISO 3166-1 alpha-2 country code in capitals, such as CN",
             "^[0-9]{4}-[0-9]{2}-[0-9]{2}$": "a date written YYYY-MM-DD",
             "^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$": "a language tag such as en, zh or pt-BR",
+            "^Q[1-9][0-9]*$": "a Wikidata ID: Q and digits, such as Q22686",
+            "^[a-z0-9][a-z0-9_.-]*$": "a scheme's short lower-case name, such as viaf",
         }.get(error.validator_value, "in the expected form")
         if "\\r\\n" in error.validator_value or "\r\n" in error.validator_value:
             described = "a single line"

@@ -265,13 +265,13 @@ class Writer:
             Publisher,
             self.publishers,
             self.plan.publishers,
-            {"country": "", "website": "", "hosts": "", "time_zone": ""},
+            {"country": "", "website": "", "hosts": "", "time_zone": "", "wikidata": ""},
         )
         self._upsert(
             Participant,
             self.participants,
             self.plan.participants,
-            {"country": "", "organization": "", "aliases": ""},
+            {"country": "", "organization": "", "aliases": "", "wikidata": ""},
         )
         meetings = {slug: plan.fields for slug, plan in self.plan.meetings.items()}
         self._upsert(Meeting, self.meetings, meetings, {})

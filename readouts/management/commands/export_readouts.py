@@ -19,9 +19,11 @@ FILTER_OPTIONS = {
 
 class Command(BaseCommand):
     help = (
-        "Export meetings as readout documents (the loader's format) or as a flat Django "
-        "natural-key fixture, all of them or those a filter chooses. The output loads with "
-        "load_readouts (and, for --format django, with loaddata)."
+        "Export meetings as readout documents (the loader's format), as a flat Django "
+        "natural-key fixture, as PLOVER event data (--format plover: JSON lines, a "
+        "CONSULT event per readout; docs/plover.md) or as Popolo persons, organisations and "
+        "memberships (--format popolo), all of them or those a filter "
+        "chooses. Documents load with load_readouts (and, for --format django, with loaddata)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:

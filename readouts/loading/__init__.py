@@ -204,8 +204,12 @@ def check_rules_now() -> None:
     making every editor's save wait that long. Checked here, the commit only moves the
     version on."""
     if connection.vendor == "postgresql":
+        checks = ", ".join(SPEAKER_CHECKS)
         with connection.cursor() as cursor:
-            cursor.execute(f"SET CONSTRAINTS {', '.join(SPEAKER_CHECKS)} IMMEDIATE")
+            cursor.execute(f"SET CONSTRAINTS {checks} IMMEDIATE")  # checks what is pending
+            # Deferred again for whatever the transaction writes next, when the load is
+            # part of a larger one.
+            cursor.execute(f"SET CONSTRAINTS {checks} DEFERRED")
 
 
 # What the database says when another transaction writes the same rows at the same time:

@@ -160,8 +160,9 @@ def publisher_filter() -> NameFilter:
 
 
 class SidesField(forms.CharField):
-    """Sides of contacts, comma-separated, each a country code or a participant's slug
-    ("US,CN", "joe-biden,xi-jinping"), cleaned into readouts.pairs.Side values."""
+    """Sides of contacts, comma-separated, each a country code or a participant's slug or
+    name ("US,CN", "joe-biden,xi-jinping", "Joe Biden,Xi Jinping"), cleaned into
+    readouts.pairs.Side values."""
 
     def __init__(self, *args, sides: int = 2, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -178,13 +179,21 @@ class SidesField(forms.CharField):
                 if self.sides == 2
                 else "Give one country code or participant, such as “CN” or “wang-yi”."
             )
-        found = [pairs.side(part) for part in parts]
-        unknown = [part for part, side in zip(parts, found, strict=True) if side is None]
-        if unknown:
-            raise forms.ValidationError(
-                f"No country or participant “{unknown[0]}”: give a country's two-letter code "
-                "or a participant as in their page's address."
-            )
+        found = []
+        for part in parts:
+            side = pairs.side(part)
+            if side is None:  # a participant typed by name, as in the other filters
+                try:
+                    named, _ = naming.participant(part)
+                except naming.Unmatched as unmatched:
+                    if unmatched.candidates:
+                        raise
+                    raise forms.ValidationError(
+                        f"No country or participant “{part}”: give a country's two-letter "
+                        "code, or a participant's name or slug."
+                    ) from None
+                side = pairs.side(named.slug)
+            found.append(side)
         if len(found) == 2 and found[0] == found[1]:
             raise forms.ValidationError("Give two different countries or participants.")
         return tuple(found)

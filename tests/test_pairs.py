@@ -244,3 +244,13 @@ def test_a_pair_is_two_different_sides(client, contacts):
     assert client.get("/pairs/US/US/").status_code == 404
     page = client.get("/meetings/?pair=US,US")
     assert "Give two different countries or participants." in page.content.decode()
+
+
+def test_the_sides_of_a_pair_can_be_typed_by_name(client, contacts):
+    by_name = client.get("/meetings/", {"pair": "Joe Biden,xi jinping"})
+    by_slug = client.get("/meetings/", {"pair": "joe-biden,xi-jinping"})
+    assert titles(by_name) == titles(by_slug) and len(titles(by_slug)) == 3
+    said = client.get("/statements/", {"meeting_with": "Emmanuel Macron"})
+    assert [s.text for s in said.context["object_list"]] == ["Biden spoke of trade."]
+    unknown = client.get("/meetings/", {"pair": "Joe Biden,Nobody Known"})
+    assert "No country or participant “Nobody Known”" in unknown.content.decode()

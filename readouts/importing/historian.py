@@ -40,9 +40,17 @@ from readouts.models import Attendance, Meeting, Record, RecordSource
 
 from ..duplicates import name_tokens
 from ..names import not_a_name
-from .draft import _people_list
+from .draft import LIST_SPLIT, _people_list
 from .matching import joined, same_contact
-from .people import Person, _office_at, clean_name, country_code, fold, parse_mention
+from .people import (
+    Person,
+    _office_at,
+    clean_name,
+    country_code,
+    fold,
+    parse_mention,
+    split_office,
+)
 from .text import sentences
 from .vocabulary import Known, Vocabulary
 
@@ -317,16 +325,41 @@ class RecordsImport:
 
 def counterparts(entry: Entry) -> list[Person]:
     """The people a trip's remarks say the traveller met, in order."""
+    return _counterparts(entry)[0]
+
+
+def _counterparts(entry: Entry) -> tuple[list[Person], list[str]]:
+    """The people a trip's remarks say the traveller met, and the phrases of those lists
+    that seem to name someone but could not be read as anyone (to be reported)."""
     people: list[Person] = []
+    unread: list[str] = []
     for sentence in sentences(entry.text):
         for found in MET_WITH.finditer(sentence):
             listed = LIST_END.sub("", sentence[found.end() :].rstrip(". "))
+            read = _people_list(listed)
             people += [
                 person
-                for person in _people_list(listed)
+                for person in read
                 if not NOT_PEOPLE.search(person.name) and not not_a_name(person.name)
             ]
-    return people
+            unread += _unread(listed, read)
+    return people, unread
+
+
+def _unread(listed: str, read: list[Person]) -> list[str]:
+    """The parts of a list of people met that name someone (an office followed by a
+    capitalised word) and that none of the people read from it is in."""
+    told = {word for person in read for word in fold(person.name).split()}
+    phrases = []
+    for part in LIST_SPLIT.split(listed):
+        part = part.strip()
+        if not part or NOT_PEOPLE.search(part):
+            continue
+        office, rest = split_office(part + " X")
+        named = [w for w in rest.split()[:-1] if w[:1].isupper()]
+        if office and named and not told & set(fold(" ".join(named)).split()):
+            phrases.append(part)
+    return phrases
 
 
 def visitor(entry: Entry) -> list[Person]:
@@ -461,6 +494,10 @@ class Drafter:
             outcomes.append(outcome)
             host, host_title = self.host(entry)
             people = self._named(entry)
+            unread = _counterparts(entry)[1] if entry.kind == "trip" else []
+            for phrase in unread:
+                outcome.skipped += 1
+                outcome.lines.append(f"{phrase}: not read as a name; no contact drafted")
             if host is None:
                 outcome.lines.append("no U.S. side is known for its date: not drafted")
                 outcome.skipped += len(people)

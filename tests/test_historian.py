@@ -316,3 +316,26 @@ def test_a_person_named_in_a_list_who_cannot_be_read_is_counted(db, tmp_path):
     assert "people named who could not be told 1" in output
     assert "Sheikh Mohammed bin Zayed Al Nahyan: not read as a name" in output
     assert record("trip", "4063").meetings.count() == 2  # Akhannouch and Bourita
+
+
+def test_a_recorded_name_written_longer_is_the_person_recorded(white_house, tmp_path):
+    visits = tmp_path / "visits.xml"
+    visits.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<visits>'
+        "<visit><id>3104</id><start-date>2022-12-13</start-date><end-date>2022-12-15</end-date>"
+        "<visitor>President Abdel Fattah Said Alsisi</visitor>"
+        '<from id="egypt">Egypt</from><description>Attended the Summit.</description></visit>'
+        "<visit><id>3108</id><start-date>2022-12-13</start-date><end-date>2022-12-15</end-date>"
+        "<visitor>President Felix Antoine\n  Tshisekedi Tshilombo</visitor>"
+        '<from id="congo-democratic-republic">Democratic Republic of the Congo (Zaire)</from>'
+        "<description>Attended the Summit.</description></visit></visits>\n",
+        "utf-8",
+    )
+    before = Participant.objects.count()
+    run(visits)
+    assert Participant.objects.count() == before
+    assert "abdel-fattah-al-sisi" in attending(record("visit", "3104").meetings.get())
+    (kinshasa,) = record("visit", "3108").meetings.all()
+    assert kinshasa.slug == "2022-12-14-felix-tshisekedi-joe-biden"
+    assert "felix-tshisekedi" in attending(kinshasa)
+    assert not any("tshilombo" in slug or "alsisi" in slug for slug in attending(kinshasa))

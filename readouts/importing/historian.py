@@ -38,7 +38,7 @@ from django_countries import countries
 from readouts import documents as doc
 from readouts.models import Attendance, Meeting, Record, RecordSource
 
-from ..duplicates import name_tokens
+from ..duplicates import PARTICLES, name_tokens
 from ..names import not_a_name
 from .draft import LIST_SPLIT, _people_list
 from .matching import joined, same_contact
@@ -653,11 +653,30 @@ def _same_person(mine: tuple[str, ...], theirs: tuple[str, ...], regnal: bool) -
         return short[0] == long[-1] or (regnal and len(theirs) == 1 and short[0] == long[0])
     if any(long[i : i + len(short)] == short for i in range(len(long) - len(short) + 1)):
         return True
+    if _within(short, long):
+        return True
     return (
         len(mine) > 1
         and len(theirs) > 1
         and mine[0] == theirs[0]
         and SequenceMatcher(None, mine[-1], theirs[-1]).ratio() >= NEAR
+    )
+
+
+def _within(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
+    """Whether a name of two words or more is another one written longer: the same first
+    word, and each of its words in the other in order, a particle run in aside ("Felix
+    Tshisekedi" in "Felix Antoine Tshisekedi Tshilombo", "Abdel Fattah Al-Sisi" in "Abdel
+    Fattah Said Alsisi")."""
+    if len(short) < 2 or short[0] != long[0]:
+        return False
+    rest = iter(long[1:])
+    return all(
+        any(
+            word == theirs or (word.endswith(theirs) and word[: -len(theirs)] in PARTICLES)
+            for word in rest
+        )
+        for theirs in short[1:]
     )
 
 

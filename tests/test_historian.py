@@ -256,3 +256,86 @@ def test_a_meeting_known_from_a_record_is_not_a_finding_of_one_without_a_readout
     Record.objects.all().delete()
     assert suga in {f.subject for f in findings.meetings_without_readouts()}
     assert Readout.objects.exists()
+
+
+def trips_file(tmp_path, *trips: tuple[str, str, str, str]) -> str:
+    """A file of the Secretary's trips: (id, date, country id and name, remarks) each."""
+    body = "".join(
+        f'<trip role="secretary" who="blinken-antony-j"><id>{key}</id><role>secretary</role>'
+        f"<name>Antony John Blinken</name><start-date>{day}</start-date>"
+        f'<country id="{country.split("|")[0]}">{country.split("|")[1]}</country>'
+        f"<locale>Somewhere</locale><remarks>{remarks}</remarks></trip>\n"
+        for key, day, country, remarks in trips
+    )
+    path = tmp_path / "trips.xml"
+    path.write_text(f'<?xml version="1.0" encoding="UTF-8"?>\n<trips>{body}</trips>\n', "utf-8")
+    return path
+
+
+def test_names_that_start_with_an_accented_capital_are_read(db, tmp_path):
+    load([FIXTURES / "005-publishers.json"])
+    trips = trips_file(
+        tmp_path,
+        (
+            "4089",
+            "2022-10-03",
+            "colombia|Colombia",
+            "Met with President Gustavo Petro, Vice President Francia Márquez, and Foreign "
+            "Minister Álvaro Leyva.",
+        ),
+        (
+            "4125",
+            "2023-02-19",
+            "turkiye|Türkiye",
+            "Saw U.S. efforts and met with Turkish Foreign Minister Mevlüt\n            Çavuşoğlu.",
+        ),
+    )
+    output = run(trips)
+    bogota = [attending(m) - {"antony-blinken"} for m in record("trip", "4089").meetings.all()]
+    assert sorted(map(sorted, bogota)) == [["alvaro-leyva"], ["francia-marquez"], ["gustavo-petro"]]
+    (ankara,) = record("trip", "4125").meetings.all()
+    cavusoglu = ankara.attendances.exclude(participant__slug="antony-blinken").get().participant
+    assert cavusoglu.name == "Mevlüt Çavuşoğlu"
+    assert "only a family name" not in output
+    assert "people named who could not be told 0" in output
+
+
+def test_a_person_named_in_a_list_who_cannot_be_read_is_counted(db, tmp_path):
+    load([FIXTURES / "005-publishers.json"])
+    trips = trips_file(
+        tmp_path,
+        (
+            "4063",
+            "2022-03-29",
+            "morocco|Morocco",
+            "Met with Prime Minister Aziz Akhannouch and Foreign Minister Nasser Bourita and\n"
+            "            Crown Prince of Abu Dhabi Sheikh Mohammed bin Zayed Al Nahyan.",
+        ),
+    )
+    output = run(trips, verbosity=2)
+    assert "people named who could not be told 1" in output
+    assert "Sheikh Mohammed bin Zayed Al Nahyan: not read as a name" in output
+    assert record("trip", "4063").meetings.count() == 2  # Akhannouch and Bourita
+
+
+def test_a_recorded_name_written_longer_is_the_person_recorded(white_house, tmp_path):
+    visits = tmp_path / "visits.xml"
+    visits.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<visits>'
+        "<visit><id>3104</id><start-date>2022-12-13</start-date><end-date>2022-12-15</end-date>"
+        "<visitor>President Abdel Fattah Said Alsisi</visitor>"
+        '<from id="egypt">Egypt</from><description>Attended the Summit.</description></visit>'
+        "<visit><id>3108</id><start-date>2022-12-13</start-date><end-date>2022-12-15</end-date>"
+        "<visitor>President Felix Antoine\n  Tshisekedi Tshilombo</visitor>"
+        '<from id="congo-democratic-republic">Democratic Republic of the Congo (Zaire)</from>'
+        "<description>Attended the Summit.</description></visit></visits>\n",
+        "utf-8",
+    )
+    before = Participant.objects.count()
+    run(visits)
+    assert Participant.objects.count() == before
+    assert "abdel-fattah-al-sisi" in attending(record("visit", "3104").meetings.get())
+    (kinshasa,) = record("visit", "3108").meetings.all()
+    assert kinshasa.slug == "2022-12-14-felix-tshisekedi-joe-biden"
+    assert "felix-tshisekedi" in attending(kinshasa)
+    assert not any("tshilombo" in slug or "alsisi" in slug for slug in attending(kinshasa))

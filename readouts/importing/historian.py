@@ -38,11 +38,19 @@ from django_countries import countries
 from readouts import documents as doc
 from readouts.models import Attendance, Meeting, Record, RecordSource
 
-from ..duplicates import name_tokens
+from ..duplicates import PARTICLES, name_tokens
 from ..names import not_a_name
-from .draft import _people_list
+from .draft import LIST_SPLIT, _people_list
 from .matching import joined, same_contact
-from .people import Person, _office_at, clean_name, country_code, fold, parse_mention
+from .people import (
+    Person,
+    _office_at,
+    clean_name,
+    country_code,
+    fold,
+    parse_mention,
+    split_office,
+)
 from .text import sentences
 from .vocabulary import Known, Vocabulary
 
@@ -317,16 +325,41 @@ class RecordsImport:
 
 def counterparts(entry: Entry) -> list[Person]:
     """The people a trip's remarks say the traveller met, in order."""
+    return _counterparts(entry)[0]
+
+
+def _counterparts(entry: Entry) -> tuple[list[Person], list[str]]:
+    """The people a trip's remarks say the traveller met, and the phrases of those lists
+    that seem to name someone but could not be read as anyone (to be reported)."""
     people: list[Person] = []
+    unread: list[str] = []
     for sentence in sentences(entry.text):
         for found in MET_WITH.finditer(sentence):
             listed = LIST_END.sub("", sentence[found.end() :].rstrip(". "))
+            read = _people_list(listed)
             people += [
                 person
-                for person in _people_list(listed)
+                for person in read
                 if not NOT_PEOPLE.search(person.name) and not not_a_name(person.name)
             ]
-    return people
+            unread += _unread(listed, read)
+    return people, unread
+
+
+def _unread(listed: str, read: list[Person]) -> list[str]:
+    """The parts of a list of people met that name someone (an office followed by a
+    capitalised word) and that none of the people read from it is in."""
+    told = {word for person in read for word in fold(person.name).split()}
+    phrases = []
+    for part in LIST_SPLIT.split(listed):
+        part = part.strip()
+        if not part or NOT_PEOPLE.search(part):
+            continue
+        office, rest = split_office(part + " X")
+        named = [w for w in rest.split()[:-1] if w[:1].isupper()]
+        if office and named and not told & set(fold(" ".join(named)).split()):
+            phrases.append(part)
+    return phrases
 
 
 def visitor(entry: Entry) -> list[Person]:
@@ -461,6 +494,10 @@ class Drafter:
             outcomes.append(outcome)
             host, host_title = self.host(entry)
             people = self._named(entry)
+            unread = _counterparts(entry)[1] if entry.kind == "trip" else []
+            for phrase in unread:
+                outcome.skipped += 1
+                outcome.lines.append(f"{phrase}: not read as a name; no contact drafted")
             if host is None:
                 outcome.lines.append("no U.S. side is known for its date: not drafted")
                 outcome.skipped += len(people)
@@ -616,11 +653,30 @@ def _same_person(mine: tuple[str, ...], theirs: tuple[str, ...], regnal: bool) -
         return short[0] == long[-1] or (regnal and len(theirs) == 1 and short[0] == long[0])
     if any(long[i : i + len(short)] == short for i in range(len(long) - len(short) + 1)):
         return True
+    if _within(short, long):
+        return True
     return (
         len(mine) > 1
         and len(theirs) > 1
         and mine[0] == theirs[0]
         and SequenceMatcher(None, mine[-1], theirs[-1]).ratio() >= NEAR
+    )
+
+
+def _within(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
+    """Whether a name of two words or more is another one written longer: the same first
+    word, and each of its words in the other in order, a particle run in aside ("Felix
+    Tshisekedi" in "Felix Antoine Tshisekedi Tshilombo", "Abdel Fattah Al-Sisi" in "Abdel
+    Fattah Said Alsisi")."""
+    if len(short) < 2 or short[0] != long[0]:
+        return False
+    rest = iter(long[1:])
+    return all(
+        any(
+            word == theirs or (word.endswith(theirs) and word[: -len(theirs)] in PARTICLES)
+            for word in rest
+        )
+        for theirs in short[1:]
     )
 
 

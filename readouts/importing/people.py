@@ -225,7 +225,14 @@ DEMONYM_PATTERN = "|".join(sorted((re.escape(d) for d in DEMONYMS), key=len, rev
 NAME_PARTICLES = frozenset(
     "bin bint al al- el de del della der di da das dos du van von ben ibn la le y e".split()  # noqa: SIM905
 )
-NAME_TOKEN = re.compile(r"^(?:[A-Z][\w’'\-.]*|[a-z]{1,4}-[A-Z][\w’'\-]*)$")
+# Any capital letter, accented or not ("Álvaro", "Çavuşoğlu"): a class of every character
+# str.isupper holds for (the re module has no \p{Lu}).
+UPPER = (
+    "["
+    + "".join(re.escape(chr(c)) for c in range(0x10000) if chr(c).isupper() and chr(c).isalpha())
+    + "]"
+)
+NAME_TOKEN = re.compile(rf"^(?:{UPPER}[\w’'\-.]*|[a-z]{{1,4}}-{UPPER}[\w’'\-]*)$")
 SUFFIXES = re.compile(r",?\s+(?:Jr\.?|Sr\.?|II|III|IV)$")
 
 

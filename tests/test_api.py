@@ -3,6 +3,7 @@ slug, its OpenAPI description, and what it refuses."""
 
 import base64
 import json
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.contrib.auth.models import User
@@ -260,3 +261,23 @@ def test_it_runs_the_same_queries_at_n_and_10n_rows(url, client, tmp_path):
     build(tmp_path, meetings=40, statements=30)
     large = queries(client, url)
     assert small == large == API_PAGES[url] + VERSION
+
+
+def forged_cursor(order: list, after: list) -> str:
+    text = json.dumps({"order": order, "after": after})
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+@pytest.mark.parametrize("url", ["/api/meetings/", "/api/readouts/", "/api/statements/"])
+@pytest.mark.parametrize("bad", [1, True, 1.5, {"a": 1}, [1], 2**63, -(2**63) - 1, "x"])
+def test_it_refuses_a_cursor_whose_values_are_not_of_their_fields_types(client, corpus, url, bad):
+    """Each value of an edited cursor in turn: a number for a date, a string for a key..."""
+    cursor = parse_qs(urlsplit(get(client, f"{url}?per_page=2")["next"]).query)["cursor"][0]
+    given = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    for i in range(len(given["after"])):
+        after = list(given["after"])
+        if type(bad) is type(after[i]) and (type(bad) is str or -(2**63) <= bad < 2**63):
+            continue  # a string for a string, a key for a key, may well be a fine value
+        after[i] = bad
+        errors = get(client, f"{url}?cursor={forged_cursor(given['order'], after)}", status=400)
+        assert list(errors) == ["cursor"] and errors["cursor"][0], (after, errors)

@@ -281,3 +281,26 @@ def test_it_refuses_a_cursor_whose_values_are_not_of_their_fields_types(client, 
         after[i] = bad
         errors = get(client, f"{url}?cursor={forged_cursor(given['order'], after)}", status=400)
         assert list(errors) == ["cursor"] and errors["cursor"][0], (after, errors)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/meetings/no-such-meeting/",
+        "/api/participants/nobody/",
+        "/api/readouts/no-such-meeting/mfa-prc/en/",
+        "/api/statements/no-such-meeting/mfa-prc/en/1/",
+        "/api/readouts/only-a-meeting/",
+        "/api/meetings/a%20b/",
+        "/api/statements/x/y/z/not-a-number/",
+        "/api/no-such-list/",
+    ],
+)
+def test_it_answers_an_address_that_leads_nowhere_with_a_json_404(client, seeded, url):
+    assert get(client, url, status=404) == {"detail": "Not found."}
+
+
+def test_it_answers_a_page_that_leads_nowhere_with_the_site_s_404(client, seeded):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")

@@ -139,6 +139,32 @@ def test_it_describes_the_tables_as_a_frictionless_data_package(released):
     assert "## statements" in codebook and "CC0" in codebook
 
 
+def test_its_package_keeps_to_the_profiles_it_declares(released):
+    """What `frictionless validate` asks: a "tabular-data-package" has only tabular
+    resources, so this one is a "data-package" with CSV tables as tabular resources; every
+    resource says its rows; and each column is declared as the type it is stored as."""
+    package = json.loads((released / "datapackage.json").read_text(encoding="utf-8"))
+    assert package["profile"] == "data-package"
+    for resource in package["resources"]:
+        tabular = resource["format"] == "csv"
+        expected = "tabular-data-resource" if tabular else "data-resource"
+        assert resource.get("profile") == expected, resource["name"]
+        if "schema" in resource:
+            table = pq.read_table(
+                released / "parquet" / f"{resource['name'].split('-')[0]}.parquet"
+            )
+            assert resource["rows"] == table.num_rows, resource["name"]
+            for declared in resource["schema"]["fields"]:
+                stored = table.schema.field(declared["name"]).type
+                if declared["type"] == "string":
+                    assert str(stored) == "string", (resource["name"], declared["name"])
+    people = {r["name"]: r for r in package["resources"]}["participants"]
+    (identifiers,) = [f for f in people["schema"]["fields"] if f["name"] == "identifiers"]
+    assert identifiers["type"] == "string"
+    stored = csv_table(released, "participants").set_index("slug").loc["wang-yi", "identifiers"]
+    assert json.loads(stored) == [{"scheme": "viaf", "identifier": "12345"}]
+
+
 def test_it_ships_the_exporters_documents_and_checksums_of_every_file(released):
     documents = (released / "documents" / "readouts.json").read_text(encoding="utf-8")
     assert documents == export_everything()  # SOURCE_DATE_EPOCH is still set

@@ -66,10 +66,13 @@ STATEMENT_KEY = [*READOUT_KEY, "sequence"]
 
 IDENTIFIER_COLUMNS = [
     Column("wikidata", "string", "The Wikidata item (Q and digits).", required=False),
+    # Stored as text holding JSON, in the CSV and the Parquet alike: a string, so
+    # declared (a Table Schema "array" would be a JSON array, not text).
     Column(
         "identifiers",
-        "array",
-        'Identifiers in other schemes, a JSON list of {"scheme", "identifier"} (Popolo).',
+        "string",
+        'Identifiers in other schemes: text holding a JSON list of {"scheme", "identifier"} '
+        "(Popolo).",
         required=False,
     ),
 ]
@@ -277,7 +280,6 @@ def arrow_schema(table: Table):
         "integer": pa.int64(),
         "date": pa.date32(),
         "datetime": pa.timestamp("s", tz="UTC"),
-        "array": pa.string(),  # JSON text, as in the CSV
     }
     return pa.schema(
         [pa.field(c.name, types[c.type], nullable=not c.required) for c in table.columns]
@@ -433,11 +435,15 @@ def datapackage(released: datetime, counts: dict[str, int], sources: list[dict])
     for table in tables():
         resources.append(
             {
+                # A plain data resource: "tabular-data-resource" is for CSV (and JSON)
+                # tables, which a Frictionless tool reads itself.
                 "name": f"{table.name}-parquet",
                 "path": f"parquet/{table.name}.parquet",
+                "profile": "data-resource",
                 "format": "parquet",
                 "mediatype": "application/vnd.apache.parquet",
                 "description": f"The {table.name} table as Parquet, with the same columns.",
+                "rows": counts[table.name],
                 "schema": table_schema(table),
             }
         )
@@ -445,6 +451,7 @@ def datapackage(released: datetime, counts: dict[str, int], sources: list[dict])
         {
             "name": "readout-documents",
             "path": "documents/readouts.json",
+            "profile": "data-resource",
             "format": "json",
             "mediatype": "application/json",
             "description": "Every meeting as a readout document, the project's own format; "
@@ -453,13 +460,16 @@ def datapackage(released: datetime, counts: dict[str, int], sources: list[dict])
         {
             "name": "django-fixture",
             "path": "documents/django-fixture.json",
+            "profile": "data-resource",
             "format": "json",
             "mediatype": "application/json",
             "description": "The same records as a Django natural-key fixture (loaddata).",
         },
     ]
     return {
-        "profile": "tabular-data-package",
+        # Not "tabular-data-package", which would have every resource a CSV table: the
+        # Parquet files and the documents are in it too.
+        "profile": "data-package",
         "name": "diplomatic-readouts",
         "title": "Diplomatic readouts",
         "description": "Diplomatic contacts (calls, talks, visits) as governments reported "

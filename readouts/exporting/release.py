@@ -21,7 +21,16 @@ from django.db.models import F, QuerySet
 from django.db.models.functions import Collate
 
 from .. import __version__
-from ..models import Attendance, Meeting, Participant, Publisher, Readout, Statement, Topic
+from ..models import (
+    Attendance,
+    Meeting,
+    Participant,
+    Publisher,
+    Readout,
+    Record,
+    Statement,
+    Topic,
+)
 from .documents import export_documents
 from .fixtures import export_django
 from .selection import meetings_for
@@ -62,6 +71,12 @@ def _ordered(queryset: QuerySet, key: list[str], fields: list[str]) -> Iterator[
 
 READOUT_KEY = ["meeting", "publisher", "language"]
 STATEMENT_KEY = [*READOUT_KEY, "sequence"]
+RECORD_KEY = ["source", "kind", "key"]
+HISTORIAN = {
+    "title": "The Office of the Historian, U.S. Department of State: travels of the "
+    "President and the Secretary of State, and visits by foreign leaders",
+    "path": "https://history.state.gov/departmenthistory",
+}
 
 
 IDENTIFIER_COLUMNS = [
@@ -255,6 +270,52 @@ def tables() -> list[Table]:
                 + ["statement__readout__language", "statement__sequence", "topic__slug"],
             ),
             [(STATEMENT_KEY, "statements", STATEMENT_KEY), (["topic"], "topics", ["slug"])],
+        ),
+        Table(
+            "records",
+            "Entries of independent records of contacts (the Office of the Historian's "
+            "visits and trips), verbatim: that contacts happened, not anyone's account.",
+            [
+                Column("source", text, "Who keeps the record: us-office-of-the-historian."),
+                Column("kind", text, "visit (to the country) or trip (abroad)."),
+                Column("key", text, "The entry's own id in its source."),
+                Column("url", text, "The entry's page.", required=False),
+                Column("date", "date", "Its first day."),
+                Column("end_date", "date", "Its last day, if over several.", required=False),
+                Column(
+                    "country",
+                    text,
+                    "ISO 3166-1 alpha-2 code: where the trip went, or where the visitor came from.",
+                    required=False,
+                ),
+                Column("place", text, "The places named, if any.", required=False),
+                Column("who", text, "The visitor or traveller, as the record names them."),
+                Column("role", text, "The traveller's office.", required=False),
+                Column("text", text, "The entry's description or remarks, verbatim."),
+            ],
+            RECORD_KEY,
+            lambda: _ordered(
+                Record.objects,
+                RECORD_KEY,
+                [*RECORD_KEY, "url", "date", "end_date", "country", "place", "who", "role", "text"],
+            ),
+        ),
+        Table(
+            "meeting_records",
+            "Which records tell of which meetings (a record of a trip may tell of several).",
+            [
+                Column("meeting", text, "The meeting's slug."),
+                Column("source", text, "The record's source."),
+                Column("kind", text, "The record's kind."),
+                Column("key", text, "The record's key in its source."),
+            ],
+            ["meeting", *RECORD_KEY],
+            lambda: _ordered(
+                Record.meetings.through.objects,
+                ["meeting__slug", *(f"record__{k}" for k in RECORD_KEY)],
+                ["meeting__slug", *(f"record__{k}" for k in RECORD_KEY)],
+            ),
+            [(["meeting"], "meetings", ["slug"]), (RECORD_KEY, "records", RECORD_KEY)],
         ),
     ]
 
@@ -479,7 +540,7 @@ def datapackage(released: datetime, counts: dict[str, int], sources: list[dict])
         "created": released.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "licenses": [LICENCE],
         "sources": sources
-        or [{"title": "Readouts published by the governments named as publishers"}],
+        or [{"title": "Readouts published by the governments named as publishers"}, HISTORIAN],
         "keywords": ["diplomacy", "readouts", "international relations", "event data"],
         "x-software": f"diplomatic readouts database {__version__}",
         "resources": resources,
@@ -497,7 +558,10 @@ def codebook(released: datetime, counts: dict[str, int]) -> str:
         "account of it, kept verbatim; *statements* are the attributed passages of a "
         "readout, each with its speaker (none: the sides jointly) and *topics*. Records "
         "are identified by slug; a readout by its meeting, publisher and language; a "
-        "statement by its readout and sequence. Each table is in `csv/` (UTF-8, RFC 4180, "
+        "statement by its readout and sequence. A *record* is an entry of an independent "
+        "record of contacts (the Office of the Historian's visits and trips), keyed by its "
+        "source, kind and key; `meeting_records` links records to the meetings they tell "
+        "of. Each table is in `csv/` (UTF-8, RFC 4180, "
         "empty = missing) and in `parquet/` (typed, missing = null); `datapackage.json` "
         "gives the same in Frictionless Data Package form, `SHA256SUMS` the files' "
         "checksums (`sha256sum -c SHA256SUMS`).",

@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from readouts.loading import load
-from readouts.models import Meeting, Participant, Statement
+from readouts.models import Meeting, Participant, Record, Statement
 
 from .factories import SEED, make_document, snapshot, write_json
 
@@ -64,6 +64,37 @@ def test_it_nests_readouts_and_statements_in_a_meeting(client, seeded):
     assert [s["speaker"] for s in statements] == ["wang-yi", "wang-yi", "sergey-lavrov", None]
     assert "ukraine-issue" in statements[-1]["topics"]
     assert [s["sequence"] for s in statements] == list(range(1, len(statements) + 1))
+
+
+def test_it_lists_the_records_that_tell_of_a_meeting_in_its_detail(client, seeded):
+    assert get(client, f"/api/meetings/{SEED_MEETING}/")["records"] == []
+    record = Record.objects.create(
+        source=Record.Source.US_HISTORIAN,
+        kind=Record.Kind.VISIT,
+        key="lavrov-2022-10",
+        url="https://history.state.gov/departmenthistory/visits/russia",
+        date="2022-10-27",
+        country="RU",
+        who="Foreign Minister Sergey Lavrov",
+        text="Talks.",
+    )
+    record.meetings.add(Meeting.objects.get(slug=SEED_MEETING))
+    (found,) = get(client, f"/api/meetings/{SEED_MEETING}/")["records"]
+    assert found == {
+        "source": "us-office-of-the-historian",
+        "kind": "visit",
+        "key": "lavrov-2022-10",
+        "source_url": "https://history.state.gov/departmenthistory/visits/russia",
+        "date": "2022-10-27",
+        "end_date": None,
+        "country": "RU",
+        "place": "",
+        "who": "Foreign Minister Sergey Lavrov",
+        "role": "",
+        "text": "Talks.",
+    }
+    (listed,) = get(client, "/api/meetings/")["results"]
+    assert "records" not in listed  # listed with its readouts' summaries only
 
 
 def test_it_gives_every_record_a_stable_address_by_slug(client, seeded):

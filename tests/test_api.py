@@ -278,8 +278,8 @@ API_PAGES = {
     # the topics with their parents
     "/api/topics/?per_page=100": 1,
     "/api/publishers/?per_page=100": 1,
-    # the meeting, attendances, readouts, their statements, the statements' topics
-    "/api/meetings/m-1/": 5,
+    # the meeting, attendances, readouts, their statements, the statements' topics, records
+    "/api/meetings/m-1/": 6,
 }
 
 

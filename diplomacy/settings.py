@@ -240,6 +240,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["readouts.api.filtering.PageFilters"],
     "DEFAULT_PAGINATION_CLASS": "readouts.api.pagination.KeysetPagination",
+    "EXCEPTION_HANDLER": "readouts.api.errors.api_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Diplomatic readouts API",

@@ -13,6 +13,8 @@ admin.site.index_template = "admin/readouts/index.html"
 # A request Django refuses before any view runs (a paste over DATA_UPLOAD_MAX_MEMORY_SIZE on the
 # import page) gets a page that says why; only used with DEBUG off.
 handler400 = "readouts.errors.bad_request"
+# An address under /api/ that leads nowhere answers JSON, as the API does.
+handler404 = "readouts.api.errors.not_found"
 
 urlpatterns = [
     # Before the admin's own URLs, whose catch-all would answer 404.

@@ -43,6 +43,9 @@ class FilteredFeed(Feed):
     list_url = ""
     filterset_class = None
     model = None
+    # The feed's own author (RFC 4287 4.1.1): an entry no publisher has reported, a
+    # meeting known only from a record, then has one, and names none of its own.
+    author_name = "Diplomatic readouts"
 
     def __call__(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         try:
@@ -143,8 +146,10 @@ class MeetingFeed(FilteredFeed):
         times = self.published(meeting)
         return times[-1] if times else midnight(meeting.date)
 
-    def item_author_name(self, meeting: Meeting) -> str:
-        return "; ".join(dict.fromkeys(r.publisher.name for r in meeting.readouts.all()))
+    def item_author_name(self, meeting: Meeting) -> str | None:
+        # None, not "": no <author> rather than one without a name.
+        names = dict.fromkeys(r.publisher.name for r in meeting.readouts.all())
+        return "; ".join(names) or None
 
     def item_categories(self, meeting: Meeting) -> list[str]:
         return [meeting.get_kind_display()]
@@ -183,6 +188,9 @@ class StatementFeed(FilteredFeed):
     def item_pubdate(self, statement: Statement) -> datetime:
         readout = statement.readout
         return readout.published_at or midnight(readout.meeting.date)
+
+    def item_updateddate(self, statement: Statement) -> datetime:
+        return self.item_pubdate(statement)
 
     def item_author_name(self, statement: Statement) -> str:
         return statement.readout.publisher.name

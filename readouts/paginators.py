@@ -6,7 +6,8 @@ import json
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, IntegerField, Q, QuerySet
+from django.db.models.fields import AutoFieldMixin
 from django.utils.functional import cached_property
 
 from .counting import count_up_to, estimated_sizes
@@ -92,16 +93,28 @@ class Keyset:
         if order != self.order or not isinstance(after, list) or len(after) != len(order):
             raise BadCursor("a cursor of a list in another order")
         annotations = self.queryset.query.annotations
+        fields = [annotations[name].output_field for name in self.names]
+        for field, value in zip(fields, after, strict=True):
+            if not self._of_type(field, value):
+                raise BadCursor(f"a cursor whose value {value!r} is not one of its field's")
         try:
-            values = [
-                annotations[name].output_field.to_python(value)
-                for name, value in zip(self.names, after, strict=True)
-            ]
-        except ValidationError as exc:
+            values = [field.to_python(value) for field, value in zip(fields, after, strict=True)]
+        except (ValidationError, TypeError, ValueError, OverflowError) as exc:
             raise BadCursor("not a cursor this list gave out") from exc
         if any(value is None for value in values):
             raise BadCursor("not a cursor this list gave out")
         return values
+
+    # A key of a 64-bit integer column: a larger number would overflow the database's.
+    INT_RANGE = range(-(2**63), 2**63)
+
+    @classmethod
+    def _of_type(cls, field, value) -> bool:
+        """As encode() gives it: a whole number for an integer field (a key), a string for
+        any other (dates and times as ISO 8601, slugs, text)."""
+        if isinstance(field, IntegerField | AutoFieldMixin):
+            return type(value) is int and value in cls.INT_RANGE
+        return isinstance(value, str)
 
     def after(self, values: list) -> QuerySet:
         """The rows after the row with these values, in the list's order."""

@@ -3,6 +3,7 @@ slug, its OpenAPI description, and what it refuses."""
 
 import base64
 import json
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.contrib.auth.models import User
@@ -10,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from readouts.loading import load
-from readouts.models import Meeting, Participant, Statement
+from readouts.models import Meeting, Participant, Record, Statement
 
 from .factories import SEED, make_document, snapshot, write_json
 
@@ -63,6 +64,37 @@ def test_it_nests_readouts_and_statements_in_a_meeting(client, seeded):
     assert [s["speaker"] for s in statements] == ["wang-yi", "wang-yi", "sergey-lavrov", None]
     assert "ukraine-issue" in statements[-1]["topics"]
     assert [s["sequence"] for s in statements] == list(range(1, len(statements) + 1))
+
+
+def test_it_lists_the_records_that_tell_of_a_meeting_in_its_detail(client, seeded):
+    assert get(client, f"/api/meetings/{SEED_MEETING}/")["records"] == []
+    record = Record.objects.create(
+        source=Record.Source.US_HISTORIAN,
+        kind=Record.Kind.VISIT,
+        key="lavrov-2022-10",
+        url="https://history.state.gov/departmenthistory/visits/russia",
+        date="2022-10-27",
+        country="RU",
+        who="Foreign Minister Sergey Lavrov",
+        text="Talks.",
+    )
+    record.meetings.add(Meeting.objects.get(slug=SEED_MEETING))
+    (found,) = get(client, f"/api/meetings/{SEED_MEETING}/")["records"]
+    assert found == {
+        "source": "us-office-of-the-historian",
+        "kind": "visit",
+        "key": "lavrov-2022-10",
+        "source_url": "https://history.state.gov/departmenthistory/visits/russia",
+        "date": "2022-10-27",
+        "end_date": None,
+        "country": "RU",
+        "place": "",
+        "who": "Foreign Minister Sergey Lavrov",
+        "role": "",
+        "text": "Talks.",
+    }
+    (listed,) = get(client, "/api/meetings/")["results"]
+    assert "records" not in listed  # listed with its readouts' summaries only
 
 
 def test_it_gives_every_record_a_stable_address_by_slug(client, seeded):
@@ -246,8 +278,8 @@ API_PAGES = {
     # the topics with their parents
     "/api/topics/?per_page=100": 1,
     "/api/publishers/?per_page=100": 1,
-    # the meeting, attendances, readouts, their statements, the statements' topics
-    "/api/meetings/m-1/": 5,
+    # the meeting, attendances, readouts, their statements, the statements' topics, records
+    "/api/meetings/m-1/": 6,
 }
 
 
@@ -260,3 +292,46 @@ def test_it_runs_the_same_queries_at_n_and_10n_rows(url, client, tmp_path):
     build(tmp_path, meetings=40, statements=30)
     large = queries(client, url)
     assert small == large == API_PAGES[url] + VERSION
+
+
+def forged_cursor(order: list, after: list) -> str:
+    text = json.dumps({"order": order, "after": after})
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+@pytest.mark.parametrize("url", ["/api/meetings/", "/api/readouts/", "/api/statements/"])
+@pytest.mark.parametrize("bad", [1, True, 1.5, {"a": 1}, [1], 2**63, -(2**63) - 1, "x"])
+def test_it_refuses_a_cursor_whose_values_are_not_of_their_fields_types(client, corpus, url, bad):
+    """Each value of an edited cursor in turn: a number for a date, a string for a key..."""
+    cursor = parse_qs(urlsplit(get(client, f"{url}?per_page=2")["next"]).query)["cursor"][0]
+    given = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    for i in range(len(given["after"])):
+        after = list(given["after"])
+        if type(bad) is type(after[i]) and (type(bad) is str or -(2**63) <= bad < 2**63):
+            continue  # a string for a string, a key for a key, may well be a fine value
+        after[i] = bad
+        errors = get(client, f"{url}?cursor={forged_cursor(given['order'], after)}", status=400)
+        assert list(errors) == ["cursor"] and errors["cursor"][0], (after, errors)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/meetings/no-such-meeting/",
+        "/api/participants/nobody/",
+        "/api/readouts/no-such-meeting/mfa-prc/en/",
+        "/api/statements/no-such-meeting/mfa-prc/en/1/",
+        "/api/readouts/only-a-meeting/",
+        "/api/meetings/a%20b/",
+        "/api/statements/x/y/z/not-a-number/",
+        "/api/no-such-list/",
+    ],
+)
+def test_it_answers_an_address_that_leads_nowhere_with_a_json_404(client, seeded, url):
+    assert get(client, url, status=404) == {"detail": "Not found."}
+
+
+def test_it_answers_a_page_that_leads_nowhere_with_the_site_s_404(client, seeded):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")

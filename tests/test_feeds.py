@@ -127,6 +127,46 @@ def test_it_dates_a_meeting_no_one_has_published_a_time_for_by_its_day(client, c
     assert entry["published"] == "2022-10-27T00:00:00+00:00"
 
 
+def rfc4287_problems(root: ET.Element) -> list[str]:
+    """What RFC 4287 (4.1.1, 4.1.2) asks of a feed and its entries that this one lacks."""
+    problems = []
+    for name in ["id", "title", "updated"]:
+        if not (root.findtext(f"{ATOM}{name}") or "").strip():
+            problems.append(f"feed without {name}")
+    feed_author = (root.findtext(f"{ATOM}author/{ATOM}name") or "").strip()
+    for entry in root.findall(f"{ATOM}entry"):
+        for name in ["id", "title", "updated"]:
+            if not (entry.findtext(f"{ATOM}{name}") or "").strip():
+                problems.append(f"entry without {name}")
+        authors = entry.findall(f"{ATOM}author")
+        if any(not (a.findtext(f"{ATOM}name") or "").strip() for a in authors):
+            problems.append("entry with an author without a name")
+        if not authors and not feed_author:
+            problems.append("entry without an author, in a feed without one")
+    return problems
+
+
+def test_its_feeds_are_valid_atom_with_a_meeting_known_only_from_a_record(client, corpus):
+    Meeting.objects.create(
+        slug="2023-01-05-a-visit", date="2023-01-05", kind="visit", title="A visit"
+    )
+    for url in ["/meetings/feed.atom", "/statements/feed.atom"]:
+        root = feed(client, url)
+        assert root.findall(f"{ATOM}entry")
+        assert rfc4287_problems(root) == [], url
+    root = feed(client, "/meetings/feed.atom")
+    assert root.findtext(f"{ATOM}author/{ATOM}name") == "Diplomatic readouts"
+    (entry,) = [e for e in root.findall(f"{ATOM}entry") if "a-visit" in e.findtext(f"{ATOM}id")]
+    assert entry.find(f"{ATOM}author") is None
+    assert entry.findtext(f"{ATOM}updated") == "2023-01-05T00:00:00+00:00"
+
+
+def test_it_dates_a_statement_s_update_by_its_readout(client, corpus):
+    (entry,) = feed(client, "/statements/feed.atom?speaker=Sergey Lavrov").findall(f"{ATOM}entry")
+    readout = Readout.objects.get(meeting__slug=SEED_MEETING)
+    assert datetime.fromisoformat(entry.findtext(f"{ATOM}updated")) == readout.published_at
+
+
 FEEDS = {
     # countries + publishers (filter form), the meetings, their readouts, attendances
     "/meetings/feed.atom": 5,

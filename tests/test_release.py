@@ -3,7 +3,7 @@ tools a researcher would use (pandas, pyarrow, DuckDB) and checked against the d
 
 import hashlib
 import json
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import duckdb
 import pandas as pd
@@ -12,7 +12,15 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from readouts.loading import load
-from readouts.models import Attendance, Meeting, Participant, Readout, Statement, Topic
+from readouts.models import (
+    Attendance,
+    Meeting,
+    Participant,
+    Readout,
+    Record,
+    Statement,
+    Topic,
+)
 
 from .conftest import export_everything
 from .factories import SEED, make_document, write_json
@@ -29,6 +37,8 @@ TABLES = [
     "readouts",
     "statements",
     "statement_topics",
+    "records",
+    "meeting_records",
 ]
 
 
@@ -43,6 +53,29 @@ def released(tmp_path, monkeypatch):
         aliases="王毅\nWang, Yi",
         wikidata="Q22686",
         identifiers=[{"scheme": "viaf", "identifier": "12345"}],
+    )
+    # The Office of the Historian's records: one of two meetings, one of none.
+    trip = Record.objects.create(
+        source=Record.Source.US_HISTORIAN,
+        kind=Record.Kind.TRIP,
+        key="blinken-secretary-2023-02",
+        url="https://history.state.gov/departmenthistory/travels/secretary/blinken-antony-j",
+        date="2023-02-03",
+        end_date="2023-02-05",
+        country="CN",
+        place="Beijing",
+        who="Antony J. Blinken",
+        role="Secretary of State",
+        text="Met with Foreign Minister Wang.",
+    )
+    trip.meetings.add(*Meeting.objects.filter(slug__in=["meeting-1", "meeting-3"]))
+    Record.objects.create(
+        source=Record.Source.US_HISTORIAN,
+        kind=Record.Kind.VISIT,
+        key="v-1",
+        date="2023-03-01",
+        who="Someone",
+        text="A visit.",
     )
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     call_command("release_data", str(tmp_path / "out"))
@@ -137,6 +170,62 @@ def test_it_describes_the_tables_as_a_frictionless_data_package(released):
         assert (released / resource["path"]).is_file()
     codebook = (released / "CODEBOOK.md").read_text(encoding="utf-8")
     assert "## statements" in codebook and "CC0" in codebook
+
+
+def test_it_releases_the_office_of_the_historian_s_records_linked_to_meetings(released):
+    records = csv_table(released, "records").set_index(["source", "kind", "key"])
+    assert len(records) == Record.objects.count() == 2
+    trip = records.loc[("us-office-of-the-historian", "trip", "blinken-secretary-2023-02")]
+    assert (trip["date"], trip["end_date"], trip["country"]) == ("2023-02-03", "2023-02-05", "CN")
+    visit = records.loc[("us-office-of-the-historian", "visit", "v-1")]
+    assert (visit["end_date"], visit["country"], visit["role"]) == ("", "", "")
+    links = csv_table(released, "meeting_records")
+    assert list(links.columns) == ["meeting", "source", "kind", "key"]
+    assert sorted(links["meeting"]) == ["meeting-1", "meeting-3"]
+    parquet = pq.read_table(released / "parquet" / "records.parquet").to_pylist()
+    assert {r["key"]: r["end_date"] for r in parquet} == {
+        "blinken-secretary-2023-02": date(2023, 2, 5),
+        "v-1": None,
+    }
+    package = json.loads((released / "datapackage.json").read_text(encoding="utf-8"))
+    resources = {r["name"]: r for r in package["resources"]}
+    assert resources["meeting_records"]["schema"]["foreignKeys"] == [
+        {"fields": ["meeting"], "reference": {"resource": "meetings", "fields": ["slug"]}},
+        {
+            "fields": ["source", "kind", "key"],
+            "reference": {"resource": "records", "fields": ["source", "kind", "key"]},
+        },
+    ]
+    assert any("Office of the Historian" in s["title"] for s in package["sources"])
+    codebook = (released / "CODEBOOK.md").read_text(encoding="utf-8")
+    assert "## records (2 rows; key: source, kind, key)" in codebook
+    assert "## meeting_records (2 rows; key: meeting, source, kind, key)" in codebook
+
+
+def test_its_package_keeps_to_the_profiles_it_declares(released):
+    """What `frictionless validate` asks: a "tabular-data-package" has only tabular
+    resources, so this one is a "data-package" with CSV tables as tabular resources; every
+    resource says its rows; and each column is declared as the type it is stored as."""
+    package = json.loads((released / "datapackage.json").read_text(encoding="utf-8"))
+    assert package["profile"] == "data-package"
+    for resource in package["resources"]:
+        tabular = resource["format"] == "csv"
+        expected = "tabular-data-resource" if tabular else "data-resource"
+        assert resource.get("profile") == expected, resource["name"]
+        if "schema" in resource:
+            table = pq.read_table(
+                released / "parquet" / f"{resource['name'].split('-')[0]}.parquet"
+            )
+            assert resource["rows"] == table.num_rows, resource["name"]
+            for declared in resource["schema"]["fields"]:
+                stored = table.schema.field(declared["name"]).type
+                if declared["type"] == "string":
+                    assert str(stored) == "string", (resource["name"], declared["name"])
+    people = {r["name"]: r for r in package["resources"]}["participants"]
+    (identifiers,) = [f for f in people["schema"]["fields"] if f["name"] == "identifiers"]
+    assert identifiers["type"] == "string"
+    stored = csv_table(released, "participants").set_index("slug").loc["wang-yi", "identifiers"]
+    assert json.loads(stored) == [{"scheme": "viaf", "identifier": "12345"}]
 
 
 def test_it_ships_the_exporters_documents_and_checksums_of_every_file(released):

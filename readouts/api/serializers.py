@@ -4,7 +4,16 @@ each record's address in the API (`url`) and on the site (`page`)."""
 from django.urls import reverse
 from rest_framework import serializers
 
-from ..models import Attendance, Meeting, Participant, Publisher, Readout, Statement, Topic
+from ..models import (
+    Attendance,
+    Meeting,
+    Participant,
+    Publisher,
+    Readout,
+    Record,
+    Statement,
+    Topic,
+)
 
 
 def absolute(serializer: serializers.Serializer, path: str) -> str:
@@ -171,10 +180,39 @@ class MeetingSerializer(Linked, serializers.ModelSerializer):
         ]
 
 
+class RecordSerializer(serializers.ModelSerializer):
+    """An entry of an independent record of contacts (the Office of the Historian's
+    visits and trips), verbatim, keyed by its source, kind and key."""
+
+    source_url = serializers.URLField(source="url")
+    country = serializers.CharField(source="country.code")
+
+    class Meta:
+        model = Record
+        fields = [
+            "source",
+            "kind",
+            "key",
+            "source_url",
+            "date",
+            "end_date",
+            "country",
+            "place",
+            "who",
+            "role",
+            "text",
+        ]
+
+
 class MeetingDetailSerializer(MeetingSerializer):
-    """A meeting with its readouts in full, each with its statements."""
+    """A meeting with its readouts in full, each with its statements, and the records
+    that tell of it."""
 
     readouts = ReadoutInMeetingSerializer(many=True, read_only=True)
+    records = RecordSerializer(many=True, read_only=True)
+
+    class Meta(MeetingSerializer.Meta):
+        fields = [*MeetingSerializer.Meta.fields, "records"]
 
 
 class StatementSerializer(serializers.ModelSerializer):

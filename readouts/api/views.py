@@ -8,11 +8,21 @@ from rest_framework.exceptions import MethodNotAllowed
 
 from ..counting import count_of
 from ..filters import MeetingFilter, ParticipantFilter, ReadoutFilter, StatementFilter
-from ..models import Attendance, Meeting, Participant, Publisher, Readout, Statement, Topic
+from ..models import (
+    Attendance,
+    Meeting,
+    Participant,
+    Publisher,
+    Readout,
+    Record,
+    Statement,
+    Topic,
+)
 from . import serializers
 
 READ_ONLY = ["get", "head", "options"]
 SLUG = "[-a-zA-Z0-9_]+"  # as the pages' <slug:…> addresses take them
+RECORD_ORDER = ["date", "source", "kind", "key"]
 
 
 def statements() -> QuerySet[Statement]:
@@ -50,10 +60,15 @@ class MeetingViewSet(ReadOnlyViewSet):
             readouts = readouts.prefetch_related(Prefetch("statements", queryset=statements()))
         else:
             readouts = readouts.defer("body")  # listed without their text
-        return Meeting.objects.order_by("-date", "slug").prefetch_related(
+        meetings = Meeting.objects.order_by("-date", "slug").prefetch_related(
             Prefetch("attendances", queryset=attendances),
             Prefetch("readouts", queryset=readouts.order_by("publisher__slug", "language")),
         )
+        if self.action == "retrieve":
+            meetings = meetings.prefetch_related(
+                Prefetch("records", queryset=Record.objects.order_by(*RECORD_ORDER))
+            )
+        return meetings
 
     def get_serializer_class(self):
         if self.action == "retrieve":

@@ -21,7 +21,16 @@ from django.db.models import F, QuerySet
 from django.db.models.functions import Collate
 
 from .. import __version__
-from ..models import Attendance, Meeting, Participant, Publisher, Readout, Statement, Topic
+from ..models import (
+    Attendance,
+    Meeting,
+    Participant,
+    Publisher,
+    Readout,
+    Record,
+    Statement,
+    Topic,
+)
 from .documents import export_documents
 from .fixtures import export_django
 from .selection import meetings_for
@@ -62,14 +71,23 @@ def _ordered(queryset: QuerySet, key: list[str], fields: list[str]) -> Iterator[
 
 READOUT_KEY = ["meeting", "publisher", "language"]
 STATEMENT_KEY = [*READOUT_KEY, "sequence"]
+RECORD_KEY = ["source", "kind", "key"]
+HISTORIAN = {
+    "title": "The Office of the Historian, U.S. Department of State: travels of the "
+    "President and the Secretary of State, and visits by foreign leaders",
+    "path": "https://history.state.gov/departmenthistory",
+}
 
 
 IDENTIFIER_COLUMNS = [
     Column("wikidata", "string", "The Wikidata item (Q and digits).", required=False),
+    # Stored as text holding JSON, in the CSV and the Parquet alike: a string, so
+    # declared (a Table Schema "array" would be a JSON array, not text).
     Column(
         "identifiers",
-        "array",
-        'Identifiers in other schemes, a JSON list of {"scheme", "identifier"} (Popolo).',
+        "string",
+        'Identifiers in other schemes: text holding a JSON list of {"scheme", "identifier"} '
+        "(Popolo).",
         required=False,
     ),
 ]
@@ -253,6 +271,52 @@ def tables() -> list[Table]:
             ),
             [(STATEMENT_KEY, "statements", STATEMENT_KEY), (["topic"], "topics", ["slug"])],
         ),
+        Table(
+            "records",
+            "Entries of independent records of contacts (the Office of the Historian's "
+            "visits and trips), verbatim: that contacts happened, not anyone's account.",
+            [
+                Column("source", text, "Who keeps the record: us-office-of-the-historian."),
+                Column("kind", text, "visit (to the country) or trip (abroad)."),
+                Column("key", text, "The entry's own id in its source."),
+                Column("url", text, "The entry's page.", required=False),
+                Column("date", "date", "Its first day."),
+                Column("end_date", "date", "Its last day, if over several.", required=False),
+                Column(
+                    "country",
+                    text,
+                    "ISO 3166-1 alpha-2 code: where the trip went, or where the visitor came from.",
+                    required=False,
+                ),
+                Column("place", text, "The places named, if any.", required=False),
+                Column("who", text, "The visitor or traveller, as the record names them."),
+                Column("role", text, "The traveller's office.", required=False),
+                Column("text", text, "The entry's description or remarks, verbatim."),
+            ],
+            RECORD_KEY,
+            lambda: _ordered(
+                Record.objects,
+                RECORD_KEY,
+                [*RECORD_KEY, "url", "date", "end_date", "country", "place", "who", "role", "text"],
+            ),
+        ),
+        Table(
+            "meeting_records",
+            "Which records tell of which meetings (a record of a trip may tell of several).",
+            [
+                Column("meeting", text, "The meeting's slug."),
+                Column("source", text, "The record's source."),
+                Column("kind", text, "The record's kind."),
+                Column("key", text, "The record's key in its source."),
+            ],
+            ["meeting", *RECORD_KEY],
+            lambda: _ordered(
+                Record.meetings.through.objects,
+                ["meeting__slug", *(f"record__{k}" for k in RECORD_KEY)],
+                ["meeting__slug", *(f"record__{k}" for k in RECORD_KEY)],
+            ),
+            [(["meeting"], "meetings", ["slug"]), (RECORD_KEY, "records", RECORD_KEY)],
+        ),
     ]
 
 
@@ -277,7 +341,6 @@ def arrow_schema(table: Table):
         "integer": pa.int64(),
         "date": pa.date32(),
         "datetime": pa.timestamp("s", tz="UTC"),
-        "array": pa.string(),  # JSON text, as in the CSV
     }
     return pa.schema(
         [pa.field(c.name, types[c.type], nullable=not c.required) for c in table.columns]
@@ -433,11 +496,15 @@ def datapackage(released: datetime, counts: dict[str, int], sources: list[dict])
     for table in tables():
         resources.append(
             {
+                # A plain data resource: "tabular-data-resource" is for CSV (and JSON)
+                # tables, which a Frictionless tool reads itself.
                 "name": f"{table.name}-parquet",
                 "path": f"parquet/{table.name}.parquet",
+                "profile": "data-resource",
                 "format": "parquet",
                 "mediatype": "application/vnd.apache.parquet",
                 "description": f"The {table.name} table as Parquet, with the same columns.",
+                "rows": counts[table.name],
                 "schema": table_schema(table),
             }
         )
@@ -445,6 +512,7 @@ def datapackage(released: datetime, counts: dict[str, int], sources: list[dict])
         {
             "name": "readout-documents",
             "path": "documents/readouts.json",
+            "profile": "data-resource",
             "format": "json",
             "mediatype": "application/json",
             "description": "Every meeting as a readout document, the project's own format; "
@@ -453,13 +521,16 @@ def datapackage(released: datetime, counts: dict[str, int], sources: list[dict])
         {
             "name": "django-fixture",
             "path": "documents/django-fixture.json",
+            "profile": "data-resource",
             "format": "json",
             "mediatype": "application/json",
             "description": "The same records as a Django natural-key fixture (loaddata).",
         },
     ]
     return {
-        "profile": "tabular-data-package",
+        # Not "tabular-data-package", which would have every resource a CSV table: the
+        # Parquet files and the documents are in it too.
+        "profile": "data-package",
         "name": "diplomatic-readouts",
         "title": "Diplomatic readouts",
         "description": "Diplomatic contacts (calls, talks, visits) as governments reported "
@@ -469,7 +540,7 @@ def datapackage(released: datetime, counts: dict[str, int], sources: list[dict])
         "created": released.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "licenses": [LICENCE],
         "sources": sources
-        or [{"title": "Readouts published by the governments named as publishers"}],
+        or [{"title": "Readouts published by the governments named as publishers"}, HISTORIAN],
         "keywords": ["diplomacy", "readouts", "international relations", "event data"],
         "x-software": f"diplomatic readouts database {__version__}",
         "resources": resources,
@@ -487,7 +558,10 @@ def codebook(released: datetime, counts: dict[str, int]) -> str:
         "account of it, kept verbatim; *statements* are the attributed passages of a "
         "readout, each with its speaker (none: the sides jointly) and *topics*. Records "
         "are identified by slug; a readout by its meeting, publisher and language; a "
-        "statement by its readout and sequence. Each table is in `csv/` (UTF-8, RFC 4180, "
+        "statement by its readout and sequence. A *record* is an entry of an independent "
+        "record of contacts (the Office of the Historian's visits and trips), keyed by its "
+        "source, kind and key; `meeting_records` links records to the meetings they tell "
+        "of. Each table is in `csv/` (UTF-8, RFC 4180, "
         "empty = missing) and in `parquet/` (typed, missing = null); `datapackage.json` "
         "gives the same in Frictionless Data Package form, `SHA256SUMS` the files' "
         "checksums (`sha256sum -c SHA256SUMS`).",

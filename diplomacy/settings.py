@@ -255,6 +255,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # A meeting's kind and a record's kind are different choices: each its own name.
+    "ENUM_NAME_OVERRIDES": {
+        "MeetingKindEnum": "readouts.models.MeetingKind",
+        "RecordKindEnum": "readouts.models.RecordKind",
+        "RecordSourceEnum": "readouts.models.RecordSource",
+    },
 }
 
 # Errors, with their tracebacks, go to standard error, which is the server's log

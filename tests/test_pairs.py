@@ -254,3 +254,22 @@ def test_the_sides_of_a_pair_can_be_typed_by_name(client, contacts):
     assert [s.text for s in said.context["object_list"]] == ["Biden spoke of trade."]
     unknown = client.get("/meetings/", {"pair": "Joe Biden,Nobody Known"})
     assert "No country or participant “Nobody Known”" in unknown.content.decode()
+
+
+def test_export_readouts_chooses_one_sided_contacts_as_the_list_does(contacts, capsys):
+    import json
+
+    from django.core.management import call_command
+
+    call_command(
+        "export_readouts",
+        "--pair",
+        "US,CN",
+        "--reported-by-country",
+        "US",
+        "--unreported-by-country",
+        "CN",
+    )
+    exported = json.loads(capsys.readouterr().out)
+    assert [d["meeting"]["slug"] for d in exported["documents"]] == ["only-us"]
+    assert exported["export"]["filter"]["pair"] == "US,CN"

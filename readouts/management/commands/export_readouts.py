@@ -14,6 +14,10 @@ FILTER_OPTIONS = {
     "participant": "participant",
     "topic": "topic",
     "publisher": "publisher",
+    "pair": "pair",
+    "reported_by_country": "reported_by_country",
+    "unreported_by_country": "unreported_by_country",
+    "known_from": "known_from",
 }
 
 
@@ -44,6 +48,24 @@ class Command(BaseCommand):
             "--topic", metavar="NAME", help="a topic's slug or name (with its subtopics)"
         )
         parser.add_argument("--publisher", metavar="NAME", help="a publisher's slug or name")
+        parser.add_argument(
+            "--pair",
+            metavar="A,B",
+            help="meetings both took part in: two country codes or participants (US,CN)",
+        )
+        parser.add_argument(
+            "--reported-by-country", metavar="CC", help="with a readout from a publisher of CC"
+        )
+        parser.add_argument(
+            "--unreported-by-country",
+            metavar="CC",
+            help="someone from CC took part and no publisher of CC reported it",
+        )
+        parser.add_argument(
+            "--known-from",
+            metavar="SOURCE",
+            help="'record' (the Office of the Historian's) or 'readout'",
+        )
 
     def handle(self, *args, format: str, output: str | None, indent: int, **options) -> None:
         if indent < 0:

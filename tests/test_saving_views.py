@@ -133,36 +133,42 @@ def test_it_makes_no_new_version_when_nothing_changed(superuser):
     assert Statement.history.count() == 4
 
 
+def posted_at_once(posts: list[tuple[str, dict]]) -> dict:
+    """Each (url, data) posted by the superuser from its own thread, all released at once;
+    the answers by url. The forms are read before, one after the other: the test client
+    collects what a page rendered through signals that two threads would mix up."""
+    barrier = threading.Barrier(len(posts))
+    results = {}
+
+    def post(url, data):
+        client = Client(raise_request_exception=False)
+        client.force_login(User.objects.get(username="root"))
+        barrier.wait()
+        try:
+            results[url] = client.post(url, data)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=post, args=pair) for pair in posts]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite takes one writer at a time")
 def test_two_admins_moving_two_topics_under_each_other_at_once_never_fail(superuser):
     # Each round: one admin puts A under B while the other puts B under A. One of them
     # must be told it would make a cycle; neither may get a server error or a deadlock.
     a, b = Topic.objects.filter(parent__isnull=False).order_by("slug")[:2]
-    barrier = threading.Barrier(2)
     for _ in range(8):
         Topic.objects.filter(pk__in=[a.pk, b.pk]).update(parent=None)
-        results = {}
-
-        def move(url, data, results=results):
-            client = Client(raise_request_exception=False)
-            client.force_login(User.objects.get(username="root"))
-            barrier.wait()
-            try:
-                results[url] = client.post(url, data)
-            finally:
-                connections.close_all()
-
-        # The forms are read first, one after the other: the test client collects what
-        # a page rendered through signals that two threads would mix up.
-        threads = []
+        posts = []
         for child, parent in [(a, b), (b, a)]:
             url = admin_url(Topic, "change", child.pk)
-            data = {**form_data(superuser.get(url)), "parent": parent.pk}
-            threads.append(threading.Thread(target=move, args=(url, data)))
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+            posts.append((url, {**form_data(superuser.get(url)), "parent": parent.pk}))
+        results = posted_at_once(posts)
         statuses = sorted(r.status_code for r in results.values())
         assert statuses == [200, 302], statuses
         refusal = next(r for r in results.values() if r.status_code == 200)
@@ -181,32 +187,16 @@ def test_restoring_a_topics_parent_while_another_admin_moves_that_parent_never_m
     url = admin_url(Topic, "change", a.pk)
     assert superuser.post(url, {**form_data(superuser.get(url)), "parent": b.pk}).status_code == 302
     version = a.history.filter(parent_id=b.pk).latest("history_id")
-    barrier = threading.Barrier(2)
     for _ in range(8):
         Topic.objects.filter(pk__in=[a.pk, b.pk]).update(parent=None)
-        results = {}
-
-        def post(url, data, results=results):
-            client = Client(raise_request_exception=False)
-            client.force_login(User.objects.get(username="root"))
-            barrier.wait()
-            try:
-                results[url] = client.post(url, data)
-            finally:
-                connections.close_all()
-
         restore = reverse("admin:readouts_topic_simple_history", args=[a.pk, version.history_id])
         move = admin_url(Topic, "change", b.pk)
-        threads = [
-            threading.Thread(target=post, args=(restore, form_data(superuser.get(restore)))),
-            threading.Thread(
-                target=post, args=(move, {**form_data(superuser.get(move)), "parent": a.pk})
-            ),
-        ]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        results = posted_at_once(
+            [
+                (restore, form_data(superuser.get(restore))),
+                (move, {**form_data(superuser.get(move)), "parent": a.pk}),
+            ]
+        )
         assert all(r.status_code in (200, 302) for r in results.values()), results
         parents = dict(Topic.objects.filter(pk__in=[a.pk, b.pk]).values_list("pk", "parent"))
         assert parents != {a.pk: b.pk, b.pk: a.pk}, "a cycle"

@@ -330,6 +330,7 @@ def as_django_fixture(corpus: dict) -> list[dict]:
                         "language": r["language"],
                         "title": r["title"],
                         "published_at": r["published_at"],
+                        "published_offset": 0,  # the corpus publishes in UTC
                         "url": r["url"],
                         "body": r["body"],
                     },

@@ -28,7 +28,7 @@ import secrets
 import subprocess
 import sys
 import time
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import psycopg
@@ -177,6 +177,8 @@ def copy_rows(corpus: dict) -> dict[str, tuple[list[str], list[tuple]]]:
                         "\n".join(p["aliases"]),
                         "",
                         1,
+                        "",
+                        "[]",
                     )
                 )
             tables["readouts_attendance"].append(
@@ -202,9 +204,12 @@ def copy_rows(corpus: dict) -> dict[str, tuple[list[str], list[tuple]]]:
                         "\n".join(pub.get("hosts", [])),
                         pub.get("time_zone", ""),
                         1,
+                        "",  # no Wikidata ID
+                        "[]",  # nor other identifiers
                     )
                 )
             readout_id = len(tables["readouts_readout"]) + 1
+            published = datetime.fromisoformat(r["published_at"])
             tables["readouts_readout"].append(
                 (
                     readout_id,
@@ -212,7 +217,8 @@ def copy_rows(corpus: dict) -> dict[str, tuple[list[str], list[tuple]]]:
                     ids[("publisher", pub["slug"])],
                     r["language"],
                     r["title"],
-                    datetime.fromisoformat(r["published_at"]),
+                    published,
+                    published.utcoffset() // timedelta(minutes=1),
                     r["url"],
                     r["body"],
                     1,
@@ -252,6 +258,8 @@ def copy_rows(corpus: dict) -> dict[str, tuple[list[str], list[tuple]]]:
             "hosts",
             "time_zone",
             "version",
+            "wikidata",
+            "identifiers",
         ],
         "readouts_participant": [
             "id",
@@ -262,6 +270,8 @@ def copy_rows(corpus: dict) -> dict[str, tuple[list[str], list[tuple]]]:
             "aliases",
             "former_slugs",
             "version",
+            "wikidata",
+            "identifiers",
         ],
         "readouts_meeting": [
             "id",
@@ -281,6 +291,7 @@ def copy_rows(corpus: dict) -> dict[str, tuple[list[str], list[tuple]]]:
             "language",
             "title",
             "published_at",
+            "published_offset",
             "url",
             "body",
             "version",

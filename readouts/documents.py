@@ -11,7 +11,9 @@ The builders leave out what is not given, as an author would: a participant
 entry with only a slug names someone already recorded.
 """
 
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Literal, NotRequired, TypedDict, get_args
+from zoneinfo import ZoneInfo
 
 # Plain Python, no Django: the benchmarks' corpus generator runs without the project.
 Kind = Literal["phone_call", "video_call", "meeting", "talks", "visit", "messages", "other"]
@@ -261,6 +263,29 @@ def readout(
         "body": body,
         "statements": list(statements or []),
     }
+
+
+def offset_minutes(moment: datetime | None) -> int | None:
+    """The UTC offset a timestamp was given with, in minutes (480 for +08:00)."""
+    if moment is None or moment.utcoffset() is None:
+        return None
+    return int(moment.utcoffset().total_seconds() // 60)
+
+
+def local_time(moment: datetime | None, offset: int | None, zone: str = "") -> datetime | None:
+    """An instant on the publisher's clock: in its time zone where one is given, else at
+    the offset it was published with, else in UTC."""
+    if moment is None:
+        return None
+    if zone:
+        return moment.astimezone(ZoneInfo(zone))
+    return moment.astimezone(UTC if offset is None else timezone(timedelta(minutes=offset)))
+
+
+def timestamp(moment: datetime | None, offset: int | None) -> str | None:
+    """A published time as documents write it: ISO 8601, at the offset it was given with
+    (UTC where none was kept), so 2022-10-27T23:38:00+08:00 round-trips unchanged."""
+    return local_time(moment, offset).isoformat() if moment else None
 
 
 def record(

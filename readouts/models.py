@@ -1,17 +1,20 @@
 """Meetings, the people in them, the readouts that report them and what was said."""
 
 import re
+from datetime import datetime
 from urllib.parse import urlsplit
 from zoneinfo import available_timezones
 
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connection, models
 from django.db.models import F, Q
 from django.urls import reverse
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from .documents import local_time
 from .querysets import MeetingQuerySet, StatementQuerySet
 from .tree import TopicTree
 
@@ -601,6 +604,16 @@ class Readout(Versioned):
     )
     title = models.CharField(max_length=500)
     published_at = models.DateTimeField(null=True, blank=True)
+    # The database keeps the instant; this keeps the clock it was given on, so 23:38
+    # +08:00 reads back as 23:38 +08:00 whether or not the publisher has a time zone.
+    published_offset = models.SmallIntegerField(
+        "published UTC offset",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-18 * 60), MaxValueValidator(18 * 60)],
+        help_text="The UTC offset the published time was given with, in minutes "
+        "(480 for +08:00); kept so it reads as the publisher wrote it.",
+    )
     url = models.URLField("source URL", max_length=500, blank=True)
     body = models.TextField(help_text="The published text, verbatim.")
     # Kept up to date by a PostgreSQL trigger (migration 0002); unused on SQLite.
@@ -638,6 +651,12 @@ class Readout(Versioned):
 
     def natural_key(self) -> tuple[str, str, str]:
         return self.meeting.natural_key() + self.publisher.natural_key() + (self.language,)
+
+    @property
+    def published_local(self) -> datetime | None:
+        """The published time on the publisher's own clock: in its time zone where the
+        record gives one, else at the offset it was published with, else in UTC."""
+        return local_time(self.published_at, self.published_offset, self.publisher.time_zone)
 
     natural_key.dependencies = ["readouts.meeting", "readouts.publisher"]
 

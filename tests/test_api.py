@@ -3,6 +3,7 @@ slug, its OpenAPI description, and what it refuses."""
 
 import base64
 import json
+import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -160,7 +161,7 @@ def test_it_reads_a_later_page_by_key_never_by_offset(client, corpus):
     with CaptureQueriesContext(connection) as captured:
         get(client, first["next"])
     sql = " ".join(q["sql"] for q in captured.captured_queries).upper()
-    assert "OFFSET" not in sql
+    assert not re.search(r"\bOFFSET\b", sql)
     assert "LIMIT 3" in sql
 
 

@@ -65,7 +65,8 @@ def test_it_exports_readout_documents_by_default(seeded):
     document = data["documents"][0]
     readout = document["readouts"][0]
     assert readout["publisher"]["slug"] == "mfa-prc"
-    assert readout["published_at"] == "2022-10-27T15:38:00+00:00"
+    # As the founding document gives it: Beijing's clock, not UTC's.
+    assert readout["published_at"] == "2022-10-27T23:38:00+08:00"
     assert readout["statements"][3] == {
         "sequence": 4,
         "speaker": None,

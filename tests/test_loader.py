@@ -107,6 +107,22 @@ def test_it_counts_a_statement_whose_only_change_is_its_topics(seeded, tmp_path)
     assert not Statement.objects.get(sequence=1).topics.exists()
 
 
+def test_it_keeps_the_offset_a_readout_was_published_with(seeded, tmp_path):
+    readout = Readout.objects.get()
+    assert readout.published_offset == 8 * 60  # the seed gives 23:38 +08:00
+    assert readout.published_local.isoformat() == "2022-10-27T23:38:00+08:00"
+
+    # The same instant written in UTC: only the offset changes, and it is an update.
+    def in_utc(doc):
+        doc["readouts"][0]["published_at"] = "2022-10-27T15:38:00+00:00"
+
+    report = load([write_json(tmp_path / "v2.json", variant(seed_document(), in_utc))])
+    assert report.tallies[Readout].updated == 1
+    readout.refresh_from_db()
+    assert readout.published_at == datetime(2022, 10, 27, 15, 38, tzinfo=UTC)
+    assert readout.published_offset == 0
+
+
 def test_it_writes_nothing_on_a_dry_run(tmp_path):
     before = snapshot()
     report = load([SEED], dry_run=True)

@@ -2,8 +2,11 @@
 each record's address in the API (`url`) and on the site (`page`)."""
 
 from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from .. import documents as doc
 from ..models import (
     Attendance,
     Meeting,
@@ -127,10 +130,22 @@ class StatementInReadoutSerializer(serializers.ModelSerializer):
         fields = ["sequence", "speaker", "text", "topics"]
 
 
+@extend_schema_field(OpenApiTypes.DATETIME)
+class PublishedTimeField(serializers.Field):
+    """A readout's published time at the offset it was published with, as in documents."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(source="*", read_only=True, allow_null=True, **kwargs)
+
+    def to_representation(self, readout: Readout) -> str | None:
+        return doc.timestamp(readout.published_at, readout.published_offset)
+
+
 class ReadoutSummarySerializer(serializers.ModelSerializer):
     """Who reported a meeting, and where: the readout without its text."""
 
     url = serializers.SerializerMethodField()
+    published_at = PublishedTimeField()
     publisher = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     source_url = serializers.URLField(source="url")
 

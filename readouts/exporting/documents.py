@@ -2,7 +2,6 @@
 
 from collections import defaultdict
 from collections.abc import Iterator
-from datetime import UTC, datetime
 
 from django.db.models import QuerySet
 
@@ -80,10 +79,6 @@ PUBLISHER_FIELDS = [
     "wikidata",
     "identifiers",
 ]
-
-
-def _timestamp(moment: datetime | None) -> str | None:
-    return moment.astimezone(UTC).isoformat() if moment else None
 
 
 MEETING_FIELDS = ["id", "slug", "date", "end_date", "kind", "title", "location"]
@@ -172,7 +167,7 @@ def documents(meetings: QuerySet[Meeting], chunk_size: int = CHUNK) -> Iterator[
             )
         readouts = defaultdict(list)
         by_id: dict[int, doc.ReadoutEntry] = {}
-        for pk, meeting_id, language, title, published_at, url, body, *publisher in (
+        for pk, meeting_id, language, title, published_at, offset, url, body, *publisher in (
             Readout.objects.filter(meeting_id__in=ids)
             .order_by("meeting_id", "publisher__slug", "language")
             .values_list(
@@ -181,6 +176,7 @@ def documents(meetings: QuerySet[Meeting], chunk_size: int = CHUNK) -> Iterator[
                 "language",
                 "title",
                 "published_at",
+                "published_offset",
                 "url",
                 "body",
                 *(f"publisher__{name}" for name in PUBLISHER_FIELDS),
@@ -191,7 +187,7 @@ def documents(meetings: QuerySet[Meeting], chunk_size: int = CHUNK) -> Iterator[
                 title,
                 body,
                 language=language,
-                published_at=_timestamp(published_at),
+                published_at=doc.timestamp(published_at, offset),
                 url=url,
             )
             readouts[meeting_id].append(readout)

@@ -334,9 +334,11 @@ class Plan:
         publisher = data["publisher"]
         self._publisher(origin.at("publisher"), publisher)
         self._url(origin.at("url"), data.get("url", ""))
+        published = self._timestamp(origin.at("published_at"), data.get("published_at"))
         values = {
             "title": data["title"],
-            "published_at": self._timestamp(origin.at("published_at"), data.get("published_at")),
+            "published_at": published,
+            "published_offset": doc.offset_minutes(published),
             "url": data.get("url", ""),
             "body": data["body"],
         }

@@ -1,6 +1,3 @@
-from datetime import UTC
-from zoneinfo import ZoneInfo
-
 from django import template
 from django.utils.dates import MONTHS
 from django.utils.formats import date_format
@@ -41,12 +38,14 @@ def month_bars(chart: MonthChart) -> SafeString:
 
 @register.simple_tag
 def published_time(readout: Readout) -> SafeString:
-    """When a readout was published, in its publisher's own time zone where the record
-    gives one (23:38 in Beijing, not 15:38 UTC), else in UTC; the offset is always shown."""
+    """When a readout was published, on the publisher's own clock: in its time zone where
+    the record gives one, else at the offset it was published with (23:38 +08:00, not
+    15:38 UTC), else in UTC; the offset is always shown."""
     zone = readout.publisher.time_zone
-    moment = readout.published_at.astimezone(ZoneInfo(zone) if zone else UTC)
+    moment = readout.published_local
     offset = moment.strftime("%z")
-    label = f"{zone} time, UTC{offset[:3]}:{offset[3:]}" if zone else "UTC"
+    utc = f"UTC{offset[:3]}:{offset[3:]}"
+    label = f"{zone} time, {utc}" if zone else ("UTC" if offset == "+0000" else utc)
     return format_html(
         '<time datetime="{}">{}</time>',
         moment.isoformat(),

@@ -289,6 +289,32 @@ def test_it_takes_a_name_written_family_name_first_for_the_person_recorded(vocab
                      "initiative.")]  # fmt: skip
 
 
+def test_it_records_a_new_japanese_name_family_name_first_as_the_text_shows_it(vocabulary):
+    document, said = _drafted(
+        WH.format(
+            "Readout of President Biden’s Call with Prime Minister Fumio Kishida of Japan",
+            "President Biden spoke today with Prime Minister Fumio Kishida of Japan. "
+            "Prime Minister Kishida expressed his support for the initiative.",
+        ),
+        vocabulary,
+    )
+    kishida = document["participants"][1]
+    assert (kishida["slug"], kishida["name"]) == ("kishida-fumio", "Kishida Fumio")
+    assert kishida["aliases"] == ["Fumio Kishida"]  # as the readout wrote it
+    assert said == [("kishida-fumio", "Prime Minister Kishida expressed his support for the "
+                     "initiative.")]  # fmt: skip
+    # Without a short form in the text, which word is the family name is not known.
+    document, _ = _drafted(
+        WH.format(
+            "Readout of a Call with Foreign Minister Yoko Kamikawa of Japan",
+            "President Biden spoke today with Foreign Minister Yoko Kamikawa of Japan. "
+            "The Foreign Minister expressed her support for the initiative.",
+        ),
+        vocabulary,
+    )
+    assert document["participants"][1]["name"] == "Yoko Kamikawa"
+
+
 def test_it_drafts_a_trip_with_its_delegation_and_those_they_met(vocabulary):
     document, said = _drafted(
         WH.format(

@@ -23,6 +23,7 @@ from .people import (
     OFFICES,
     Person,
     country_code,
+    family_name_first,
     fold,
     organization,
     parse_mention,
@@ -1003,6 +1004,7 @@ def draft_readout(
             if person.country is None:
                 person.country = known.country
         else:
+            family_name_first(person, f"{title}\n{source.body}")
             person.slug = vocabulary.new_slug(person.name)
             vocabulary.add(
                 Known(person.slug, person.name, person.country or "", person.organization)
@@ -1059,6 +1061,7 @@ def _participant_entry(person: Person) -> doc.ParticipantEntry:
         name=person.name,
         country=person.country or "",
         organization=person.organization or None,
+        aliases=person.aliases or None,
         title=person.title,
     )
 

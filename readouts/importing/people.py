@@ -316,6 +316,7 @@ class Person:
     slug: str = ""
     existing: bool = False
     forms: set[str] = field(default_factory=set)  # how the text refers to them
+    aliases: list[str] = field(default_factory=list)  # other ways of writing the name
 
     @property
     def surname(self) -> str:
@@ -330,6 +331,29 @@ class Person:
     @property
     def foreign_or_organization(self) -> bool:
         return bool(self.organization) or self.country not in (None, "", "US")
+
+
+# Where names are recorded family name first, as the government writes them in English
+# ("Kishida Fumio"), though readouts often give them the other way round ("Fumio Kishida").
+# (Chinese and Korean names already come family name first in English text.)
+FAMILY_NAME_FIRST = frozenset({"JP"})
+
+
+def family_name_first(person: Person, text: str) -> None:
+    """Write a new person's name family name first where their country records names so.
+
+    Which word is the family name is told by the text itself: the one it uses on its own
+    ("Prime Minister Kishida"). Without one, the name stays as written."""
+    tokens = person.name.split()
+    if person.country not in FAMILY_NAME_FIRST or len(tokens) != 2:
+        return
+    first, last = (re.escape(t) for t in tokens)
+    alone_last = re.search(rf"(?<!{first} )\b{last}\b", text)
+    alone_first = re.search(rf"\b{first}\b(?! {last})", text)
+    if alone_last and not alone_first:
+        person.aliases.append(person.name)
+        person.forms.add(person.name)
+        person.name = f"{tokens[1]} {tokens[0]}"
 
 
 def clean_name(name: str, *, keep_numeral: bool = False) -> str:

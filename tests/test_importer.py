@@ -222,6 +222,10 @@ def test_it_reads_several_offices_held_at_once_as_one_title(vocabulary):
         ("United Kingdom Secretary of State for Defence Ben Wallace", "Ben Wallace",
          "Secretary of State for Defence"),
         ("King Abdullah II of Jordan", "Abdullah II", "King"),
+        # A style of address is not an office; the country may end the office.
+        ("His Majesty King Abdullah II of Jordan", "Abdullah II", "King"),
+        ("Secretary of the National Security Council of Mongolia Jadamba Enkhbayar",
+         "Jadamba Enkhbayar", "Secretary of the National Security Council"),
     ],
 )  # fmt: skip
 def test_it_reads_the_counterparts_office_and_name_from_a_title(vocabulary, title, name, office):
@@ -313,6 +317,82 @@ def test_it_records_a_new_japanese_name_family_name_first_as_the_text_shows_it(v
         vocabulary,
     )
     assert document["participants"][1]["name"] == "Yoko Kamikawa"
+
+
+def test_it_takes_the_host_of_a_gathering_as_the_counterpart(vocabulary):
+    document, _ = _drafted(
+        WH.format(
+            "Readout of President Biden’s Participation in a Virtual Summit",
+            "President Biden spoke today with eastern flank Allies in a virtual summit hosted "
+            "by Presidents Klaus Iohannis of Romania and Andrzej Duda of Poland. President "
+            "Biden underscored his commitment to the Alliance.",
+        ),
+        vocabulary,
+    )
+    people = [(p["slug"], p.get("title"), p.get("country")) for p in document["participants"]]
+    assert people == [
+        ("joe-biden", "President", None),
+        ("klaus-iohannis", "President", "RO"),
+        ("andrzej-duda", "President", "PL"),
+    ]
+
+
+def test_it_takes_the_leader_of_the_other_sides_delegation(vocabulary):
+    document, _ = _drafted(
+        WH.format(
+            "Readout of National Security Advisor Jake Sullivan Leading a Virtual Meeting",
+            "National Security Advisor Jake Sullivan led U.S. participation in a virtual "
+            "meeting of the U.S.-Israel Strategic Consultative Group. The Israeli delegation "
+            "was led by National Security Advisor Meir Ben-Shabbat. Mr. Sullivan reaffirmed "
+            "the commitment of the United States.",
+        ),
+        vocabulary,
+    )
+    people = [(p["slug"], p.get("title"), p.get("country")) for p in document["participants"]]
+    assert people[1] == ("meir-ben-shabbat", "National Security Advisor", "IL")
+
+
+def test_it_reads_an_office_that_starts_like_a_qualifier(vocabulary):
+    document, _ = _drafted(
+        WH.format(
+            "Readout of a Meeting with President Nana Akufo-Addo of Ghana",
+            "Assistant to the President for Homeland Security Dr. Liz Sherwood-Randall met "
+            "today with President Nana Akufo-Addo of Ghana.",
+        ),
+        vocabulary,
+    )
+    people = [(p["slug"], p.get("title")) for p in document["participants"]]
+    assert people[0] == (
+        "liz-sherwood-randall",
+        "Assistant to the President for Homeland Security",  # not "Assistant" + a name
+    )
+
+
+def test_it_takes_a_counterpart_the_text_names_as_such(vocabulary):
+    document, _ = _drafted(
+        WH.format(
+            "Readout of National Security Advisor Jake Sullivan Leading a Virtual Meeting",
+            "National Security Advisor Jake Sullivan led U.S. participation in a virtual "
+            "meeting of the U.S.-Israel Strategic Consultative Group. Mr. Sullivan warmly "
+            "invited his Israeli counterpart, Meir Ben-Shabbat, to visit Washington.",
+        ),
+        vocabulary,
+    )
+    people = [(p["slug"], p.get("country")) for p in document["participants"]]
+    assert people == [("jake-sullivan", None), ("meir-ben-shabbat", "IL")]
+
+
+def test_it_reads_both_of_two_counterparts(vocabulary):
+    document, _ = _drafted(
+        WH.format(
+            "Readout of National Security Advisor Jake Sullivan’s Meeting with Ambassadors",
+            "Today National Security Advisor Jake Sullivan met with both UAE Ambassador Yousef "
+            "Al Otaiba and Saudi Ambassador Reema bint Bandar Al Saud to discuss security.",
+        ),
+        vocabulary,
+    )
+    people = [(p["slug"], p.get("country")) for p in document["participants"]]
+    assert people[1:] == [("yousef-al-otaiba", "AE"), ("reema-bint-bandar-al-saud", "SA")]
 
 
 def test_it_drafts_a_trip_with_its_delegation_and_those_they_met(vocabulary):

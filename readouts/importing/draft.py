@@ -22,6 +22,7 @@ from .people import (
     FOREIGN_OFFICES,
     OFFICES,
     Person,
+    clean_name,
     country_code,
     family_name_first,
     fold,
@@ -95,10 +96,30 @@ MAX_TITLE = 1_000
 MAX_PARTICIPANTS = 50
 
 
+PLURAL_OFFICE = re.compile(
+    r"\b(?P<office>(?:[A-Z][a-z]+\s+)?(?:President|Minister|Secretar(?=ies)|Leader|Chancellor|"
+    r"Advis[eo]r|Ambassador))(?:s|ies)\s+(?P<first>[^,;]+?)\s+and\s+(?=[A-Z])"
+)
+
+
+def _one_office_each(text: str) -> str:
+    """ "Presidents Klaus Iohannis of Romania and Andrzej Duda of Poland": one office each."""
+    plural = PLURAL_OFFICE.search(text)
+    if not plural or split_office(plural.group("first") + " X")[0]:
+        return text
+    office = plural.group("office") + ("y" if plural.group("office").endswith("Secretar") else "")
+    return (
+        f"{text[: plural.start()]}{office} {plural.group('first')} and {office} "
+        f"{text[plural.end() :]}"
+    )
+
+
 def _people_list(text: str, *, tail: bool = True) -> list[Person]:
     """Read "Prime Minister Kallas of Estonia, President Levits of Latvia, and ..."."""
     text = SUFFIX_AFTER_COMMA.sub("", text.strip())
     text = WITH_TAIL.sub("", text) if tail else text
+    text = re.sub(r"^both\s+", "", text)  # "met with both A and B"
+    text = _one_office_each(text)
     parts = [p for p in LIST_SPLIT.split(text) if p.strip()]
     people: list[Person] = []
     pending = ""
@@ -330,6 +351,16 @@ MET_WITH = re.compile(
     r"\b(?:met|meets|meet|spoke|held\s+(?:talks|meetings))\s+(?:separately\s+|also\s+)?"
     r"with\s+(?P<list>[^;]{1,1000})"
 )
+HOSTED_BY = re.compile(r"\b(?:co-)?hosted\s+by\s+(?P<list>[^.;]{1,600})")
+LED_BY = re.compile(
+    r"\b(?:The|the)\s+(?P<demonym>[A-Z][\w’'\-]*(?:\s+[A-Z][\w’'\-]*)?)\s+(?:[\w\-]+\s+){0,2}?"
+    r"delegation\s+(?:was\s+)?(?:led|headed)\s+by\s+(?P<who>[^.;]{1,300})"
+)
+COUNTERPART_NAMED = re.compile(
+    rf"\b(?:his|her|their)\s+(?P<demonym>{DEMONYM_PATTERN})\s+counterpart,?\s+"
+    r"(?P<who>[A-Z][\w\-’']*(?:\s+(?:[A-Z][\w\-’']*|bin|al|de|van|von)){1,4})"
+)
+LED_OWN_SIDE = re.compile(r"\s+(?:led|headed|participated|joined|took\s+part)\b")
 # How far into a trip's readout the people met are looked for.
 TRIP_SENTENCES = 12
 
@@ -879,6 +910,44 @@ def draft_readout(
         # A group in the title ("CARICOM Leaders") and no list of them: those the opening names.
         counterparts = _people_list(re.split(r"[.;]", contact[1])[0])
         counterparts = [p for p in counterparts if not GROUP.search(p.name)]
+    if not counterparts and first:
+        # "... participated in the APEC Virtual Leaders' Retreat, hosted by Prime Minister
+        # Jacinda Ardern of New Zealand": the host of a gathering is the counterpart.
+        opening = INTRO.sub("", first)
+        hosted = HOSTED_BY.search(opening)
+        if hosted:
+            named = _people_list(hosted.group("list"))
+            counterparts = [p for p in named if p.title and not GROUP.search(p.name)]
+            if counterparts and not hosts:
+                # Who took part: the sentence's subject, before its verb.
+                verb = CONTACT_VERB.search(opening, 0, hosted.start())
+                hosts = _people_list(opening[: verb.start()] if verb else "", tail=False)
+    if not counterparts:
+        # "The Israeli interagency delegation was led by National Security Advisor Meir
+        # Ben-Shabbat": the other side's delegation, and who led it.
+        for sentence in body_sentences[:3]:
+            led = LED_BY.search(sentence)
+            if led:
+                leader = parse_mention(re.split(r"[,;]| and ", led.group("who"))[0])
+                if leader is not None and leader.title:
+                    if not leader.country and not leader.organization:
+                        demonym = led.group("demonym")
+                        leader.country = DEMONYMS.get(demonym) or country_code(demonym) or None
+                    counterparts = [leader]
+                    break
+        # "Mr. Sullivan invited his Israeli counterpart, Meir Ben-Shabbat, to visit"
+        for sentence in body_sentences if not counterparts else []:
+            named = COUNTERPART_NAMED.search(sentence)
+            if named:
+                counterparts = [
+                    Person(clean_name(named.group("who")), country=DEMONYMS[named.group("demonym")])
+                ]
+                break
+        if counterparts and not hosts:
+            # Who took part on the publisher's side: the opening's subject.
+            opening = INTRO.sub("", first)
+            verb = LED_OWN_SIDE.search(opening)
+            hosts = _people_list(opening[: verb.start()], tail=False) if verb else []
     trip_place = None
     if not counterparts:
         # A trip: who travelled (and who went with them), and whom the delegation met there.

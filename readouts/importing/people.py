@@ -34,7 +34,8 @@ OFFICES = sorted(
     Head of Government; Head of State; Grand Duke; Member;
     Assistant to the President and National Security Advisor;
     Assistant to the President for National Security Affairs; First Minister;
-    Deputy First Minister; Attorney General; Coordinating Minister; Dr; Dr.; Mr.; Ms.; Mrs.
+    Deputy First Minister; Attorney General; Coordinating Minister; Assistant to the President;
+    Homeland Security Advisor; Dr; Dr.; Mr.; Ms.; Mrs.
     """.replace("\n", " ").split(";"),
     key=len,
     reverse=True,
@@ -384,11 +385,12 @@ INSTITUTION_WORDS = frozenset(
 # Trade", "Secretary of State for Defence", "Special Representative for ... Cooperation").
 EXTENSIBLE = re.compile(
     r"(?:Minister|Secretary|State|Director|Envoy|Representative|Advisor|Adviser|Chief|Head|"
-    r"General|Chairman|Chair|Commissioner|Affairs|Defense|Defence|Finance)$"
+    r"General|Chairman|Chair|Commissioner|Affairs|Defense|Defence|Finance|to the President)$"
 )
+# An honorific ("Dr. Liz Sherwood-Randall") starts the name, never continues the office.
 MORE_WORDS = re.compile(
-    r"(?:of|for|and|to(?= the [A-Z])) (?:[A-Z][\w\-’']*|and|the|of|for)"
-    r"(?: (?:[A-Z][\w\-’']*|and|of|the|for))*"
+    r"(?:of|for|and|to(?= the [A-Z])) (?:(?!(?:Dr|Mr|Ms|Mrs)\b)[A-Z][\w\-’']*|and|the|of|for)"
+    r"(?: (?:(?!(?:Dr|Mr|Ms|Mrs)\b)[A-Z][\w\-’']*|and|of|the|for))*"
 )
 JOINED = re.compile(r"(?:and|&)\s+")
 
@@ -417,7 +419,12 @@ def split_office(phrase: str) -> tuple[str, str]:
     title_parts = []
     while True:
         for qualifier in QUALIFIERS:
-            if phrase.startswith(qualifier):
+            # "Assistant to the President ..." is an office of its own, not a qualified one.
+            if phrase.startswith(qualifier) and not any(
+                phrase.startswith(office + " ")
+                for office in OFFICES
+                if office.startswith(qualifier)
+            ):
                 title_parts.append(qualifier.strip())
                 phrase = phrase[len(qualifier) :]
                 break
@@ -569,4 +576,15 @@ def parse_mention(phrase: str) -> Person | None:
         return None
     if split_office(name + " X")[1] == "X":
         return None  # an office alone ("Foreign Minister"): no one is named yet
+    # "His Majesty King": the style of address is not the office.
+    styled = STYLE.match(title)
+    if styled and split_office(title[styled.end() :] + " X")[0]:
+        title = title[styled.end() :]
+    # "Secretary of the National Security Council of Mongolia": the country ends the office.
+    ends = re.match(r"^(?P<office>.+\S)\s+of\s+(?P<where>(?:the\s+)?[A-Z][\w’'\- ]+)$", title)
+    if ends and country is None and country_code(ends.group("where")):
+        title, country = ends.group("office"), country_code(ends.group("where"))
     return Person(name=name, title=title, country=country, organization=org)
+
+
+STYLE = re.compile(r"^(?:His|Her)\s+(?:Royal\s+)?(?:Majesty|Highness|Excellency)\s+")

@@ -382,6 +382,19 @@ def test_it_takes_a_counterpart_the_text_names_as_such(vocabulary):
     assert people == [("jake-sullivan", None), ("meir-ben-shabbat", "IL")]
 
 
+def test_it_attributes_a_list_item_and_a_sentence_after_an_introduction(vocabulary):
+    _, said = _drafted(
+        WH.format(
+            "Readout of President Biden’s Meeting with Prime Minister Narendra Modi of India",
+            "President Biden met today with Prime Minister Narendra Modi of India.\n\n"
+            "- President Biden welcomed India’s decision to join the framework.\n\n"
+            "To this end, Prime Minister Modi announced a new initiative.",
+        ),
+        vocabulary,
+    )
+    assert [speaker for speaker, _ in said[-2:]] == ["joe-biden", "narendra-modi"]
+
+
 def test_it_reads_both_of_two_counterparts(vocabulary):
     document, _ = _drafted(
         WH.format(

@@ -221,7 +221,7 @@ INTRO = re.compile(
     r"This afternoon|This evening|Also|Additionally|Finally|Separately|"
     r"Moreover|Furthermore|Later|Specifically|Further|Lastly)"
     r"|(?:On|In|During|At|After|Following|Throughout|Before|Over|As|Today’s|More specifically|"
-    r"In particular|To that end|Standing|[A-Z][a-z]+ing)"
+    r"In particular|To (?:that|this) end|Standing|[A-Z][a-z]+ing)"
     r"\b[^,]{0,120}(?:,\s+(?!the\b|both\b|they\b)[a-z][^,]{0,80})*),\s+)+"
 )
 JOINT = re.compile(
@@ -783,7 +783,8 @@ NATIONALITY = re.compile(rf"^(?:the\s+)?(?:U\.S\.|{DEMONYM_PATTERN})\s+", re.I)
 
 def _subject(sentence: str, references, last_speaker):
     """Who the sentence reports: a Person, None for both sides, or NOBODY when it names no one."""
-    text = INTRO.sub("", sentence).lstrip('“"')
+    # A list item ("- President Biden welcomed ...") is a sentence like any other.
+    text = INTRO.sub("", re.sub(r"^[-*•–]\s+", "", sentence)).lstrip('“"')
     if JOINT.match(text):
         return None
     pronoun = PRONOUN.match(text)

@@ -251,6 +251,9 @@ def test_it_reads_the_counterparts_office_and_name_from_a_title(vocabulary, titl
          "Gaza.", ""),
         ("President Biden spoke today with President Xi Jinping from Air Force One in "
          "Warsaw.", ""),
+        ("Vice President Harris met today with President Xi Jinping in Washington, D.C.",
+         "Washington, D.C."),
+        ("Today in Jeddah, President Biden met with President Xi Jinping.", "Jeddah"),
     ],
 )  # fmt: skip
 def test_it_takes_the_location_from_the_opening(vocabulary, opening, place):

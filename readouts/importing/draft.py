@@ -449,7 +449,7 @@ def _kind(title_word: str, title: str, first_sentence: str) -> str:
 # House", "on the margins of the G20 in Bali", "traveled to Brasilia, Brazil". One capitalised
 # place name, and optionally ", Region" after it; tried only where the sentence says who met,
 # not in what they went on to discuss ("... to discuss the situation in Gaza").
-PLACE_WORD = r"[A-Z][\w’'\-]*\.?"
+PLACE_WORD = r"(?:(?:[A-Z]\.){2,}|[A-Z][\w’'\-]*\.?)"  # "Woodside", "D.C."
 PLACE = re.compile(
     r"\b(?:in|at|to|visited)\s+(?:the\s+)?"
     rf"(?P<place>{PLACE_WORD}(?:\s+{PLACE_WORD}){{0,3}}"
@@ -482,7 +482,12 @@ def _location(title: str, first: str, kind: str) -> str:
                 or WELCOME_VERB.search(text[: match.start()])
             ):
                 continue  # "welcomed X to the White House" is a place; "spoke to" is not
-            place = match.group("place").rstrip(".")
+            # "Washington, D.C." keeps its full stop and ends there; "Bali." does not.
+            place = re.sub(r"((?:[A-Z]\.){2,})\s.*$", r"\1", match.group("place"))
+            place = re.sub(r"(?<![A-Z]\.[A-Z])\.$", "", place)
+            town, comma, rest = place.partition(",")
+            if comma and split_office(rest.strip() + " X")[0]:
+                place = town  # "in Jeddah, President Biden met ...": the place ends at the comma
             if NOT_PLACES.search(place) or (country_code(place) == "US" and "," not in place):
                 continue
             return place

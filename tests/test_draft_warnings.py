@@ -231,6 +231,26 @@ def test_it_warns_of_a_speaker_who_is_not_a_participant(vocabulary):
     ]
 
 
+def test_it_warns_of_a_statement_opening_on_someone_not_taking_part(vocabulary):
+    people = [doc.participant("joe-biden"), doc.participant("sergey-lavrov")]
+    statements = [
+        doc.statement(
+            "joe-biden",
+            "The President said so. Secretary of State Antony Blinken also emphasized the "
+            "importance of diplomacy.",
+            sequence=1,
+        ),
+        # A participant by office and family name: no warning.
+        doc.statement("sergey-lavrov", "Foreign Minister Lavrov noted the talks.", sequence=2),
+    ]
+    warnings = check(document(people, statements), vocabulary)
+    assert codes(warnings) == [
+        ("readouts[0].statements[0].speaker", "named-speaker-not-participant")
+    ]
+    assert "“Secretary of State Antony Blinken” speaks" in warnings[0].message
+    assert "given to Joe Biden" in warnings[0].message
+
+
 def test_a_clean_draft_has_no_warnings(vocabulary):
     for path in (TRUDEAU, SEED_TEXT):
         draft = draft_text(path.read_text(encoding="utf-8"), vocabulary)

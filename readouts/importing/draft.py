@@ -63,7 +63,7 @@ KIND_WORDS = (
     r"Discussion|Consultations|Talks|Visit|Trip|Engagement|Meeting and Call)"
 )
 TITLE_READOUT = re.compile(
-    rf"^(?:Readout\s+(?:of|from)\s+)(?:NSC Spokesperson [\w. ]+? on\s+)?(?:the\s+)?"
+    rf"^(?:Readout\s+(?:of|from)\s+)(?:NSC Spokesperson(?:\s+[\w. ]+?)?\s+on\s+)?(?:the\s+)?"
     rf"(?P<host>.+?)(?:’s|'s|’|')?\s+(?P<what>{KIND_WORDS})\s+with\s+(?P<with>.+)$",
     re.I,
 )

@@ -5,7 +5,8 @@ the people already known) for the guesses that are most likely wrong, so that a
 draft is never silently wrong: a "name" that reads as an office or a body, a new
 person who may be one already recorded, a title cut off mid-phrase, an opening
 sentence that only says who met whom but is given as a statement, a place named
-in the text but no location drafted, a speaker who is not a participant.
+in the text but no location drafted, a speaker who is not a participant, and a
+statement whose sentence opens on someone who is not ("Secretary Blinken noted ...").
 
 A warning does not stop a draft from being saved: the reviewer decides. The
 checks work on the document alone (not on how it was drafted), so the admin's
@@ -19,7 +20,7 @@ from dataclasses import dataclass
 
 from readouts.names import not_a_name
 
-from .people import fold
+from .people import fold, parse_mention
 from .text import sentences
 from .vocabulary import Known, Vocabulary
 
@@ -129,6 +130,14 @@ def check(document: dict, vocabulary: Vocabulary) -> list[DraftWarning]:
         p.get("slug"): p.get("name") or getattr(by_slug.get(p.get("slug")), "name", p.get("slug"))
         for p in participants
     }
+    # Every way a participant's family name is written, to know a speaker not among them.
+    family_names = set()
+    for p in participants:
+        known = by_slug.get(p.get("slug"))
+        for form in [p.get("name") or "", *(p.get("aliases") or [])] + (
+            [known.name, *known.aliases] if known else []
+        ):
+            family_names.update(fold(form).split())
     for r, readout in enumerate(readouts):
         statements = readout.get("statements") or []
         body = readout.get("body") or ""
@@ -147,6 +156,16 @@ def check(document: dict, vocabulary: Vocabulary) -> list[DraftWarning]:
                 )
         for s, statement in enumerate(statements):
             speaker = statement.get("speaker")
+            for named in speakers_not_taking_part(statement.get("text") or "", family_names):
+                given = names.get(speaker) or "both sides"
+                found.append(
+                    DraftWarning(
+                        f"readouts[{r}].statements[{s}].speaker",
+                        "named-speaker-not-participant",
+                        f"“{named}” speaks in this statement but is not a participant; it is "
+                        f"given to {given}: add them, or give the passage to its speaker",
+                    )
+                )
             if speaker and speaker not in in_draft:
                 found.append(
                     DraftWarning(
@@ -195,6 +214,31 @@ def matched_by_family_name(document: dict, people, vocabulary: Vocabulary) -> li
             )
         )
     return found
+
+
+# A sentence that opens on an office and a name, then says what they did: "Secretary Blinken
+# emphasized ...", "Also on the call, Secretary of State Antony Blinken noted ...".
+SPEAKER_OPENING = re.compile(
+    r"^(?:[A-Z][^,]{0,60},\s+)?(?P<who>(?:[A-Z][\w.’'\-]*\s+|of\s+|the\s+|for\s+){1,10}?"
+    r"[A-Z][\w’'\-]+)\s+(?:also\s+)?(?P<verb>[a-z]+(?:ed|s))\b"
+)
+
+
+def speakers_not_taking_part(text: str, family_names: set[str]) -> list[str]:
+    """People the statement's sentences open on, with an office, who are not participants."""
+
+    found = []
+    for sentence in sentences(text):
+        opening = SPEAKER_OPENING.match(sentence)
+        if not opening:
+            continue
+        person = parse_mention(opening.group("who"))
+        if person is None or not person.title or person.country == "":
+            continue  # not a person with an office ("The United States", a body)
+        words = fold(person.name).split()
+        if words and not any(word in family_names for word in words):
+            found.append(f"{person.title} {person.name}")
+    return list(dict.fromkeys(found))
 
 
 def truncated(title: str) -> bool:

@@ -231,6 +231,26 @@ def test_it_warns_of_a_speaker_who_is_not_a_participant(vocabulary):
     ]
 
 
+def test_it_warns_of_a_place_drafted_as_a_person(vocabulary):
+    people = [
+        doc.participant("joe-biden"),
+        doc.participant("northern-ireland", name="Northern Ireland", country=""),
+    ]
+    warnings = check(document(people, []), vocabulary)
+    assert codes(warnings) == [("participants[1].name", "not-a-person")]
+    assert "country or territory" in warnings[0].message
+    # Nor does the drafter make one of a state's long name.
+    draft = draft_text(
+        readout_text(
+            "Readout of Vice President Harris’s Meeting with Prime Minister Boris Johnson of "
+            "the United Kingdom of Great Britain and Northern Ireland",
+            "Vice President Kamala Harris met with Prime Minister Boris Johnson today.",
+        ),
+        vocabulary,
+    )
+    assert [p["slug"] for p in draft.document["participants"]] == ["kamala-harris", "boris-johnson"]
+
+
 def test_it_warns_of_a_statement_opening_on_someone_not_taking_part(vocabulary):
     people = [doc.participant("joe-biden"), doc.participant("sergey-lavrov")]
     statements = [

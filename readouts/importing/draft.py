@@ -165,6 +165,8 @@ def _people_list(text: str, *, tail: bool = True) -> list[Person]:
             pending = phrase
             continue
         pending = ""
+        if not person.title and country_code(person.name):
+            continue  # "... of Great Britain and Northern Ireland": a place, not a person
         people.append(person)
     # "Prime Minister Draghi of Italy and Diplomatic Advisor to the Prime Minister Mattiolo": an
     # adviser to someone named in the list is of their country.

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from readouts.names import not_a_name
 
-from .people import fold, parse_mention
+from .people import country_code, fold, parse_mention
 from .text import sentences
 from .vocabulary import Known, Vocabulary
 
@@ -104,6 +104,14 @@ def check(document: dict, vocabulary: Vocabulary) -> list[DraftWarning]:
                     f"participants[{i}].name",
                     "not-a-person",
                     f"“{name}” reads as an office, body or group, not a person's name",
+                )
+            )
+        elif new and name and country_code(name):
+            found.append(
+                DraftWarning(
+                    f"participants[{i}].name",
+                    "not-a-person",
+                    f"“{name}” is the name of a country or territory, not a person's",
                 )
             )
         elif new and name:

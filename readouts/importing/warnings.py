@@ -106,6 +106,14 @@ def check(document: dict, vocabulary: Vocabulary) -> list[DraftWarning]:
                     f"“{name}” reads as an office, body or group, not a person's name",
                 )
             )
+        elif new and len(name.split()) == 1:
+            found.append(
+                DraftWarning(
+                    f"participants[{i}].name",
+                    "family-name-only",
+                    f"“{name}” is one word: if it is a family name alone, give the full name",
+                )
+            )
         elif new and name and country_code(name):
             found.append(
                 DraftWarning(

@@ -133,6 +133,13 @@ def urls() -> list[tuple[str, str]]:
             f"/meetings/?pair={pair}&reported_by_country={country}&unreported_by_country={other}",
         ),
         ("statements in meetings with a country", f"/statements/?meeting_with={other}"),
+        ("contacts known without a readout", "/unreported/"),
+        ("feed: meetings", "/meetings/feed.atom"),
+        ("feed: a speaker's statements", f"/statements/feed.atom?speaker={busiest}"),
+        ("api: meetings", "/api/meetings/"),
+        ("api: meetings with a participant", f"/api/meetings/?participant={busiest}"),
+        ("api: statements on a topic", f"/api/statements/?topic={subtopic}"),
+        ("api: a meeting", f"/api/meetings/{meeting}/"),
     ]
     pages += [(f"admin: {name}s", f"/admin/readouts/{name}/") for name in ADMIN_MODELS]
     return pages

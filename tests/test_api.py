@@ -54,6 +54,7 @@ def test_it_lists_a_meeting_with_its_participants_and_readouts(client, seeded):
     assert meeting["participants"][1]["title"] == "Foreign Minister"
     (readout,) = meeting["readouts"]
     assert readout["publisher"] == "mfa-prc"
+    assert readout["published_at"] == "2022-10-27T23:38:00+08:00"  # as published, in Beijing
     assert "body" not in readout  # listed without the text
 
 

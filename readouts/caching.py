@@ -16,6 +16,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import caches
@@ -24,6 +25,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
 
+T = TypeVar("T")
 APP = Path(__file__).resolve().parent
 LARGEST = 2_000_000  # bytes; a page is tens of kilobytes
 NOT_CACHED = ("/admin/", "/static/")
@@ -37,6 +39,20 @@ def data_version() -> tuple[int, datetime]:
     if isinstance(changed, str):  # SQLite keeps it as text
         changed = datetime.fromisoformat(changed)
     return version, changed.replace(tzinfo=UTC)
+
+
+def per_version(name: str, compute: Callable[[], T]) -> T:
+    """A value read off the whole of the data (every topic's meeting count), computed once
+    per data version and kept in the cache: a write moves the version on, so it is never
+    read stale, and readers in between, signed in or not, do not pay for it again."""
+    version, _ = data_version()
+    key = f"readouts:{name}:{version}"
+    store = caches["default"]
+    value = store.get(key)
+    if value is None:
+        value = compute()
+        store.set(key, value)
+    return value
 
 
 @cache

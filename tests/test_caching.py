@@ -13,6 +13,7 @@ from django.core.cache import caches
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from readouts.caching import data_version
 from readouts.loading import load
@@ -196,3 +197,22 @@ def test_the_api_and_feeds_are_kept_by_version_and_show_a_write(seed, page_cache
         after = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
         assert after.status_code == 200
         assert f"Retitled for {url}" in after.content.decode()
+
+
+def test_the_topic_counts_are_worked_out_once_per_version_and_show_a_write(
+    seed, page_cache, tmp_path
+):
+    ed = editor()  # signed in: the page is rendered each time, the counts are kept
+    page = ed.get("/topics/").content.decode()
+    assert '?topic=china-russia-relations">1 meeting<' in page
+    with CaptureQueriesContext(connection) as captured:
+        assert ed.get("/topics/").content.decode() == page
+    assert not any("meeting_topic" in q["sql"] for q in captured.captured_queries)
+
+    # A second meeting on the topic: the version moves on, and the count with it.
+    def on_topic(document):
+        document["readouts"][0]["statements"][0]["topics"] = ["china-russia-relations"]
+        return document
+
+    load([write_json(tmp_path / "more.json", [on_topic(make_document(1))])])
+    assert '?topic=china-russia-relations">2 meetings<' in ed.get("/topics/").content.decode()

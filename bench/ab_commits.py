@@ -3,15 +3,21 @@
     python bench/ab_commits.py BEFORE_CHECKOUT AFTER_CHECKOUT CORPUS.json
 
 Each checkout (a `git worktree add` of a commit) migrates its own template database on
-the PostgreSQL server at 127.0.0.1; then, three times, each loads CORPUS into a copy of
-its template and exports it. Used to check that the one-vocabulary refactor (issue 19)
+the PostgreSQL server at 127.0.0.1; then, in turns, each loads CORPUS into a copy of
+its template and exports it; AB_TURNS sets how many turns (three unless told), AB_EXPORTS
+how many exports follow each load (one unless told). It says
+whether the two checkouts' exports of the corpus are the same bytes (the line giving the
+time of export left out). Used to check that the one-vocabulary refactor (issue 19)
 left the loader and exporter as fast as they were: see docs/benchmarks.md.
 """
 
+import hashlib
 import os
 import secrets
+import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
 import psycopg
@@ -30,6 +36,16 @@ env0 = {
 
 def admin():
     return psycopg.connect(f"{BASE}/postgres", autocommit=True)
+
+
+def content_hash(path: str) -> str:
+    """The export's SHA-256, its line giving the time of export left out."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for line in f:
+            if b'"exported_at"' not in line:
+                digest.update(line)
+    return digest.hexdigest()
 
 
 def manage(path, db, *args):
@@ -52,8 +68,10 @@ for i, (name, path) in enumerate(VERSIONS.items()):
         a.execute(f'CREATE DATABASE "{t}"')
     manage(path, t, "migrate", "--no-input", "-v0")
     templates[name] = t
-results = {name: {"load": [], "export": []} for name in VERSIONS}
-for turn in range(3):
+results = {name: {"load": [], "export": [], "exports": set()} for name in VERSIONS}
+TURNS = int(os.environ.get("AB_TURNS", "3"))
+EXPORTS = int(os.environ.get("AB_EXPORTS", "1"))
+for turn in range(TURNS):
     for name, path in VERSIONS.items():
         db = "ab_run"
         with admin() as a:
@@ -62,14 +80,23 @@ for turn in range(3):
         load = manage(path, db, "load_readouts", CORPUS, "-v0")
         with psycopg.connect(f"{BASE}/{db}", autocommit=True) as c:
             c.execute("VACUUM ANALYZE")
-        export = manage(path, db, "export_readouts", "-o", os.devnull)
+        out = os.path.join(tempfile.gettempdir(), "ab_export.json")
+        exports = []
+        for _ in range(EXPORTS):
+            exports.append(manage(path, db, "export_readouts", "-o", out))
+            results[name]["exports"].add(content_hash(out))
         results[name]["load"].append(load)
-        results[name]["export"].append(export)
-        print(f"turn {turn + 1} {name}: load {load:.1f} s, export {export:.1f} s", flush=True)
+        results[name]["export"] += exports
+        took = ", ".join(f"{x:.1f}" for x in exports)
+        print(f"turn {turn + 1} {name}: load {load:.1f} s, export {took} s", flush=True)
 for name, r in results.items():
     for step in ("load", "export"):
         every = ", ".join(f"{x:.1f}" for x in r[step])
-        print(f"{name}: {step} best {min(r[step]):.1f} s (all {every})")
+        median = statistics.median(r[step])
+        print(f"{name}: {step} best {min(r[step]):.1f} s, median {median:.1f} s (all {every})")
+# Both checkouts' exports of the corpus, byte for byte apart from the time of export.
+hashes = set().union(*(r["exports"] for r in results.values()))
+print("exports: the same bytes" if len(hashes) == 1 else f"exports DIFFER: {sorted(hashes)}")
 with admin() as a:
     for db in ["ab_run", *templates.values()]:
         a.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
 
 PROJECT = Path(__file__).resolve().parent.parent
 SETTINGS = PROJECT / "diplomacy" / "settings.py"
@@ -46,6 +47,16 @@ def test_it_uses_postgresql_from_database_url(environ):
         5433,
         "readouts",
     )
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's own settings")
+@pytest.mark.django_db
+def test_its_postgresql_sessions_wait_for_locks_a_bounded_time_and_compile_no_queries():
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW lock_timeout")
+        assert cursor.fetchone() == ("20s",)
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone() == ("off",)
 
 
 def test_it_reads_debug_and_allowed_hosts(environ):

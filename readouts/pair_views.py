@@ -36,11 +36,12 @@ class PairView(TemplateView):
         a, b = self.a, self.b
         meetings = pairs.between(a, b)
         pair = f"{a.param},{b.param}"
+        months, reported = pairs.reporting(meetings, a, b)
         context.update(
             a=a,
             b=b,
-            chart=charts.per_month(meetings),
-            reported=pairs.who_reported(meetings, a, b),
+            chart=charts.chart(months),
+            reported=reported,
             latest=meetings.order_by("-date", "slug").prefetch_related(
                 Prefetch("attendances", queryset=Attendance.objects.select_related("participant")),
                 Prefetch(

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date
 
 from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, QuerySet, Value, When
 from django_countries import countries
 
-from .models import Meeting, Participant, Readout, Record, Statement, Topic
+from .charts import Month
+from .models import Meeting, Participant, Record, Statement, Topic
+from .querysets import readouts_from
 
 
 @dataclass(frozen=True)
@@ -69,32 +72,42 @@ def between(a: Side, b: Side, queryset: QuerySet[Meeting] | None = None) -> Quer
     return b.meetings(a.meetings(Meeting.objects.all() if queryset is None else queryset))
 
 
-def who_reported(meetings: QuerySet[Meeting], a: Side, b: Side) -> dict[str, int]:
-    """How many of the meetings each side's government reported: both, only one, neither;
-    and how many of those a side did not report an independent record knows of (a visit,
-    a trip): contacts that happened, with no readout from that side."""
-    counts = (
+REPORTED_BY = {
+    (True, True): "both",
+    (True, False): "only_a",
+    (False, True): "only_b",
+    (False, False): "neither",
+}
+
+
+def reporting(meetings: QuerySet[Meeting], a: Side, b: Side) -> tuple[dict[date, int], dict]:
+    """The pair's meetings counted month by month (for the chart), and by who reported
+    them: both, only one, neither; and how many of those a side did not report an
+    independent record knows of (a visit, a trip): contacts that happened, with no
+    readout from that side. One pass over the meetings, grouped by month and by the
+    three answers, so each is asked once a meeting."""
+    rows = (
         meetings.order_by()
         .annotate(
-            by_a=Exists(
-                Readout.objects.filter(meeting=OuterRef("pk"), publisher__country=a.reporting)
-            ),
-            by_b=Exists(
-                Readout.objects.filter(meeting=OuterRef("pk"), publisher__country=b.reporting)
-            ),
+            month=Month("date"),
+            by_a=Exists(readouts_from(a.reporting).filter(meeting=OuterRef("pk"))),
+            by_b=Exists(readouts_from(b.reporting).filter(meeting=OuterRef("pk"))),
             recorded=Exists(Record.meetings.through.objects.filter(meeting=OuterRef("pk"))),
         )
-        .aggregate(
-            total=Count("pk"),
-            both=Count("pk", filter=Q(by_a=True, by_b=True)),
-            only_a=Count("pk", filter=Q(by_a=True, by_b=False)),
-            only_b=Count("pk", filter=Q(by_a=False, by_b=True)),
-            neither=Count("pk", filter=Q(by_a=False, by_b=False)),
-            recorded_not_a=Count("pk", filter=Q(by_a=False, recorded=True)),
-            recorded_not_b=Count("pk", filter=Q(by_b=False, recorded=True)),
-        )
+        .values("month", "by_a", "by_b", "recorded")
+        .annotate(n=Count("pk"))
     )
-    return counts
+    months: dict[date, int] = defaultdict(int)
+    counts = dict.fromkeys(["total", *REPORTED_BY.values(), "recorded_not_a", "recorded_not_b"], 0)
+    for row in rows:
+        n, by_a, by_b = row["n"], row["by_a"], row["by_b"]
+        months[row["month"]] += n
+        counts["total"] += n
+        counts[REPORTED_BY[by_a, by_b]] += n
+        if row["recorded"]:
+            counts["recorded_not_a"] += 0 if by_a else n
+            counts["recorded_not_b"] += 0 if by_b else n
+    return dict(months), counts
 
 
 @dataclass

@@ -27,6 +27,15 @@ def _models():
     return m
 
 
+def readouts_from(code: str) -> models.QuerySet:
+    """The readouts of a country's government: those of the publishers whose record
+    gives that country (the publishers found once a query, a meeting's readouts then
+    asked of an index alone)."""
+    m = _models()
+    publishers = m.Publisher.objects.filter(country=code).order_by().values("pk")
+    return m.Readout.objects.filter(publisher__in=publishers)
+
+
 class MeetingQuerySet(models.QuerySet):
     def on_topics(self, topic_ids: Iterable[int]) -> MeetingQuerySet:
         """Meetings with a statement on one of these topics (give a topic's family,
@@ -60,8 +69,7 @@ class MeetingQuerySet(models.QuerySet):
     def reported_from(self, code: str) -> MeetingQuerySet:
         """Meetings with a readout from a publisher of a country (its government's
         account: which publishers speak for which country is their records' country)."""
-        readouts = _models().Readout.objects.filter(meeting=OuterRef("pk"), publisher__country=code)
-        return self.filter(Exists(readouts))
+        return self.filter(Exists(readouts_from(code).filter(meeting=OuterRef("pk"))))
 
     def known_from_records(self) -> MeetingQuerySet:
         """Meetings an independent record (a visit, a trip) knows of."""
@@ -74,8 +82,7 @@ class MeetingQuerySet(models.QuerySet):
 
     def unreported_from(self, code: str) -> MeetingQuerySet:
         """Meetings with no readout from any publisher of a country."""
-        readouts = _models().Readout.objects.filter(meeting=OuterRef("pk"), publisher__country=code)
-        return self.filter(~Exists(readouts))
+        return self.filter(~Exists(readouts_from(code).filter(meeting=OuterRef("pk"))))
 
 
 class StatementQuerySet(models.QuerySet):

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from readouts import documents as doc
 from readouts.loading import load
+from readouts.models import Meeting, Record
 
 from .factories import write_json
 
@@ -128,6 +129,28 @@ def test_it_counts_who_reported_a_pairs_meetings(client, contacts):
     html = page.content.decode()
     assert "United States of America and China" in html
     assert "Call us-fr" not in html  # France is not one of the pair
+
+
+def test_it_counts_the_contacts_a_record_knows_of_that_a_side_did_not_report(client, contacts):
+    # Records of the call only China reported and of the one only the US reported.
+    for key, slug in [("cn", "only-cn"), ("us", "only-us")]:
+        record = Record.objects.create(
+            source=Record.Source.US_HISTORIAN,
+            kind=Record.Kind.VISIT,
+            key=key,
+            date=Meeting.objects.get(slug=slug).date,
+            country="CN",
+            who="President Xi Jinping",
+            text="Talks.",
+        )
+        record.meetings.add(Meeting.objects.get(slug=slug))
+    page = client.get(reverse("readouts:pair", args=["US", "CN"]))
+    reported = page.context["reported"]
+    assert (reported["recorded_not_a"], reported["recorded_not_b"]) == (1, 1)
+    assert (reported["only_a"], reported["only_b"], reported["both"]) == (1, 1, 1)
+    # The chart counts the same meetings month by month: March, June and November 2023.
+    chart = page.context["chart"]
+    assert {bar.month.month: bar.count for bar in chart.bars if bar.count} == {3: 1, 6: 1, 11: 1}
 
 
 def test_it_splits_the_topics_by_reporting_government_and_by_speaker(client, contacts):

@@ -1,24 +1,27 @@
-"""The derived meeting-topic table (MeetingTopic): its derivation, a check and a rebuild.
+"""The derived tables: their derivations, a check and a rebuild.
 
-The table is kept current by database triggers (migration 0012); this module says
-what it must hold, so that a test and `manage.py meeting_topics` can compare.
+Two tables hold what could be worked out from the curated records, so that pages
+need not work it out on every request: which meetings have a statement on which
+topic, by month (MeetingTopic, migration 0012), and how many take part in each
+meeting (MeetingSize, migration 0020). Database triggers keep them current; this
+module says what each must hold, so that a test and `manage.py derived_tables` can
+compare, and remakes one from its derivation.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Callable
+from dataclasses import dataclass
 
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.db.models import Count, DateField, F
 from django.db.models.functions import TruncMonth
 
-from .models import MeetingTopic, Statement
-
-Row = tuple[int, int, date, int]  # topic, meeting, month, links
+from .models import Meeting, MeetingSize, MeetingTopic, Statement
 
 
-def derivation() -> set[Row]:
-    """The rows the table must hold, worked out from the statements' topic links."""
+def _meeting_topics() -> set[tuple]:
+    """(topic, meeting, month, links), from the statements' topic links."""
     links = Statement.topics.through.objects.values(
         "topic_id",
         meeting=F("statement__readout__meeting_id"),
@@ -28,24 +31,53 @@ def derivation() -> set[Row]:
     return set(rows)
 
 
-def stored() -> set[Row]:
-    return set(MeetingTopic.objects.values_list("topic_id", "meeting_id", "month", "links"))
+def _meeting_sizes() -> set[tuple]:
+    """(meeting, participants), from the attendances; 0 for a meeting with none."""
+    sizes = Meeting.objects.order_by().annotate(attending=Count("attendances"))
+    return set(sizes.values_list("pk", "attending"))
 
 
-def differences() -> tuple[set[Row], set[Row]]:
-    """Rows missing from the table, and rows it holds that it should not."""
-    want, have = derivation(), stored()
-    return want - have, have - want
+@dataclass(frozen=True)
+class Derived:
+    name: str  # as a message says it
+    source: str  # what it is derived from, as a message says it
+    model: type[models.Model]
+    columns: tuple[str, ...]  # the row's values, in the derivation's order
+    derivation: Callable[[], set[tuple]]
+
+    def stored(self) -> set[tuple]:
+        return set(self.model.objects.values_list(*self.columns))
+
+    def differences(self) -> tuple[set[tuple], set[tuple]]:
+        """Rows missing from the table, and rows it holds that it should not."""
+        want, have = self.derivation(), self.stored()
+        return want - have, have - want
+
+    def rebuild(self) -> int:
+        """Remake the table from the derivation, in one transaction; return its rows."""
+        rows = sorted(self.derivation())
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute(f"DELETE FROM {self.model._meta.db_table}")
+            self.model.objects.bulk_create(
+                [self.model(**dict(zip(self.columns, row, strict=True))) for row in rows],
+                batch_size=1000,
+            )
+        return len(rows)
 
 
-def rebuild() -> int:
-    """Remake the table from the derivation, in one transaction; return its rows."""
-    rows = sorted(derivation())
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {MeetingTopic._meta.db_table}")
-        MeetingTopic.objects.bulk_create(
-            [MeetingTopic(topic_id=t, meeting_id=m, month=mo, links=n) for t, m, mo, n in rows],
-            batch_size=1000,
-        )
-    return len(rows)
+MEETING_TOPICS = Derived(
+    "meeting–topic",
+    "the statements' topics",
+    MeetingTopic,
+    ("topic_id", "meeting_id", "month", "links"),
+    _meeting_topics,
+)
+MEETING_SIZES = Derived(
+    "meeting size",
+    "the attendances",
+    MeetingSize,
+    ("meeting_id", "participants"),
+    _meeting_sizes,
+)
+TABLES = [MEETING_TOPICS, MEETING_SIZES]

@@ -13,8 +13,7 @@ from functools import cache
 from html import escape
 
 from django import forms
-from django.db.models import Expression, Q, QuerySet
-from django.db.models.functions import Coalesce
+from django.db.models import Expression, F, Q, QuerySet
 from django.forms.utils import flatatt
 from django.urls import reverse_lazy
 from django.utils.functional import cached_property
@@ -223,7 +222,9 @@ class SortFilter(OrderingFilter):
     equal values (meetings with three participants) keep a stable order.
 
     `computed` names values worked out only to sort by them: listing the newest
-    meetings needs no count of every meeting's participants."""
+    meetings needs no count of every meeting's participants. Each row has such a value
+    (a derived table's, kept for every row): asking for it makes the join an inner one,
+    so the database can read the rows in order off that table's index."""
 
     def __init__(
         self,
@@ -243,7 +244,8 @@ class SortFilter(OrderingFilter):
         chosen = {name.lstrip("-") for name in ordering}
         computed = {name: e for name, e in self.computed.items() if name in chosen}
         then = [name for name in self.then if name.lstrip("-") not in chosen]
-        return qs.alias(**computed).order_by(*ordering, *then)
+        present = {f"{name}__isnull": False for name in computed}
+        return qs.alias(**computed).filter(**present).order_by(*ordering, *then)
 
 
 class ReadoutsFilterSet(FilterSet):
@@ -388,9 +390,9 @@ class MeetingFilter(ReadoutsFilterSet):
         label="Sort by",
         empty_label="Newest first",
         then=("-date", "slug"),
-        # Every meeting's count, from the view of meeting sizes: one grouped count of the
-        # attendances, where a count in a subquery would look up each meeting in turn.
-        computed={"participant_count": Coalesce("size__participants", 0)},
+        # Every meeting's count, from the derived table of meeting sizes (0 for a meeting
+        # with no one recorded), read in order off its index.
+        computed={"participant_count": F("size__participants")},
     )
 
     class Meta:
@@ -398,17 +400,45 @@ class MeetingFilter(ReadoutsFilterSet):
         fields = ["q", "date", "kind", "country", "participant", "topic", "publisher"]
 
     def search(self, queryset, name, value):
-        return queryset  # applied in filter_queryset, after the other filters
+        return queryset  # applied in choose(), after the other filters
 
-    def filter_queryset(self, queryset):
-        queryset = super().filter_queryset(queryset)
+    def choose(self, queryset: QuerySet[Meeting]) -> QuerySet[Meeting]:
+        """The meetings the filters and the search choose, in no order of their own."""
+        if self.unmatched:
+            return queryset.none()
+        for name, value in self.form.cleaned_data.items():
+            if name != "ordering":
+                queryset = self.filters[name].filter(queryset, value)
         text = self.searched
         return search.search_meetings(queryset, text, self.search_limit) if text else queryset
+
+    def sort(self, queryset: QuerySet[Meeting]) -> QuerySet[Meeting]:
+        return self.filters["ordering"].filter(queryset, self.form.cleaned_data.get("ordering"))
+
+    def filter_queryset(self, queryset):
+        return self.sort(self.choose(queryset))
+
+    @cached_property
+    def chosen(self) -> QuerySet[Meeting]:
+        """`qs` before it is sorted: what the chart counts. Sorting chooses nothing, and
+        sorting by size joins the table of sizes, which counting has no need of."""
+        if not self.is_bound:
+            return self.queryset.all()
+        self.errors  # noqa: B018 (validates the form, as django-filter's qs does)
+        return self.choose(self.queryset.all())
+
+    @property
+    def qs(self) -> QuerySet[Meeting]:
+        # django-filter's qs, sorted from `chosen`: the list and the chart share what
+        # choosing looked up (a country's participants, a search's newest matches).
+        if not hasattr(self, "_qs"):
+            self._qs = self.sort(self.chosen) if self.is_bound else self.chosen
+        return self._qs
 
     @cached_property
     def chart(self) -> charts.MonthChart | None:
         """The meetings chosen, counted month by month."""
-        return charts.per_month(self.qs)
+        return charts.per_month(self.chosen)
 
     @property
     def known_count(self) -> int:

@@ -546,10 +546,11 @@ class Attendance(Versioned):
 
 
 class MeetingSize(models.Model):
-    """How many take part in each meeting, read from a database view that counts
-    attendances (migration 0009): nothing is stored twice. Sorting meetings by their
-    size joins one grouped count of all attendances, where counting meeting by meeting
-    would look each one up."""
+    """Derived, never curated: how many take part in each meeting, one row a meeting (0
+    when no one is recorded yet), kept current by database triggers (migration 0020) on
+    every path that writes; `manage.py derived_tables` checks and rebuilds it. Sorting
+    meetings by their size reads the largest off its index, where counting the
+    attendances grouped them all on every request."""
 
     meeting = models.OneToOneField(
         Meeting,
@@ -573,7 +574,7 @@ class MeetingTopic(models.Model):
     """Derived, never curated: a meeting has a statement on this topic. One row per topic
     and meeting, with the meeting's month and the number of its statement-topic links
     naming the topic, kept current by database triggers (migration 0012) on every path
-    that writes; `manage.py meeting_topics` checks and rebuilds it."""
+    that writes; `manage.py derived_tables` checks and rebuilds it."""
 
     pk = models.CompositePrimaryKey("topic", "meeting")
     topic = models.ForeignKey(

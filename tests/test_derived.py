@@ -1,4 +1,5 @@
-"""The derived meeting-topic table equals its derivation after any sequence of writes."""
+"""The derived tables (meeting-topic, meeting size) equal their derivations after any
+sequence of writes."""
 
 import datetime as dt
 import io
@@ -6,12 +7,22 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from readouts import derived
 from readouts.loading import load
-from readouts.models import Meeting, MeetingTopic, Readout, Statement, Topic
+from readouts.models import (
+    Attendance,
+    Meeting,
+    MeetingSize,
+    MeetingTopic,
+    Participant,
+    Readout,
+    Statement,
+    Topic,
+)
 
 from .admin_pages import form_data
 from .factories import SEED, make_document, variant, write_json
@@ -25,8 +36,9 @@ def corpus(tmp_path):
 
 
 def assert_current() -> None:
-    missing, extra = derived.differences()
-    assert (missing, extra) == (set(), set())
+    for table in derived.TABLES:
+        missing, extra = table.differences()
+        assert (table.name, missing, extra) == (table.name, set(), set())
 
 
 def pick(data, queryset, label: str):
@@ -99,6 +111,47 @@ def delete_meeting(data) -> None:
         Meeting.objects.get(pk=meeting).delete()
 
 
+def add_attendance(data) -> None:
+    meeting = pick(data, Meeting.objects.all(), "meeting")
+    participant = pick(data, Participant.objects.all(), "participant")
+    taken = Attendance.objects.filter(meeting_id=meeting, participant_id=participant).exists()
+    if meeting and participant and not taken:
+        order = Attendance.objects.filter(meeting_id=meeting).count()
+        Attendance.objects.create(meeting_id=meeting, participant_id=participant, order=order)
+
+
+def remove_attendance(data) -> None:
+    """An attendance no statement relies on (the speaker rule keeps the others)."""
+    spoken = Statement.objects.filter(
+        speaker_id=OuterRef("participant_id"), readout__meeting_id=OuterRef("meeting_id")
+    )
+    attendance = pick(data, Attendance.objects.filter(~Exists(spoken)), "attendance")
+    if attendance:
+        Attendance.objects.filter(pk=attendance).delete()
+
+
+def move_attendance(data) -> None:
+    spoken = Statement.objects.filter(
+        speaker_id=OuterRef("participant_id"), readout__meeting_id=OuterRef("meeting_id")
+    )
+    attendance = pick(data, Attendance.objects.filter(~Exists(spoken)), "attendance")
+    meeting = pick(data, Meeting.objects.all(), "meeting")
+    if attendance and meeting:
+        moving = Attendance.objects.get(pk=attendance)
+        if not Attendance.objects.filter(
+            meeting_id=meeting, participant_id=moving.participant_id
+        ).exists():
+            Attendance.objects.filter(pk=attendance).update(meeting_id=meeting)
+
+
+def add_meeting(data) -> None:
+    i = data.draw(st.integers(0, 10**6), label="new meeting")
+    if not Meeting.objects.filter(slug=f"new-{i}").exists():
+        Meeting.objects.create(
+            slug=f"new-{i}", date=dt.date(2023, 1, 1), kind="meeting", title=f"New {i}"
+        )
+
+
 def reparent(data) -> None:
     topic = pick(data, Topic.objects.filter(parent__isnull=False), "topic")
     if topic:
@@ -136,6 +189,10 @@ OPERATIONS = [
     delete_readout,
     delete_meeting,
     reparent,
+    add_attendance,
+    remove_attendance,
+    move_attendance,
+    add_meeting,
     reload,
 ]
 
@@ -203,19 +260,43 @@ def test_it_follows_djangos_loaddata(db, tmp_path):
     Statement.topics.through.objects.all().delete()
     assert not MeetingTopic.objects.exists()
     call_command("loaddata", str(path), verbosity=0)
-    assert MeetingTopic.objects.count() == len(derived.derivation()) > 0
+    assert MeetingTopic.objects.count() == len(derived.MEETING_TOPICS.derivation()) > 0
+    assert MeetingSize.objects.count() == Meeting.objects.count() > 0
     assert_current()
 
 
-def test_the_command_checks_and_rebuilds_it(corpus):
+def test_the_command_checks_and_rebuilds_them(corpus):
     out = io.StringIO()
-    call_command("meeting_topics", stdout=out)
-    assert "matches the statements" in out.getvalue()
+    call_command("derived_tables", stdout=out)
+    assert "The meeting–topic table matches the statements' topics." in out.getvalue()
+    assert "The meeting size table matches the attendances." in out.getvalue()
     meeting = Meeting.objects.get(slug="meeting-1")
     gone = MeetingTopic.objects.filter(meeting=meeting).count()
     MeetingTopic.objects.filter(meeting=meeting).delete()
-    with pytest.raises(CommandError, match=rf"{gone} row\(s\) missing, 0 not due"):
-        call_command("meeting_topics")
-    call_command("meeting_topics", "--rebuild", stdout=out)
+    MeetingSize.objects.filter(meeting=meeting).update(participants=9)
+    with pytest.raises(CommandError) as refused:
+        call_command("derived_tables")
+    message = str(refused.value)
+    topics = "the meeting–topic table differs from the statements' topics"
+    assert f"{topics}: {gone} row(s) missing, 0 not due" in message
+    assert (
+        "the meeting size table differs from the attendances: 1 row(s) missing, 1 not due"
+        in message
+    )
+    call_command("derived_tables", "--rebuild", stdout=out)
     assert "Rebuilt:" in out.getvalue()
     assert_current()
+
+
+def test_every_meeting_has_its_size_from_the_first_save_and_sorting_by_it_lists_them_all(
+    corpus, client
+):
+    empty = Meeting.objects.create(
+        slug="nobody", date=dt.date(2023, 1, 1), kind="meeting", title="Nobody yet"
+    )
+    assert MeetingSize.objects.get(meeting=empty).participants == 0
+    page = client.get("/meetings/", {"ordering": "participants", "per_page": 100})
+    listed = [meeting.slug for meeting in page.context["object_list"]]
+    assert listed[0] == "nobody" and len(listed) == Meeting.objects.count()
+    sizes = [MeetingSize.objects.get(meeting__slug=slug).participants for slug in listed]
+    assert sizes == sorted(sizes)

@@ -186,7 +186,7 @@ def test_it_breaks_ties_in_a_sort_newest_first(corpus, client):
 
 
 def test_it_sorts_a_meeting_nobody_attends_as_having_none(corpus, client):
-    # The view of meeting sizes has no row for it: it counts as none, and stays listed.
+    # The table of meeting sizes holds 0 for it: it counts as none, and stays listed.
     Meeting.objects.create(
         slug="2021-01-01-nobody", date=date(2021, 1, 1), kind="phone_call", title="Nobody came"
     )

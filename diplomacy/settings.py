@@ -120,7 +120,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # changing the same record): then the page says nothing was saved and to try again,
     # well before the web server would give up on the request (30 s).
     # No JIT compilation: a page's queries run for milliseconds, and compiling one whose
-    # estimated cost passes jit_above_cost took 40–60 ms of its own (bench/pages.py).
+    # estimated cost passes jit_above_cost took 40 to 60 ms of its own (bench/pages.py).
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c lock_timeout=20s -c jit=off"
 DATABASE_ROUTERS = ["readouts.routers.DatabaseViews"]
 

@@ -28,6 +28,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from readouts import documents as doc  # noqa: E402 (plain Python, no Django set-up)
+
 CHECKED = [
     ROOT / "tests" / "data" / "importer" / "expected",
     ROOT / "tests" / "data" / "importer" / "held-out" / "expected",
@@ -68,7 +71,7 @@ def rename(document: dict) -> None:
     participants = []
     for p in document["participants"]:
         if p["slug"] in SAME_PERSON:
-            p = {"slug": SAME_PERSON[p["slug"]], "title": p.get("title", "")}
+            p = doc.participant(SAME_PERSON[p["slug"]], title=p.get("title", ""))
         if p["slug"] not in seen:
             seen.add(p["slug"])
             participants.append(p)
@@ -150,7 +153,7 @@ def body_index(body: str, words: str) -> int:
 
 
 def person(slug: str, title: str, **fields) -> dict:
-    return {"slug": slug, **fields, "title": title}
+    return doc.participant(slug, title=title, **fields)
 
 
 # The corrections, by the readout's source URL (its last part), each what the text says.

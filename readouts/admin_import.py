@@ -396,8 +396,8 @@ def too_large(request) -> TemplateResponse | None:
 
 
 def _forms_from(draft):
-    doc = draft.document
-    readout = doc["readouts"][0]
+    document = draft.document
+    readout = document["readouts"][0]
     drafted = readout["publisher"]
     publisher = Publisher.objects.filter(slug=drafted.get("slug")).first()
     new_publisher = {
@@ -406,7 +406,7 @@ def _forms_from(draft):
     joining = draft.match.meeting if draft.match else None
     meeting = MeetingDraftForm(
         initial={
-            **doc["meeting"],
+            **document["meeting"],
             "join": joining.slug if joining else "",
             "publisher": publisher,
             **({} if publisher else new_publisher),
@@ -591,18 +591,18 @@ def _document_from_forms(meeting, people, statements) -> dict:
         slug = slugs.get(int(pk)) if str(pk).isdigit() else None
         deleted = form["DELETE"].value() if "DELETE" in form.fields else False
         if deleted:
-            entry = {"slug": ""}
+            entry = doc.participant("")
         elif slug:
-            entry = {"slug": slug, "title": form["title"].value() or ""}
+            entry = doc.participant(slug, title=form["title"].value() or "")
         else:
             name = (form["name"].value() or "").strip()
             slug = form["slug"].value() or slugify(name)[:100]
-            entry = {
-                "slug": slug,
-                "name": name,
-                "country": form["country"].value() or "",
-                "title": form["title"].value() or "",
-            }
+            entry = doc.participant(
+                slug,
+                name=name,
+                country=form["country"].value() or "",
+                title=form["title"].value() or "",
+            )
         participants.append(entry)
         row_slugs.append(slug or "")
     rows = []
@@ -611,22 +611,17 @@ def _document_from_forms(meeting, people, statements) -> dict:
         speaker = (
             row_slugs[int(value)] if value.isdigit() and int(value) < len(row_slugs) else value
         )
-        rows.append({"speaker": speaker or None, "text": form["text"].value() or ""})
-    value = meeting.__getitem__
-    return {
-        "meeting": {
-            "title": value("title").value() or "",
-            "location": value("location").value() or "",
-        },
-        "participants": participants,
-        "readouts": [
-            {
-                "title": value("readout_title").value() or "",
-                "body": value("body").value() or "",
-                "statements": rows,
-            }
-        ],
-    }
+        rows.append(doc.statement(speaker or None, form["text"].value() or ""))
+
+    def value(name: str) -> str:
+        return str(meeting[name].value() or "")
+
+    # What the warnings read of the meeting and the readout; the publisher is not among it.
+    drafted = doc.meeting(
+        value("slug"), value("date"), value("kind"), value("title"), location=value("location")
+    )
+    account = doc.readout({}, value("readout_title"), value("body"), statements=rows)
+    return doc.document(drafted, participants, [account])
 
 
 def _review(

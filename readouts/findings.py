@@ -15,9 +15,11 @@ from django.db.models import Count, Exists, F, OuterRef, QuerySet
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from . import rules
 from .duplicates import likely_duplicate_participants, likely_duplicate_topics
-from .models import Attendance, Meeting, Participant, Readout, Record, Statement
+from .models import Meeting, Participant, Readout, Statement
 from .names import not_a_name
+from .querysets import recorded
 
 
 @dataclass(frozen=True)
@@ -74,8 +76,7 @@ def likely_duplicates() -> Iterator[Finding]:
 def meetings_without_readouts() -> Iterator[Finding]:
     # A meeting known from a record (the Office of the Historian's visits and trips) with
     # no readout is what the record is for: "no readout recorded", not a mistake.
-    rows = Meeting.objects.filter(~Exists(Readout.objects.filter(meeting=OuterRef("pk"))))
-    rows = rows.filter(~Exists(Record.meetings.through.objects.filter(meeting=OuterRef("pk"))))
+    rows = Meeting.objects.without_readouts().filter(~recorded())
     for meeting in rows.order_by("date", "slug"):
         yield Finding(str(meeting), "no readout is recorded for it", change_url(meeting))
 
@@ -114,12 +115,7 @@ def statements_not_in_their_readout() -> Iterator[Finding]:
 
 
 def speakers_who_did_not_attend() -> Iterator[Finding]:
-    # The database refuses these (migration 0010); a finding here means a rule was bypassed.
-    attended = Attendance.objects.filter(
-        meeting=OuterRef("readout__meeting"), participant=OuterRef("speaker")
-    )
-    rows = Statement.objects.filter(speaker__isnull=False).filter(~Exists(attended))
-    for statement in statements(rows):
+    for statement in statements(rules.speakers_not_attending()):
         yield Finding(
             f"{statement.readout.meeting}, statement {statement.sequence}",
             f"its speaker {statement.speaker} is not among the meeting's participants",

@@ -89,10 +89,11 @@ class PairView(TemplateView):
             statements_url=list_url("readouts:statement_list", pair=pair),
         )
         slug = self.request.GET.get("topic", "")
-        topic = Topic.objects.filter(slug=slug).first() if slug else None
-        if topic is not None:
-            family = list(TopicTree.stored().family([topic.pk]))
-            context["chosen"] = topic
+        tree = TopicTree.stored() if slug else None
+        key = tree.key_of(slug) if tree else None  # a merged topic's slug: the topic kept
+        if key is not None:
+            family = list(tree.family([key]))
+            context["chosen"] = Topic.objects.get(pk=key)
             context["side_by_side"] = [
                 (side, pairs.latest_statements(meetings, side, family)) for side in (a, b)
             ]

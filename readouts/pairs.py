@@ -16,8 +16,8 @@ from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, QueryS
 from django_countries import countries
 
 from .charts import Month
-from .models import Meeting, Participant, Record, Statement, Topic
-from .querysets import readouts_from
+from .models import Meeting, Participant, Statement, Topic
+from .querysets import publishers_of, readouts_from, recorded
 
 
 @dataclass(frozen=True)
@@ -92,7 +92,7 @@ def reporting(meetings: QuerySet[Meeting], a: Side, b: Side) -> tuple[dict[date,
             month=Month("date"),
             by_a=Exists(readouts_from(a.reporting).filter(meeting=OuterRef("pk"))),
             by_b=Exists(readouts_from(b.reporting).filter(meeting=OuterRef("pk"))),
-            recorded=Exists(Record.meetings.through.objects.filter(meeting=OuterRef("pk"))),
+            recorded=recorded(),
         )
         .values("month", "by_a", "by_b", "recorded")
         .annotate(n=Count("pk"))
@@ -141,8 +141,8 @@ def topics_stressed(
     rows = (
         links.annotate(
             reporter=Case(
-                When(statement__readout__publisher__country=a.reporting, then=Value("a")),
-                When(statement__readout__publisher__country=b.reporting, then=Value("b")),
+                When(statement__readout__publisher__in=publishers_of(a.reporting), then=Value("a")),
+                When(statement__readout__publisher__in=publishers_of(b.reporting), then=Value("b")),
                 default=Value("other"),
                 output_field=text,
             ),

@@ -1,6 +1,6 @@
 """The query vocabulary: "meetings matching X" and "statements matching X", written once.
 
-The filters, the pages, the admin's actions, the exporter and the benchmarks
+The filters, the pages, the admin's actions, the findings and the exporter
 all choose rows through these methods (`Meeting.objects.on_topics(family)
 .attended_by(pk)`), so that what "on a topic" or "with someone from a
 country" means is decided here only.
@@ -31,9 +31,23 @@ def readouts_from(code: str) -> models.QuerySet:
     """The readouts of a country's government: those of the publishers whose record
     gives that country (the publishers found once a query, a meeting's readouts then
     asked of an index alone)."""
-    m = _models()
-    publishers = m.Publisher.objects.filter(country=code).order_by().values("pk")
-    return m.Readout.objects.filter(publisher__in=publishers)
+    return _models().Readout.objects.filter(publisher__in=publishers_of(code))
+
+
+def publishers_of(code: str) -> models.QuerySet:
+    """The publishers that speak for a country's government: their records say so."""
+    return _models().Publisher.objects.filter(country=code).order_by().values("pk")
+
+
+def reported() -> Exists:
+    """Whether a meeting (the outer query's) has a readout."""
+    return Exists(_models().Readout.objects.filter(meeting=OuterRef("pk")))
+
+
+def recorded() -> Exists:
+    """Whether an independent record (a visit, a trip) knows of a meeting (the outer
+    query's)."""
+    return Exists(_models().Record.meetings.through.objects.filter(meeting=OuterRef("pk")))
 
 
 class MeetingQuerySet(models.QuerySet):
@@ -73,12 +87,15 @@ class MeetingQuerySet(models.QuerySet):
 
     def known_from_records(self) -> MeetingQuerySet:
         """Meetings an independent record (a visit, a trip) knows of."""
-        records = _models().Record.meetings.through.objects.filter(meeting=OuterRef("pk"))
-        return self.filter(Exists(records))
+        return self.filter(recorded())
 
     def known_from_readouts(self) -> MeetingQuerySet:
         """Meetings some government's readout tells of."""
-        return self.filter(Exists(_models().Readout.objects.filter(meeting=OuterRef("pk"))))
+        return self.filter(reported())
+
+    def without_readouts(self) -> MeetingQuerySet:
+        """Meetings no government's readout tells of (yet)."""
+        return self.filter(~reported())
 
     def unreported_from(self, code: str) -> MeetingQuerySet:
         """Meetings with no readout from any publisher of a country."""

@@ -4,6 +4,7 @@
   it on every path (migration 0010); the admin's forms, the loader and the
   fixture loader check it first with this function, so that whoever is saving is
   told which person and which statements stand in the way, with nothing saved.
+  `speakers_not_attending` asks it of what is stored (the curators' findings).
 - A topic is not its own ancestor: `TopicTree.makes_cycle` and `TopicTree.cycles`
   (readouts/tree.py), called by Topic.clean, the loader and the fixture loader.
 - A save moves a record's version on by one: `Versioned.bump_version` (models).
@@ -17,7 +18,7 @@ from collections.abc import Collection, Hashable, Iterable
 from typing import TypeVar
 
 from django.db import IntegrityError
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from .models import Attendance, Statement
 
@@ -42,6 +43,15 @@ def unattended(
         for meeting, speaker, what in statements
         if speaker is not None and (meeting, speaker) not in attending
     ]
+
+
+def speakers_not_attending() -> QuerySet[Statement]:
+    """The rule asked of what is stored: the statements whose speaker does not attend
+    their meeting (the database refuses them, so these mean a rule was bypassed)."""
+    attended = Attendance.objects.filter(
+        meeting=OuterRef("readout__meeting"), participant=OuterRef("speaker")
+    )
+    return Statement.objects.filter(speaker__isnull=False).filter(~Exists(attended))
 
 
 def attendances_of(meeting_ids: Iterable[int]) -> set[tuple[int, int]]:

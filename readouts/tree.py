@@ -51,11 +51,9 @@ class TopicTree(Generic[K]):
         tree.merged = {former: pk for pk, _, _, text, _ in rows if text for former in text.split()}
         return tree
 
-    def family_of(self, slug: str) -> set[K]:
-        """A topic named by its slug (or a merged topic's slug) with all its subtopics;
-        empty for an unknown slug."""
-        key = self.by_slug.get(slug, self.merged.get(slug))
-        return self.family([key]) if key is not None else set()
+    def key_of(self, slug: str) -> K | None:
+        """The topic a slug names (a merged topic's slug: the topic kept), or None."""
+        return self.by_slug.get(slug, self.merged.get(slug))
 
     def family(self, keys: Iterable[K]) -> set[K]:
         """The topics and all their subtopics, at any depth."""

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from readouts import documents as doc
 from readouts.loading import load
-from readouts.models import Meeting, Record
+from readouts.models import Meeting, Record, Topic
 
 from .factories import write_json
 
@@ -172,6 +172,14 @@ def test_it_puts_each_sides_latest_statements_on_a_topic_side_by_side(client, co
     ]
     unknown = client.get(reverse("readouts:pair", args=["US", "CN"]) + "?topic=nowhere")
     assert "There is no topic “nowhere”." in unknown.content.decode()
+
+
+def test_a_merged_topics_slug_chooses_the_topic_kept(client, contacts):
+    Topic.objects.filter(slug="taiwan").update(former_slugs="cross-strait")
+    page = client.get(reverse("readouts:pair", args=["US", "CN"]) + "?topic=cross-strait")
+    assert page.context["chosen"].slug == "taiwan"
+    (_, us_said), _ = page.context["side_by_side"]
+    assert [s.text for s in us_said] == ["President Biden stressed peace across the Taiwan Strait."]
 
 
 def test_it_answers_an_unknown_side_with_404_and_one_address_per_pair(client, contacts):

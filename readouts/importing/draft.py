@@ -970,7 +970,7 @@ def draft_readout(
     home = (publisher or {}).get("country", "")
     found = vocabulary.publisher_at(source.url)
     if found:
-        publisher, home = {"slug": found.slug}, found.country
+        publisher, home = doc.publisher(found.slug), found.country
     if not hosts and home and len(counterparts) >= 2:
         # Everyone named together ("the Meeting Between A and B"): the publisher's side hosts.
         hosts = [
@@ -989,7 +989,7 @@ def draft_readout(
         if len(countries) == 1:
             found = vocabulary.publisher_for(countries.pop())
             if found:
-                publisher, home = {"slug": found.slug}, found.country
+                publisher, home = doc.publisher(found.slug), found.country
     for person, known in zip(hosts, known_hosts, strict=True):
         if person.country is None:
             person.country = known.country if known else (home or None)
@@ -1115,7 +1115,7 @@ def draft_readout(
         location=_location(title, first, kind)[:200],
     )
     readout = doc.readout(
-        publisher or {"slug": ""},
+        publisher or doc.publisher(""),
         title[:500],
         source.body,
         published_at=_published(source, publisher, vocabulary, notes),

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
 
+from readouts import documents as doc
 from readouts.models import Attendance, Meeting, Participant, Readout
 
 from .people import fold
@@ -179,18 +180,19 @@ def joined(document: dict, meeting: Meeting) -> dict:
     by slug or by country and family name, the others added as new attendances."""
     document = copy.deepcopy(document)
     drafted = document["meeting"]
-    document["meeting"] = {
-        "slug": meeting.slug,
-        "date": meeting.date.isoformat(),
-        "end_date": meeting.end_date.isoformat() if meeting.end_date else None,
-        "kind": meeting.kind,
-        "title": meeting.title,
-        "location": meeting.location or drafted.get("location", ""),
-    }
+    document["meeting"] = doc.meeting(
+        meeting.slug,
+        meeting.date.isoformat(),
+        meeting.kind,
+        meeting.title,
+        end_date=meeting.end_date.isoformat() if meeting.end_date else None,
+        with_end_date=True,
+        location=meeting.location or drafted.get("location", ""),
+    )
     attendees = [a.participant for a in meeting.attendances.order_by("order", "pk")]
     # The recorded attendees as they are (their titles at the time as recorded), then
     # the people only this readout names.
-    participants: list[dict] = [{"slug": person.slug} for person in attendees]
+    participants: list[dict] = [doc.participant(person.slug) for person in attendees]
     renamed = {}
     for entry in document["participants"]:
         same = _attendee(entry, attendees)

@@ -536,28 +536,61 @@ class StatementFilter(ReadoutsFilterSet):
         the matches marked, best first unless another order is chosen (for the page)."""
         super().__init__(*args, **kwargs)
         self.ranked = ranked
-        self.known_count = None
 
     def search(self, queryset, name, value):
         return search.search_statements(queryset, value)
 
-    def filter_queryset(self, queryset):
-        filtered = super().filter_queryset(queryset)
-        text, order = self.searched, filtered.query.order_by or self.NEWEST_FIRST
-        if text and self.search_limit is not None:
-            # The newest matches, looked up once: their number is the count. They are
-            # read again by key; repeating the search's conditions made PostgreSQL
-            # expect few rows and plan for those.
-            matches = list(
-                filtered.order_by("-pk").values_list("pk", flat=True)[: self.search_limit]
-            )
-            self.known_count = len(matches)
-            filtered = among(queryset, matches)
+    def newest(self, chosen: QuerySet[Statement]) -> list[int] | None:
+        """A search's newest `search_limit` matches, by key (None when there is no search,
+        or no cap). Read again by key: repeating the search's conditions made PostgreSQL
+        expect few rows and plan for those."""
+        if not self.searched or self.search_limit is None:
+            return None
+        return list(chosen.order_by("-pk").values_list("pk", flat=True)[: self.search_limit])
+
+    def arrange(
+        self, queryset: QuerySet[Statement], chosen: QuerySet[Statement], newest: list[int] | None
+    ) -> QuerySet[Statement]:
+        """The statements chosen (a search's newest matches only), ranked when asked for,
+        in the order chosen or the pages' own."""
+        text, order = self.searched, chosen.query.order_by or self.NEWEST_FIRST
+        if newest is not None:
+            chosen = among(queryset, newest)
         if text and self.ranked:
-            filtered = filtered.annotate(**search.statement_ranking(text))
-            if not self.form.cleaned_data.get("ordering") and "rank" in filtered.query.annotations:
+            chosen = chosen.annotate(**search.statement_ranking(text))
+            if not self.form.cleaned_data.get("ordering") and "rank" in chosen.query.annotations:
                 order = ("-rank", *order)
-        return filtered.order_by(*order)
+        return chosen.order_by(*order)
+
+    def filter_queryset(self, queryset):
+        chosen = super().filter_queryset(queryset)
+        return self.arrange(queryset, chosen, self.newest(chosen))
+
+    @cached_property
+    def chosen(self) -> QuerySet[Statement]:
+        """What the filters and the search choose from the FilterSet's queryset."""
+        self.errors  # noqa: B018 (validates the form, as django-filter's qs does)
+        return super().filter_queryset(self.queryset.all())
+
+    @cached_property
+    def newest_matches(self) -> list[int] | None:
+        return self.newest(self.chosen) if self.is_bound else None
+
+    @property
+    def qs(self) -> QuerySet[Statement]:
+        # django-filter's qs, made from the steps kept above: the list and its count
+        # read the same matches, looked up once.
+        if not hasattr(self, "_qs"):
+            every = self.queryset.all()
+            self._qs = (
+                self.arrange(every, self.chosen, self.newest_matches) if self.is_bound else every
+            )
+        return self._qs
+
+    @property
+    def known_count(self) -> int | None:
+        """A capped search's number of matches: the count, already known."""
+        return None if self.newest_matches is None else len(self.newest_matches)
 
     def filter_speaker(self, queryset, name, value: Named):
         return queryset.joint() if value is JOINT else queryset.spoken_by(value.pk)

@@ -50,6 +50,7 @@ LIMITS = {
     ("publisher", "slug"): Publisher._meta.get_field("slug"),
     ("publisher", "name"): Publisher._meta.get_field("name"),
     ("publisher", "website"): Publisher._meta.get_field("website"),
+    ("publisher", "time_zone"): Publisher._meta.get_field("time_zone"),
     ("readout", "language"): Readout._meta.get_field("language"),
     ("readout", "title"): Readout._meta.get_field("title"),
     ("readout", "url"): Readout._meta.get_field("url"),
@@ -58,6 +59,15 @@ LIMITS = {
     ("record", "place"): Record._meta.get_field("place"),
     ("record", "who"): Record._meta.get_field("who"),
     ("record", "role"): Record._meta.get_field("role"),
+}
+
+
+# Lists kept in one text field, one item a line or a space: each item as long as the field
+# it names (a slug) or as the rule that checks them allows (a host name, 253 by DNS).
+ITEM_LIMITS = {
+    ("participant", "former_slugs"): Participant._meta.get_field("slug").max_length,
+    ("topic", "former_slugs"): Topic._meta.get_field("slug").max_length,
+    ("publisher", "hosts"): 253,
 }
 
 
@@ -84,6 +94,22 @@ def test_the_types_have_the_schemas_fields_and_requirements(name):
 @pytest.mark.parametrize(("part", "field"), LIMITS, ids=lambda v: str(v))
 def test_the_schemas_lengths_are_the_models(part, field):
     assert max_length(SCHEMA[part]["properties"][field]) == LIMITS[(part, field)].max_length
+
+
+@pytest.mark.parametrize("part", [name for name in SHAPES if "properties" in SCHEMA[name]])
+def test_every_length_the_schema_limits_is_checked_against_the_models(part):
+    limited = {
+        field
+        for field, schema in SCHEMA[part]["properties"].items()
+        if max_length(schema) is not None
+    }
+    assert limited == {field for name, field in LIMITS if name == part}
+    in_lists = {
+        field: max_length(schema["items"])
+        for field, schema in SCHEMA[part]["properties"].items()
+        if schema.get("type") == "array" and max_length(schema.get("items", {})) is not None
+    }
+    assert in_lists == {field: n for (name, field), n in ITEM_LIMITS.items() if name == part}
 
 
 def test_the_kinds_are_the_models():

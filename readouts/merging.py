@@ -108,9 +108,7 @@ def _reasons(noun: str, survivor, duplicates, where: str) -> tuple[str, str]:
 
 def _save_all(model, objs: list, fields: list[str], user, reason: str) -> None:
     """Rows changed by a merge: versions on, one UPDATE per chunk, and their history."""
-    for obj in objs:
-        obj.bump_version()
-    model.objects.bulk_update(objs, [*fields, "version"], batch_size=CHUNK)
+    model.bulk_save(objs, fields, batch_size=CHUNK)
     model.history.bulk_history_create(
         objs, update=True, default_user=user, default_change_reason=reason
     )

@@ -249,9 +249,7 @@ class Writer:
         return objs
 
     def _update(self, model: type[models.Model], objs: list, fields: list[str], count=True) -> None:
-        for obj in objs:
-            obj.bump_version()
-        model.objects.bulk_update(objs, [*fields, "version"], batch_size=CHUNK)
+        model.bulk_save(objs, fields, batch_size=CHUNK)
         self._record(model, objs, update=True)
         if count:
             self.report.tallies[model].updated += len(objs)

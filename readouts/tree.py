@@ -68,12 +68,7 @@ class TopicTree(Generic[K]):
 
     def ancestors(self, key: K) -> list[K]:
         """The parent, its parent, and so on up to a root (stopping at a cycle)."""
-        found: list[K] = []
-        parent = self.parents.get(key)
-        while parent is not None and parent not in found and parent != key:
-            found.append(parent)
-            parent = self.parents.get(parent)
-        return found
+        return [parent for parent in self._walk_up(key) if parent != key]
 
     def with_ancestors(self, keys: Iterable[K]) -> set[K]:
         wanted = set(keys)
@@ -89,11 +84,13 @@ class TopicTree(Generic[K]):
         """The keys that are their own ancestor."""
         return [key for key in self.parents if key in self._walk_up(key)]
 
-    def _walk_up(self, key: K) -> set[K]:
-        seen: set[K] = set()
+    def _walk_up(self, key: K) -> list[K]:
+        """The parent, its parent, and so on, until a root or a key met already (a cycle:
+        the key itself when it is its own ancestor)."""
+        seen: list[K] = []
         parent = self.parents.get(key)
         while parent is not None and parent not in seen:
-            seen.add(parent)
+            seen.append(parent)
             parent = self.parents.get(parent)
         return seen
 

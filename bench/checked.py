@@ -41,14 +41,12 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "diplomacy.settings")
 os.environ.setdefault("DJANGO_DEBUG", "1")
 django.setup()
 
+from readouts import documents as doc  # noqa: E402
 from readouts.importing.text import read_text, sentences  # noqa: E402
 
-PUBLISHER = {
-    "slug": "white-house",
-    "name": "The White House",
-    "country": "US",
-    "website": "https://www.whitehouse.gov/",
-}
+PUBLISHER = doc.publisher(
+    "white-house", name="The White House", country="US", website="https://www.whitehouse.gov/"
+)
 
 
 def sheet(folder: Path, names: list[str]) -> None:
@@ -79,12 +77,9 @@ def parse(text: str) -> dict[str, dict]:
         letter = re.match(r"^(\w+)\s*=\s*(.+)$", line.strip())
         if letter and "|" in letter.group(2):
             slug, name, country, title = (x.strip() for x in letter.group(2).split("|"))
-            current["people"][letter.group(1)] = {
-                "slug": slug,
-                "name": name,
-                "country": country,
-                "title": title,
-            }
+            current["people"][letter.group(1)] = doc.participant(
+                slug, name=name, country=country, title=title
+            )
         elif key in {"date", "kind", "location", "speakers", "not a contact"}:
             current[key] = value.strip()
         else:
@@ -149,32 +144,27 @@ def _document(path: Path, block: dict) -> dict:
     for number, statement in enumerate(statements, 1):
         statement["sequence"] = number
     ordered = [
-        {"sequence": s["sequence"], **{k: s[k] for k in ("speaker", "topics", "text")}}
+        doc.statement(s["speaker"], s["text"], topics=s["topics"], sequence=s["sequence"])
         for s in statements
     ]
     slugs = [p["slug"] for p in people.values()]
     title = re.sub(r"^(?:Joint\s+)?Readout (?:of|from)\s+(?:the\s+)?", "", source.title).strip()
-    return {
-        "meeting": {
-            "slug": f"{block['date']}-{'-'.join(slugs[:2])}",
-            "date": block["date"],
-            "kind": block["kind"],
-            "title": title or source.title,
-            "location": block["location"],
-        },
-        "participants": list(people.values()),
-        "readouts": [
-            {
-                "publisher": PUBLISHER,
-                "language": "en",
-                "title": source.title,
-                "published_at": source.published_at.isoformat() if source.published_at else None,
-                "url": source.url,
-                "body": source.body,
-                "statements": ordered,
-            }
-        ],
-    }
+    meeting = doc.meeting(
+        f"{block['date']}-{'-'.join(slugs[:2])}",
+        block["date"],
+        block["kind"],
+        title or source.title,
+        location=block["location"],
+    )
+    account = doc.readout(
+        PUBLISHER,
+        source.title,
+        source.body,
+        published_at=source.published_at.isoformat() if source.published_at else None,
+        url=source.url,
+        statements=ordered,
+    )
+    return doc.document(meeting, list(people.values()), [account])
 
 
 def prefill(folder: Path, names: list[str]) -> None:

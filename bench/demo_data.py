@@ -126,7 +126,7 @@ def fix(
         if segments is not None:
             body, starts = readout["body"], [body_index(readout["body"], w) for _s, w in segments]
             readout["statements"] = [
-                {"speaker": speaker, "topics": [], "text": body[at:end].strip()}
+                doc.statement(speaker, body[at:end].strip())
                 for (speaker, _w), at, end in zip(
                     segments, starts, [*starts[1:], None], strict=True
                 )

@@ -17,7 +17,7 @@ from django.db import connection, models, transaction
 from django.db.models import Count, DateField, F
 from django.db.models.functions import TruncMonth
 
-from .models import Meeting, MeetingSize, MeetingTopic, Statement
+from .models import Attendance, Meeting, MeetingSize, MeetingTopic, Readout, Statement
 
 
 def _meeting_topics() -> set[tuple]:
@@ -44,6 +44,7 @@ class Derived:
     model: type[models.Model]
     columns: tuple[str, ...]  # the row's values, in the derivation's order
     derivation: Callable[[], set[tuple]]
+    sources: tuple[type[models.Model], ...]  # the tables it is derived from
 
     def stored(self) -> set[tuple]:
         return set(self.model.objects.values_list(*self.columns))
@@ -54,14 +55,27 @@ class Derived:
         return want - have, have - want
 
     def rebuild(self) -> int:
-        """Remake the table from the derivation, in one transaction; return its rows."""
-        rows = sorted(self.derivation())
-        with transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute(f"DELETE FROM {self.model._meta.db_table}")
+        """Remake the table from the derivation, in one transaction; return its rows.
+
+        On PostgreSQL the tables it is derived from are locked against writes until the
+        end (a repair, run by hand), so none is missed between reading and writing. The
+        data version moves on: pages kept for the old one showed what was wrong."""
+        with transaction.atomic(), connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                tables = ", ".join(m._meta.db_table for m in self.sources)
+                cursor.execute(f"LOCK TABLE {tables} IN SHARE MODE")
+            rows = sorted(self.derivation())
+            cursor.execute(f"DELETE FROM {self.model._meta.db_table}")
             self.model.objects.bulk_create(
                 [self.model(**dict(zip(self.columns, row, strict=True))) for row in rows],
                 batch_size=1000,
+            )
+            # The data version's table and its meaning: migration 0013, readouts/caching.
+            now = "CURRENT_TIMESTAMP"
+            if connection.vendor == "postgresql":
+                now = "clock_timestamp() AT TIME ZONE 'UTC'"
+            cursor.execute(
+                f"UPDATE readouts_data_version SET version = version + 1, changed_at = {now}"
             )
         return len(rows)
 
@@ -72,6 +86,7 @@ MEETING_TOPICS = Derived(
     MeetingTopic,
     ("topic_id", "meeting_id", "month", "links"),
     _meeting_topics,
+    (Statement.topics.through, Statement, Readout, Meeting),
 )
 MEETING_SIZES = Derived(
     "meeting size",
@@ -79,5 +94,6 @@ MEETING_SIZES = Derived(
     MeetingSize,
     ("meeting_id", "participants"),
     _meeting_sizes,
+    (Attendance, Meeting),
 )
 TABLES = [MEETING_TOPICS, MEETING_SIZES]

@@ -3,9 +3,11 @@
 One JSON object per meeting, nested, naming other records by slug (see
 docs/readout-format.md and its JSON Schema, docs/readout-document.schema.json).
 The exporter writes these, the loader's plan reads them, the importer drafts
-them, the admin's import page saves them, and the benchmarks and tests generate
-them: all through these types, so that a field is added or renamed here once. A
-test keeps them in agreement with the schema and with the models' field limits.
+them, the admin's import page saves them, and the benchmarks' generators and the
+tests' factories build them: through these types and builders, so that a field is
+added or renamed here once (a test may still write a document out by hand, to say
+exactly what it feeds the loader). A test keeps them in agreement with the schema
+and with the models' field limits.
 
 The builders leave out what is not given, as an author would: a participant
 entry with only a slug names someone already recorded.

@@ -222,20 +222,23 @@ class SortFilter(OrderingFilter):
     equal values (meetings with three participants) keep a stable order.
 
     `computed` names values worked out only to sort by them: listing the newest
-    meetings needs no count of every meeting's participants. Each row has such a value
-    (a derived table's, kept for every row): asking for it makes the join an inner one,
-    so the database can read the rows in order off that table's index."""
+    meetings needs no count of every meeting's participants. `derived` names those of
+    them read from a derived table that holds a row for every row listed (meeting
+    sizes): asking for the value makes the join an inner one, so the database can read
+    the rows in order off that table's index."""
 
     def __init__(
         self,
         *args,
         then: tuple[str, ...] = (),
         computed: dict[str, Expression] | None = None,
+        derived: tuple[str, ...] = (),
         **kwargs,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.then = then
         self.computed = computed or {}
+        self.derived = derived
 
     def filter(self, qs: QuerySet, value) -> QuerySet:
         if value in EMPTY_VALUES:
@@ -244,7 +247,7 @@ class SortFilter(OrderingFilter):
         chosen = {name.lstrip("-") for name in ordering}
         computed = {name: e for name, e in self.computed.items() if name in chosen}
         then = [name for name in self.then if name.lstrip("-") not in chosen]
-        present = {f"{name}__isnull": False for name in computed}
+        present = {f"{name}__isnull": False for name in computed if name in self.derived}
         return qs.alias(**computed).filter(**present).order_by(*ordering, *then)
 
 
@@ -393,6 +396,7 @@ class MeetingFilter(ReadoutsFilterSet):
         # Every meeting's count, from the derived table of meeting sizes (0 for a meeting
         # with no one recorded), read in order off its index.
         computed={"participant_count": F("size__participants")},
+        derived=("participant_count",),
     )
 
     class Meta:
@@ -569,6 +573,8 @@ class StatementFilter(ReadoutsFilterSet):
     @cached_property
     def chosen(self) -> QuerySet[Statement]:
         """What the filters and the search choose from the FilterSet's queryset."""
+        if not self.is_bound:
+            return self.queryset.all()
         self.errors  # noqa: B018 (validates the form, as django-filter's qs does)
         return super().filter_queryset(self.queryset.all())
 

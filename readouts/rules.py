@@ -7,7 +7,8 @@
   `speakers_not_attending` asks it of what is stored (the curators' findings).
 - A topic is not its own ancestor: `TopicTree.makes_cycle` and `TopicTree.cycles`
   (readouts/tree.py), called by Topic.clean, the loader and the fixture loader.
-- A save moves a record's version on by one: `Versioned.bump_version` (models).
+- A save moves a record's version on by one: `Versioned.bump_version` (models), and
+  `Versioned.bulk_save` for many rows at once (the loader, merges).
 
 `broken_rule` words a refusal that came from the database itself.
 """

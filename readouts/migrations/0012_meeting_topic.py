@@ -14,8 +14,8 @@ stored then, so the order of the writes inside a transaction does not matter (a
 meeting's rows go when its links, statements, readouts or the meeting itself go,
 in any order). PostgreSQL runs one recomputation per statement, with the rows it
 changed as transition tables, so a load of a hundred thousand meetings costs one
-grouped insert; SQLite runs them row by row. `manage.py meeting_topics --check`
-compares the table with the derivation, and `--rebuild` remakes it.
+grouped insert; SQLite runs them row by row. `manage.py derived_tables` compares
+the table with the derivation, and `--rebuild` remakes it.
 """
 
 from django.db import migrations, models

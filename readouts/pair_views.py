@@ -5,6 +5,7 @@ from django.db.models import Count, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.http import urlencode
 from django.views.generic import TemplateView
 from django_countries import countries
@@ -19,21 +20,26 @@ LATEST_MEETINGS = 20
 class PairView(TemplateView):
     template_name = "readouts/pair.html"
 
+    @cached_property
+    def sides(self) -> tuple[pairs.Side | None, pairs.Side | None]:
+        """The two sides the address names (None for one it names no one by)."""
+        return pairs.side(self.kwargs["a"]), pairs.side(self.kwargs["b"])
+
     def get(self, request: HttpRequest, a: str, b: str) -> HttpResponse:
-        self.a, self.b = pairs.side(a), pairs.side(b)
-        if self.a is None or self.b is None:
-            unknown = a if self.a is None else b
+        first, second = self.sides
+        if first is None or second is None:
+            unknown = a if first is None else b
             raise Http404(f"No country or participant “{unknown}”.")
-        if self.a == self.b:
+        if first == second:
             raise Http404("A pair is two different countries or participants.")
         # "us" → "US", a merged duplicate's slug → the participant kept: one address a pair.
-        if (self.a.param, self.b.param) != (a, b):
-            return redirect("readouts:pair", a=self.a.param, b=self.b.param, permanent=True)
+        if (first.param, second.param) != (a, b):
+            return redirect("readouts:pair", a=first.param, b=second.param, permanent=True)
         return super().get(request, a=a, b=b)
 
     def get_context_data(self, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)
-        a, b = self.a, self.b
+        a, b = self.sides
         meetings = pairs.between(a, b)
         pair = f"{a.param},{b.param}"
         months, reported = pairs.reporting(meetings, a, b)

@@ -41,11 +41,21 @@ def data_version() -> tuple[int, datetime]:
     return version, changed.replace(tzinfo=UTC)
 
 
-def per_version(name: str, compute: Callable[[], T]) -> T:
+def topics_version() -> int:
+    """The version of the topics and of which meetings are on which topic: it moves on
+    only with a write that can change a topic's meeting count (migration 0021)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT topics_version FROM readouts_data_version WHERE id = 1")
+        return cursor.fetchone()[0]
+
+
+def per_version(name: str, compute: Callable[[], T], version: int | None = None) -> T:
     """A value read off the whole of the data (every topic's meeting count), computed once
-    per data version and kept in the cache: a write moves the version on, so it is never
-    read stale, and readers in between, signed in or not, do not pay for it again."""
-    version, _ = data_version()
+    per version and kept in the cache: a write moves the version on, so it is never read
+    stale, and readers in between, signed in or not, do not pay for it again. The data
+    version unless another is given: one that moves only with what the value reads."""
+    if version is None:
+        version, _ = data_version()
     key = f"readouts:{name}:{version}"
     store = caches["default"]
     value = store.get(key)

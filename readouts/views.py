@@ -29,7 +29,7 @@ from django.views.generic import DetailView, ListView, TemplateView, View
 from django_filters.views import FilterView
 
 from . import charts, exporting
-from .caching import per_version
+from .caching import per_version, topics_version
 from .counting import count_of, count_up_to, estimated_sizes, meetings_per_topic
 from .filters import MeetingFilter, ParticipantFilter, StatementFilter
 from .keys import among
@@ -382,10 +382,11 @@ class TopicListView(ListView):
         topics = {topic.pk: topic for topic in Topic.objects.order_by("name")}
         tree = TopicTree({pk: topic.parent_id for pk, topic in topics.items()})
         # Counting reads the whole derived table (seconds at 100,000 meetings): once per
-        # data version, for every reader.
+        # version of the topics and their meetings, for every reader.
         meetings = per_version(
             "meetings-per-topic",
             lambda: meetings_per_topic({pk: tree.family([pk]) for pk in topics}),
+            version=topics_version(),
         )
         nodes = {
             pk: {"topic": topic, "meetings": meetings.get(pk, 0), "children": []}

@@ -11,11 +11,11 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.core.cache import caches
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from readouts.caching import data_version
+from readouts.caching import data_version, topics_version
 from readouts.loading import load
 from readouts.models import Attendance, Meeting, Participant, Record, Statement, Topic
 
@@ -216,3 +216,30 @@ def test_the_topic_counts_are_worked_out_once_per_version_and_show_a_write(
 
     load([write_json(tmp_path / "more.json", [on_topic(make_document(1))])])
     assert '?topic=china-russia-relations">2 meetings<' in ed.get("/topics/").content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_topic_counts_are_kept_through_writes_that_cannot_change_them(seed, page_cache):
+    """Kept under the topics' own version: a meeting retitled or a participant renamed
+    leaves it (the counts are not worked out again); a statement's topics moves it on.
+    (On SQLite a meeting's date saved unchanged moves it too: its derived rows are made
+    again, row by row.)"""
+    ed = editor()
+    ed.get("/topics/")
+    counted = topics_version()
+    Meeting.objects.update(title="Retitled")
+    Participant.objects.update(organization="Renamed")
+    assert topics_version() == counted
+    with CaptureQueriesContext(connection) as captured:
+        ed.get("/topics/")
+    assert not any("meeting_topic" in q["sql"] for q in captured.captured_queries)
+
+    assert '?topic=china-russia-relations">1 meeting<' in ed.get("/topics/").content.decode()
+    links = Statement.topics.through.objects.filter(topic__slug="china-russia-relations")
+    with transaction.atomic():
+        links.delete()
+        if connection.vendor == "postgresql":  # at the commit; SQLite's one writer: at once
+            assert topics_version() == counted
+    assert topics_version() > counted
+    page = ed.get("/topics/").content.decode()
+    assert '?topic=china-russia-relations">1 meeting<' not in page

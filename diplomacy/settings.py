@@ -124,21 +124,27 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c lock_timeout=20s -c jit=off"
 DATABASE_ROUTERS = ["readouts.routers.DatabaseViews"]
 
-# Rendered public pages (readouts/caching.py): this process's memory unless
+# Rendered public pages ("pages") and values worked out once per version, such as the
+# topics' meeting counts ("default") (readouts/caching.py): this process's memory unless
 # READOUTS_CACHE_URL names a cache several web processes share, e.g.
 # redis://127.0.0.1:6379/1 (Django's own Redis backend).
-# READOUTS_CACHE_URL=off keeps no pages (to measure the pages uncached).
+# READOUTS_CACHE_URL=off keeps no pages (to measure the pages uncached); the values are
+# still kept in this process's memory.
 CACHE_URL = os.environ.get("READOUTS_CACHE_URL", "")
+MEMORY = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "OPTIONS": {"MAX_ENTRIES": 1000},
+}
 if CACHE_URL == "off":
-    PAGE_CACHE = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
-elif CACHE_URL:
-    PAGE_CACHE = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
-else:
-    PAGE_CACHE = {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "OPTIONS": {"MAX_ENTRIES": 1000},
+    CACHES = {
+        "default": MEMORY,
+        "pages": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
     }
-CACHES = {"default": PAGE_CACHE}
+elif CACHE_URL:
+    SHARED = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    CACHES = {"default": SHARED, "pages": SHARED}
+else:
+    CACHES = {"default": MEMORY, "pages": {**MEMORY, "LOCATION": "pages"}}
 
 AUTHENTICATION_BACKENDS = [
     # Counts failed sign-ins and refuses them for a while after too many (below).

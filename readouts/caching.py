@@ -107,7 +107,7 @@ class PublicPageCache:
         if unchanged is not None:
             self.label(unchanged, etag, last_modified)
             return unchanged
-        store = caches["default"]
+        store = caches["pages"]
         key = f"readouts:page:{tag}"
         cached = store.get(key)
         if cached is not None:

@@ -32,4 +32,7 @@ WHITENOISE_USE_FINDERS = True
 # Pages are not kept between requests: inside a test's transaction the data version
 # (moved on at each commit) does not change on PostgreSQL, so a kept page would hide the
 # test's own writes. tests/test_caching.py turns the cache on, with commits.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+    "pages": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+}

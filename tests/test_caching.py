@@ -29,10 +29,12 @@ SEED_MEETING = "/meetings/2022-10-27-wang-yi-sergey-lavrov/"
 @pytest.fixture
 def page_cache(settings):
     settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "t"}
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "t"},
+        "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "p"},
     }
     caches["default"].clear()
-    return caches["default"]
+    caches["pages"].clear()
+    return caches["pages"]
 
 
 @pytest.fixture
@@ -170,13 +172,12 @@ def redis_running() -> bool:
 
 @pytest.mark.skipif(not redis_running(), reason="needs Redis on 127.0.0.1:6379")
 def test_several_web_processes_share_one_cache_through_redis(seed, settings, client):
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": "redis://127.0.0.1:6379/15",
-        }
+    redis = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:6379/15",
     }
-    shared = caches["default"]
+    settings.CACHES = {"default": redis, "pages": redis}
+    shared = caches["pages"]
     shared.clear()
     first = client.get(SEED_MEETING)
     assert shared.get(f"readouts:page:{first['ETag'].strip(chr(34))}") is not None

@@ -130,3 +130,15 @@ def test_it_turns_on_https_protections_outside_debug(environ):
     assert "whitenoise.middleware.WhiteNoiseMiddleware" in settings["MIDDLEWARE"]
     environ.setenv("DJANGO_HTTPS", "0")
     assert read_settings()["SECURE_SSL_REDIRECT"] is False
+
+
+def test_the_cache_setting_turns_off_the_pages_only_or_shares_both(environ):
+    environ.setenv("DJANGO_SECRET_KEY", "k")
+    environ.setenv("READOUTS_CACHE_URL", "off")
+    caches = read_settings()["CACHES"]
+    assert caches["pages"]["BACKEND"].endswith("DummyCache")
+    assert caches["default"]["BACKEND"].endswith("LocMemCache")  # counts still kept
+    environ.setenv("READOUTS_CACHE_URL", "redis://127.0.0.1:6379/1")
+    caches = read_settings()["CACHES"]
+    assert caches["pages"] == caches["default"]
+    assert caches["pages"]["LOCATION"] == "redis://127.0.0.1:6379/1"

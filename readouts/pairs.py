@@ -17,7 +17,7 @@ from django_countries import countries
 
 from .charts import Month
 from .models import Meeting, Participant, Statement, Topic
-from .querysets import publishers_of, readouts_from, recorded
+from .querysets import publishers_of, readouts_from, recorded, spoken
 
 
 @dataclass(frozen=True)
@@ -45,11 +45,12 @@ class Side:
             return queryset.attended_by(self.participant_id)
         return queryset.with_country(self.country)
 
-    def speaking(self) -> Q:
-        """Statements spoken by this side (a condition on Statement)."""
+    def speaking(self, via: str = "") -> Q:
+        """Statements spoken by this side (a condition on Statement, or through `via` on
+        what points to one)."""
         if self.participant_id is not None:
-            return Q(speaker_id=self.participant_id)
-        return Q(speaker__country=self.country)
+            return spoken(by=self.participant_id, via=via)
+        return spoken(from_country=self.country, via=via)
 
 
 def side(param: str) -> Side | None:
@@ -147,8 +148,8 @@ def topics_stressed(
                 output_field=text,
             ),
             speaker_side=Case(
-                When(prefixed(a.speaking()), then=Value("a")),
-                When(prefixed(b.speaking()), then=Value("b")),
+                When(a.speaking(via="statement__"), then=Value("a")),
+                When(b.speaking(via="statement__"), then=Value("b")),
                 default=Value("joint"),
                 output_field=text,
             ),
@@ -158,18 +159,13 @@ def topics_stressed(
         .order_by()
     )
     reported: dict[int, dict[str, int]] = defaultdict(lambda: {"a": 0, "b": 0, "other": 0})
-    spoken: dict[int, dict[str, int]] = defaultdict(lambda: {"a": 0, "b": 0, "joint": 0})
+    by_speaker: dict[int, dict[str, int]] = defaultdict(lambda: {"a": 0, "b": 0, "joint": 0})
     for row in rows:
         reported[row["topic_id"]][row["reporter"]] += row["count"]
-        spoken[row["topic_id"]][row["speaker_side"]] += row["count"]
+        by_speaker[row["topic_id"]][row["speaker_side"]] += row["count"]
     chosen = sorted(reported, key=lambda pk: -sum(reported[pk].values()))[:top]
     topics = Topic.objects.in_bulk(chosen)
-    return [TopicSplit(topics[pk], reported[pk], spoken[pk]) for pk in chosen if pk in topics]
-
-
-def prefixed(condition: Q) -> Q:
-    """A condition on Statement, asked of the statement a topic link points to."""
-    return Q(*[(f"statement__{key}", value) for key, value in condition.children])
+    return [TopicSplit(topics[pk], reported[pk], by_speaker[pk]) for pk in chosen if pk in topics]
 
 
 def latest_statements(

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import models
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 
 
 def _models():
@@ -102,6 +102,14 @@ class MeetingQuerySet(models.QuerySet):
         return self.filter(~Exists(readouts_from(code).filter(meeting=OuterRef("pk"))))
 
 
+def spoken(*, by: int | None = None, from_country: str = "", via: str = "") -> Q:
+    """Statements spoken by a participant (by key) or by someone from a country, as a
+    condition; `via` asks it of the statement a related row points to ("statement__")."""
+    if by is not None:
+        return Q(**{f"{via}speaker_id": by})
+    return Q(**{f"{via}speaker__country": from_country})
+
+
 class StatementQuerySet(models.QuerySet):
     def on_topics(self, topic_ids: Iterable[int]) -> StatementQuerySet:
         """Statements on one of these topics."""
@@ -111,14 +119,14 @@ class StatementQuerySet(models.QuerySet):
         return self.filter(Exists(links))
 
     def spoken_by(self, participant_id: int) -> StatementQuerySet:
-        return self.filter(speaker_id=participant_id)
+        return self.filter(spoken(by=participant_id))
 
     def joint(self) -> StatementQuerySet:
         """What the sides said together: statements with no one speaker."""
         return self.filter(speaker__isnull=True)
 
     def by_speakers_from(self, code: str) -> StatementQuerySet:
-        return self.filter(speaker__country=code)
+        return self.filter(spoken(from_country=code))
 
     def reported_by(self, *publisher_ids: int) -> StatementQuerySet:
         return self.filter(readout__publisher_id__in=publisher_ids)

@@ -950,3 +950,43 @@ def test_the_loader_refuses_a_time_zone_that_does_not_exist(seeded, tmp_path):
     with pytest.raises(LoadError) as refused:
         load([write_json(tmp_path / "zone.json", document)])
     assert "unknown time zone 'Asia/Beijing'" in str(refused.value.problems[0])
+
+
+def test_it_reads_a_title_that_puts_a_colon_after_readout(vocabulary):
+    # Written for this test, in the form of the White House's "Readout: Trilateral
+    # Meeting of …" titles (the archive holds such readouts of meetings with allies).
+    document, _ = _drafted(
+        WH.format(
+            "Readout: Trilateral Meeting of Prime Minister Astrid Lund of Norway, "
+            "President Joe Biden, and Prime Minister Mark Carney of Canada",
+            "Prime Minister Lund, President Biden and Prime Minister Carney met in the "
+            "margins of the G7 summit. They discussed Arctic security.",
+        ),
+        vocabulary,
+    )
+    people = {p["slug"]: p for p in document["participants"]}
+    assert {"astrid-lund", "mark-carney"} <= set(people)
+    assert (people["astrid-lund"]["country"], people["mark-carney"]["country"]) == ("NO", "CA")
+    assert document["meeting"]["kind"] == "meeting"
+    assert not document["meeting"]["title"].startswith("Readout")
+
+
+@pytest.mark.parametrize(
+    ("written", "day"),
+    [
+        ("on 12 June 2021", "2021-06-12"),  # the day first, as British readouts write it
+        ("on June 12, 2021", "2021-06-12"),
+        ("on June 2", "2021-06-02"),
+    ],
+)
+def test_it_reads_the_day_a_meeting_took_place_written_either_way(vocabulary, written, day):
+    # Written for this test. "on 12 June 2021" was read as June 20 of the year before: the
+    # day was taken from the year's first digits.
+    text = (
+        "---\ndate: '2021-06-12'\npublished_time: 2021-06-12 17:20:09-04:00\ntitle: "
+        '"Readout of President Joe Biden’s Meeting with Prime Minister Mark Carney of Canada"'
+        f"\n---\n\nPresident Biden and Prime Minister Carney met in Carbis Bay {written}. "
+        "They discussed Arctic security.\n"
+    )
+    document, _ = _drafted(text, vocabulary)
+    assert document["meeting"]["date"] == day

@@ -57,20 +57,22 @@ class Draft:
 
 # --- the title -------------------------------------------------------------------
 
+# "Readout of …", "Readout from …" and "Readout: …" open a title alike.
+READOUT_OF = r"Readout(?:\s+(?:of|from)\s+|\s*:\s*)"
 KIND_WORDS = (
     r"(?:Secure |Virtual |Bilateral |Phone |Video |Telephone |Introductory |Trilateral )*"
     r"(?:Phone Call|Video Call|Call|Calls|Meeting|Meetings|Conversation|Dinner|Lunch|Breakfast|"
     r"Discussion|Consultations|Talks|Visit|Trip|Engagement|Meeting and Call)"
 )
 TITLE_READOUT = re.compile(
-    rf"^(?:Readout\s+(?:of|from)\s+)(?:NSC Spokesperson(?:\s+[\w. ]+?)?\s+on\s+)?(?:the\s+)?"
+    rf"^{READOUT_OF}(?:NSC Spokesperson(?:\s+[\w. ]+?)?\s+on\s+)?(?:the\s+)?"
     rf"(?P<host>.+?)(?:’s|'s|’|')?\s+(?P<what>{KIND_WORDS})\s+with\s+(?P<with>.+)$",
     re.I,
 )
 # "Joint Readout of the Meeting Between President Biden and Prime Minister Draghi": everyone
 # is named together; the publisher's country tells its own side from the other.
 TITLE_BETWEEN = re.compile(
-    rf"^(?:Joint\s+)?Readout\s+(?:of|from)\s+(?:the\s+)?(?P<what>{KIND_WORDS})\s+"
+    rf"^(?:Joint\s+)?{READOUT_OF}(?:the\s+)?(?P<what>{KIND_WORDS})\s+"
     r"(?:Between|Among|of)\s+(?P<with>.+)$",
     re.I,
 )
@@ -246,10 +248,14 @@ MONTH_NAMES = (
     "January February March April May June July August September October November December"
 )
 MONTHS = {month: number for number, month in enumerate(MONTH_NAMES.split(), 1)}
+MONTH = "|".join(MONTH_NAMES.split())
+# "on June 12, 2021" or, day first, "on 12 June 2021"; a day is never the start of a year.
 DATE_IN_TEXT = re.compile(
     r"\b(?:on|On)\s+(?:(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday),\s+)?"
-    r"(?P<month>January|February|March|April|May|June|July|August|September|October|November|December)"
-    r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?(?:,\s+(?P<year>\d{4}))?"
+    rf"(?:(?P<month>{MONTH})\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?!\d)(?:,\s+(?P<year>\d{{4}}))?"
+    rf"|(?P<day_first>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<month_after>{MONTH})"
+    r"(?:,?\s+(?P<year_after>\d{4}))?)"
+    r"(?!\d)"
 )
 WEEKDAY = re.compile(
     r"\b(?:on|On)\s+(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
@@ -271,20 +277,14 @@ def _meeting_date(source: Source, first: str, notes: list[str]) -> dt.date | Non
         )
     )
     if match:
-        month, day = MONTHS[match.group("month")], int(match.group("day"))
-        year = (
-            int(match.group("year"))
-            if match.group("year")
-            else (published.year if published else None)
-        )
+        month = MONTHS[match.group("month") or match.group("month_after")]
+        day = int(match.group("day") or match.group("day_first"))
+        given = match.group("year") or match.group("year_after")
+        year = int(given) if given else (published.year if published else None)
         if year is None:
             notes.append("the text gives a day but no year, and there is no published date")
             return None
-        if (
-            not match.group("year")
-            and published
-            and (month, day) > (published.month, published.day)
-        ):
+        if not given and published and (month, day) > (published.month, published.day):
             year -= 1  # "on December 30" in a readout published in January
         try:
             return dt.date(year, month, day)
@@ -1127,7 +1127,7 @@ def draft_readout(
 
 
 def _meeting_title(title: str) -> str:
-    return re.sub(r"^Readout (?:of|from)\s+", "", title).strip() or title
+    return re.sub(rf"^{READOUT_OF}", "", title).strip() or title
 
 
 def _participant_entry(person: Person) -> doc.ParticipantEntry:

@@ -43,7 +43,6 @@ from .models import (
 )
 from .paginators import EstimatedCountPaginator
 from .rules import broken_rule, statements_needing
-from .tree import TopicTree
 from .views import download
 from .widgets import SafeAutocompleteAdmin
 
@@ -69,8 +68,8 @@ def export_participants_meetings(modeladmin, request, queryset):
 
 @admin.action(description="Export their meetings as JSON", permissions=["view"])
 def export_topics_meetings(modeladmin, request, queryset):
-    family = TopicTree.stored().family(queryset.values_list("pk", flat=True))
-    return export_meetings(Meeting.objects.on_topics(family), "topics")
+    topics = queryset.values_list("pk", flat=True)
+    return export_meetings(Meeting.objects.on_topics(topics), "topics")
 
 
 class CurationAdmin(SafeAutocompleteAdmin, SimpleHistoryAdmin):

@@ -1,6 +1,5 @@
 """A per-month bar chart, drawn by the template as SVG from these numbers."""
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -87,14 +86,14 @@ def per_month(queryset: QuerySet, field: str = "date") -> MonthChart | None:
     return chart({row["month"]: row["count"] for row in rows if row["month"] is not None})
 
 
-def on_topics(topic_ids: Iterable[int]) -> MonthChart | None:
-    """The meetings on some topics (a topic's family), counted month by month from the
-    derived meeting-topic table: a meeting on two of them counts once."""
+def on_topic(topic_id: int) -> MonthChart | None:
+    """The meetings on a topic or its subtopics, counted month by month from the derived
+    meeting-topic table, which has one row for each (a meeting on two subtopics too)."""
     rows = (
-        MeetingTopic.objects.filter(topic_id__in=list(topic_ids))
+        MeetingTopic.objects.filter(topic_id=topic_id)
         .order_by()
         .values("month")
-        .annotate(count=Count("meeting_id", distinct=True))
+        .annotate(count=Count("*"))
     )
     return chart({row["month"]: row["count"] for row in rows})
 

@@ -2,14 +2,15 @@
 
 Two tables hold what could be worked out from the curated records, so that pages
 need not work it out on every request: which meetings have a statement on which
-topic, by month (MeetingTopic, migration 0012), and how many take part in each
-meeting (MeetingSize, migration 0020). Database triggers keep them current; this
-module says what each must hold, so that a test and `manage.py derived_tables` can
-compare, and remakes one from its derivation.
+topic or its subtopics, by month (MeetingTopic, migrations 0012 and 0022), and how
+many take part in each meeting (MeetingSize, migration 0020). Database triggers keep
+them current; this module says what each must hold, so that a test and `manage.py
+derived_tables` can compare, and remakes one from its derivation.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -17,18 +18,26 @@ from django.db import connection, models, transaction
 from django.db.models import Count, DateField, F
 from django.db.models.functions import TruncMonth
 
-from .models import Attendance, Meeting, MeetingSize, MeetingTopic, Readout, Statement
+from .models import Attendance, Meeting, MeetingSize, MeetingTopic, Readout, Statement, Topic
+from .tree import TopicTree
 
 
 def _meeting_topics() -> set[tuple]:
-    """(topic, meeting, month, links), from the statements' topic links."""
+    """(topic, meeting, month, links), from the statements' topic links: a row for each
+    topic a meeting's statements name and for each of its ancestors, with the number of
+    links to the topic or its subtopics."""
     links = Statement.topics.through.objects.values(
         "topic_id",
         meeting=F("statement__readout__meeting_id"),
         month=TruncMonth("statement__readout__meeting__date", output_field=DateField()),
     )
     rows = links.annotate(links=Count("pk")).values_list("topic_id", "meeting", "month", "links")
-    return set(rows)
+    tree = TopicTree.stored()
+    families: Counter[tuple] = Counter()
+    for topic, meeting, month, count in rows:
+        for ancestor in (topic, *tree.ancestors(topic)):
+            families[ancestor, meeting, month] += count
+    return {(*row, count) for row, count in families.items()}
 
 
 def _meeting_sizes() -> set[tuple]:
@@ -82,11 +91,11 @@ class Derived:
 
 MEETING_TOPICS = Derived(
     "meeting–topic",
-    "the statements' topics",
+    "the statements' topics and the topic tree",
     MeetingTopic,
     ("topic_id", "meeting_id", "month", "links"),
     _meeting_topics,
-    (Statement.topics.through, Statement, Readout, Meeting),
+    (Statement.topics.through, Statement, Readout, Meeting, Topic),
 )
 MEETING_SIZES = Derived(
     "meeting size",

@@ -442,12 +442,36 @@ class MeetingFilter(ReadoutsFilterSet):
     @cached_property
     def chart(self) -> charts.MonthChart | None:
         """The meetings chosen, counted month by month."""
+        topic = self.only("topic")
+        if topic is not None and not self.queryset.query.has_filters():
+            # A topic alone, among all meetings: counted off the derived table's index,
+            # with no need to look up each meeting (three in four, for a broad topic).
+            return charts.on_topic(topic.pk)
         return charts.per_month(self.chosen)
+
+    def only(self, name: str):
+        """The value of filter `name` when it is the only one that chooses (sorting
+        chooses nothing), or None."""
+        if not self.is_bound or not self.is_valid() or self.unmatched:
+            return None
+        given = {
+            field: value
+            for field, value in self.form.cleaned_data.items()
+            if field != "ordering"
+            and value not in EMPTY_VALUES
+            and value != slice(None, None)  # a range with neither end
+        }
+        return given[name] if set(given) == {name} else None
 
     @property
     def known_count(self) -> int:
         # The chart counts the same meetings: its total is their number.
         return self.chart.total if self.chart else 0
+
+    def filter_topic(self, queryset, name, value: Named):
+        # The derived meeting-topic table has a row for the topic itself wherever one of
+        # its subtopics is discussed: no need for the family.
+        return queryset.on_topics([value.pk])
 
     def filter_country(self, queryset, name, value: str):
         return queryset.with_country(value)

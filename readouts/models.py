@@ -579,10 +579,11 @@ class MeetingSize(models.Model):
 
 
 class MeetingTopic(models.Model):
-    """Derived, never curated: a meeting has a statement on this topic. One row per topic
-    and meeting, with the meeting's month and the number of its statement-topic links
-    naming the topic, kept current by database triggers (migration 0012) on every path
-    that writes; `manage.py derived_tables` checks and rebuilds it."""
+    """Derived, never curated: a meeting has a statement on this topic or one of its
+    subtopics. One row per topic and meeting, with the meeting's month and the number of
+    its statement-topic links naming the topic or a subtopic, kept current by database
+    triggers (migrations 0012 and 0022) on every path that writes, a topic moved under
+    another parent included; `manage.py derived_tables` checks and rebuilds it."""
 
     pk = models.CompositePrimaryKey("topic", "meeting")
     topic = models.ForeignKey(

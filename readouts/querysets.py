@@ -52,9 +52,9 @@ def recorded() -> Exists:
 
 class MeetingQuerySet(models.QuerySet):
     def on_topics(self, topic_ids: Iterable[int]) -> MeetingQuerySet:
-        """Meetings with a statement on one of these topics (give a topic's family,
-        TopicTree.family, for "on a topic, its subtopics included"). Read from the
-        derived meeting-topic table, not through every statement's links."""
+        """Meetings with a statement on one of these topics or on one of their subtopics.
+        Read from the derived meeting-topic table, which has a row for each topic with its
+        subtopics, not through every statement's links."""
         on_topic = _models().MeetingTopic.objects.filter(
             topic_id__in=list(topic_ids), meeting=OuterRef("pk")
         )

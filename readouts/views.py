@@ -381,13 +381,9 @@ class TopicListView(ListView):
         # counted on a topic's own page (counting them reads every topic link).
         topics = {topic.pk: topic for topic in Topic.objects.order_by("name")}
         tree = TopicTree({pk: topic.parent_id for pk, topic in topics.items()})
-        # Counting reads the whole derived table (seconds at 100,000 meetings): once per
-        # version of the topics and their meetings, for every reader.
-        meetings = per_version(
-            "meetings-per-topic",
-            lambda: meetings_per_topic({pk: tree.family([pk]) for pk in topics}),
-            version=topics_version(),
-        )
+        # Counting reads the whole derived table: once per version of the topics and their
+        # meetings, for every reader.
+        meetings = per_version("meetings-per-topic", meetings_per_topic, version=topics_version())
         nodes = {
             pk: {"topic": topic, "meetings": meetings.get(pk, 0), "children": []}
             for pk, topic in topics.items()
@@ -411,7 +407,7 @@ class TopicDetailView(FollowsMergedSlugs, DetailView):
         topic = self.object
         family = TopicTree.stored().family([topic.pk])
         on_topic = Statement.topics.through.objects.filter(topic__in=family)
-        meetings = Meeting.objects.on_topics(family)
+        meetings = Meeting.objects.on_topics([topic.pk])
         statements = (
             Statement.objects.on_topics(family)
             .select_related("speaker", "readout__meeting", "readout__publisher")
@@ -419,7 +415,7 @@ class TopicDetailView(FollowsMergedSlugs, DetailView):
             .prefetch_related("topics")
             .order_by("-readout__meeting__date", "-pk")
         )
-        chart = charts.on_topics(family)
+        chart = charts.on_topic(topic.pk)
         if chart:
             # The latest meetings, and so the latest statements, are in the chart's
             # last months: looking only there is quicker for a topic of few meetings.

@@ -1,6 +1,7 @@
 """The derived tables (meeting-topic, meeting size) equal their derivations after any
 sequence of writes."""
 
+import contextlib
 import datetime as dt
 import io
 
@@ -11,7 +12,7 @@ from django.db.models import Exists, OuterRef
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from readouts import derived
+from readouts import derived, merging
 from readouts.caching import data_version
 from readouts.loading import load
 from readouts.models import (
@@ -24,6 +25,7 @@ from readouts.models import (
     Statement,
     Topic,
 )
+from readouts.tree import TopicTree
 
 from .admin_pages import form_data
 from .factories import SEED, make_document, variant, write_json
@@ -154,9 +156,25 @@ def add_meeting(data) -> None:
 
 
 def reparent(data) -> None:
-    topic = pick(data, Topic.objects.filter(parent__isnull=False), "topic")
-    if topic:
-        Topic.objects.filter(pk=topic).update(parent=None)
+    """A topic moved to the top of the tree or under another (never under itself)."""
+    topic = pick(data, Topic.objects.all(), "topic")
+    if topic is None:
+        return
+    tree = TopicTree.stored()
+    parents = [None, *(pk for pk in sorted(tree.parents) if not tree.makes_cycle(topic, pk))]
+    parent = data.draw(st.sampled_from(parents), label="parent")
+    Topic.objects.filter(pk=topic).update(parent=parent)
+
+
+def merge_topics(data) -> None:
+    """Two topics merged: the duplicate's statements and subtopics move to the survivor."""
+    keys = list(Topic.objects.order_by("pk").values_list("pk", flat=True))
+    if len(keys) < 2:
+        return
+    survivor, duplicate = data.draw(st.permutations(keys), label="topics")[:2]
+    # Refused, with nothing changed, when the survivor is under the duplicate.
+    with contextlib.suppress(merging.MergeError):
+        merging.merge_topics(Topic.objects.get(pk=survivor), [Topic.objects.get(pk=duplicate)])
 
 
 def reload(data, tmp_path) -> None:
@@ -190,6 +208,7 @@ OPERATIONS = [
     delete_readout,
     delete_meeting,
     reparent,
+    merge_topics,
     add_attendance,
     remove_attendance,
     move_attendance,
@@ -269,7 +288,8 @@ def test_it_follows_djangos_loaddata(db, tmp_path):
 def test_the_command_checks_and_rebuilds_them(corpus):
     out = io.StringIO()
     call_command("derived_tables", stdout=out)
-    assert "The meeting–topic table matches the statements' topics." in out.getvalue()
+    matches = "The meeting–topic table matches the statements' topics and the topic tree."
+    assert matches in out.getvalue()
     assert "The meeting size table matches the attendances." in out.getvalue()
     meeting = Meeting.objects.get(slug="meeting-1")
     gone = MeetingTopic.objects.filter(meeting=meeting).count()
@@ -278,7 +298,7 @@ def test_the_command_checks_and_rebuilds_them(corpus):
     with pytest.raises(CommandError) as refused:
         call_command("derived_tables")
     message = str(refused.value)
-    topics = "the meeting–topic table differs from the statements' topics"
+    topics = "the meeting–topic table differs from the statements' topics and the topic tree"
     assert f"{topics}: {gone} row(s) missing, 0 not due" in message
     assert (
         "the meeting size table differs from the attendances: 1 row(s) missing, 1 not due"
@@ -304,3 +324,41 @@ def test_every_meeting_has_its_size_from_the_first_save_and_sorting_by_it_lists_
     assert listed[0] == "nobody" and len(listed) == Meeting.objects.count()
     sizes = [MeetingSize.objects.get(meeting__slug=slug).participants for slug in listed]
     assert sizes == sorted(sizes)
+
+
+def test_a_topic_moved_under_another_takes_its_meetings_to_its_new_ancestors(
+    corpus, admin_client, client
+):
+    # The meetings on a subtopic count under its parent, whichever path moves it.
+    trade, subtopic = Topic.objects.get(slug="trade"), Topic.objects.get(slug="topic-0")
+    on_subtopic = set(Meeting.objects.on_topics([subtopic.pk]).values_list("slug", flat=True))
+    only_there = on_subtopic - set(
+        Meeting.objects.filter(
+            readouts__statements__topics__in=Topic.objects.filter(parent=trade).exclude(
+                pk=subtopic.pk
+            )
+        ).values_list("slug", flat=True)
+    )
+    assert only_there  # meetings that are on trade through this subtopic alone
+    security = Topic.objects.create(slug="security", name="Security")
+    assert not Meeting.objects.on_topics([security.pk]).exists()
+
+    url = f"/admin/readouts/topic/{subtopic.pk}/change/"
+    data = {**form_data(admin_client.get(url)), "parent": security.pk}
+    assert admin_client.post(url, data).status_code == 302
+    assert_current()
+    assert set(Meeting.objects.on_topics([security.pk]).values_list("slug", flat=True)) == (
+        on_subtopic
+    )
+    on_trade = set(Meeting.objects.on_topics([trade.pk]).values_list("slug", flat=True))
+    assert not only_there & on_trade
+    # The pages say so: the list filtered by the new parent, and its count on the topics page.
+    listed = client.get("/meetings/?topic=security")
+    assert {m.slug for m in listed.context["page_obj"]} == on_subtopic
+    counts = {
+        node["topic"].slug: node["meetings"]
+        for root in client.get("/topics/").context["object_list"]
+        for node in [root, *root["children"]]
+    }
+    assert counts["security"] == len(on_subtopic)
+    assert counts["trade"] == len(on_trade)

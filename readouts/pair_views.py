@@ -43,18 +43,22 @@ class PairView(TemplateView):
         meetings = pairs.between(a, b)
         pair = f"{a.param},{b.param}"
         months, reported = pairs.reporting(meetings, a, b)
+        latest = pairs.latest(meetings)  # newest first; the topics split reads their statements
         context.update(
             a=a,
             b=b,
             chart=charts.chart(months),
             reported=reported,
-            latest=meetings.order_by("-date", "slug").prefetch_related(
+            # The newest of those, as the meetings list orders them: looked up by key.
+            latest=Meeting.objects.filter(pk__in=latest[:LATEST_MEETINGS])
+            .order_by("-date", "slug")
+            .prefetch_related(
                 Prefetch("attendances", queryset=Attendance.objects.select_related("participant")),
                 Prefetch(
                     "readouts", queryset=Readout.objects.select_related("publisher").defer("body")
                 ),
-            )[:LATEST_MEETINGS],
-            topics=pairs.topics_stressed(meetings, a, b),
+            ),
+            topics=pairs.topics_stressed(latest, a, b),
             topic_sample=pairs.TOPIC_SAMPLE,
             list_all=list_url("readouts:meeting_list", pair=pair),
             feed=list_url("readouts:meeting_list_feed", pair=pair),
@@ -101,7 +105,7 @@ class PairView(TemplateView):
             family = list(tree.family([key]))
             context["chosen"] = Topic.objects.get(pk=key)
             context["side_by_side"] = [
-                (side, pairs.latest_statements(meetings, side, family)) for side in (a, b)
+                (side, pairs.latest_statements(latest, side, family)) for side in (a, b)
             ]
         elif slug:
             context["unknown_topic"] = slug

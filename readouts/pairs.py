@@ -129,14 +129,17 @@ class TopicSplit:
 TOPIC_SAMPLE = 200
 
 
-def topics_stressed(
-    meetings: QuerySet[Meeting], a: Side, b: Side, top: int = 15
-) -> list[TopicSplit]:
-    """The topics the statements of the pair's latest TOPIC_SAMPLE meetings are on, most
+def latest(meetings: QuerySet[Meeting]) -> list[int]:
+    """The keys of the pair's latest TOPIC_SAMPLE meetings, newest first: looked up once
+    for the topics split and for each side's statements on a topic."""
+    return list(meetings.order_by("-date", "slug").values_list("pk", flat=True)[:TOPIC_SAMPLE])
+
+
+def topics_stressed(latest: list[int], a: Side, b: Side, top: int = 15) -> list[TopicSplit]:
+    """The topics the statements of the pair's latest meetings (`latest`) are on, most
     first: for each, how many statements each government's readouts hold and how many
     each side's speakers made. One grouped query over the links of those statements,
     and one for the topics."""
-    latest = meetings.order_by("-date", "-pk").values("pk")[:TOPIC_SAMPLE]
     links = Statement.topics.through.objects.filter(statement__readout__meeting__in=latest)
     text = CharField()
     rows = (
@@ -169,16 +172,16 @@ def topics_stressed(
 
 
 def latest_statements(
-    meetings: QuerySet[Meeting], speaking: Side, topic_ids: list[int], count: int = 5
+    latest: list[int], speaking: Side, topic_ids: list[int], count: int = 5
 ) -> list[Statement]:
     """A side's latest statements on some topics (a topic's family) in the pair's latest
-    TOPIC_SAMPLE meetings, as the topics split counts them."""
-    latest = meetings.order_by("-date", "-pk").values("pk")[:TOPIC_SAMPLE]
+    meetings (`latest`), as the topics split counts them."""
     return list(
         Statement.objects.filter(readout__meeting__in=latest)
         .on_topics(topic_ids)
         .filter(speaking.speaking())
         .select_related("speaker", "readout__publisher", "readout__meeting")
+        .defer("readout__body", "readout__search_vector")
         .prefetch_related("topics")
         .order_by("-readout__meeting__date", "-readout_id", "sequence")[:count]
     )

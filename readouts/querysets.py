@@ -1,7 +1,7 @@
 """The query vocabulary: "meetings matching X" and "statements matching X", written once.
 
 The filters, the pages, the admin's actions, the findings and the exporter
-all choose rows through these methods (`Meeting.objects.on_topics(family)
+all choose rows through these methods (`Meeting.objects.on_topics([pk])
 .attended_by(pk)`), so that what "on a topic" or "with someone from a
 country" means is decided here only.
 

@@ -88,7 +88,7 @@ PAGES = {
     # count), the page of meetings, their attendances with participants, their
     # readouts with publishers, the records that know of them
     "/meetings/": 7,
-    # + the topics' family for the topic filter, the country's participants, the
+    # + the topic tree (to find the topic named), the country's participants, the
     # participant's key, the newest meetings the search matches
     "/meetings/?q=cooperation&topic=root&publisher=pub-a&country=DE&participant=hub"
     "&date_after=2010-01-01&kind=talks": 11,

@@ -11,9 +11,13 @@ counts the statement–topic links in that topic's family), so a topic's meeting
 are its own rows, read off the index in order, each once.
 
 The same triggers as migration 0012, with this derivation, recompute the rows of the
-meetings a write touches; and a topic moved under another parent recomputes the
-meetings on it or on its subtopics, whose ancestors changed. A cycle in the tree
-(which the models refuse, but SQL could write) ends the walk up, as TopicTree does.
+meetings a write touches; a topic moved under another parent recomputes the meetings
+on it or on its subtopics, whose ancestors changed (on PostgreSQL it first waits for
+the other writers of links, statements, readouts and meetings, and holds them off
+until it commits, so that none recomputes a meeting with the tree it replaced); and a
+topic added recomputes the meetings on it or its subtopics, for a load that writes
+links before their topic or subtopics before their parent. A cycle in the tree (which
+the models refuse, but SQL could write) ends the walk up, as TopicTree does.
 """
 
 import importlib
@@ -60,7 +64,17 @@ PG_MOVED = (
     "SELECT n.id FROM old_rows o JOIN new_rows n ON n.id = o.id "
     "WHERE o.parent_id IS DISTINCT FROM n.parent_id"
 )
+# A topic moved: the writers of what the derivation reads wait, and are waited for, so
+# none recomputes a meeting with the tree as it was while this recomputes with the tree
+# as it will be (each statement below reads what is committed when it starts).
+PG_LOCK = (
+    "LOCK TABLE readouts_statement_topics, readouts_statement, readouts_readout, "
+    "readouts_meeting IN SHARE MODE;"
+)
 TOPIC_FUNCTION = "readouts_meeting_topic_topic_update"
+# A topic added after links to it, or a parent after its subtopics (loaddata, with the
+# foreign keys checked at the commit, writes in the order of its file).
+TOPIC_ADDED = "readouts_meeting_topic_topic_insert"
 
 
 def pg_recompute(derivation: str, meetings: str) -> str:
@@ -99,15 +113,26 @@ def pg_sql(derivation: str, families: bool) -> list[str]:
             touched = first.PG_TOUCHED[(table, event)]
             function = f"readouts_meeting_topic_{name}_{event.lower()}"
             statements.append(pg_function(function, pg_recompute(derivation, touched)))
-    statements.append(f"DROP TRIGGER IF EXISTS {TOPIC_FUNCTION} ON readouts_topic")
-    statements.append(f"DROP FUNCTION IF EXISTS {TOPIC_FUNCTION}()")
+    for function in (TOPIC_FUNCTION, TOPIC_ADDED):
+        statements.append(f"DROP TRIGGER IF EXISTS {function} ON readouts_topic")
+        statements.append(f"DROP FUNCTION IF EXISTS {function}()")
     if families:
         moved = ON_SUBTREE.format(moved=PG_MOVED)
+        added = ON_SUBTREE.format(moved="SELECT id FROM new_rows")
         statements += [
-            pg_function(TOPIC_FUNCTION, pg_recompute(derivation, moved)),
+            # Most updates (a name, a version) move nothing: they recompute nothing.
+            pg_function(
+                TOPIC_FUNCTION,
+                f"IF EXISTS ({PG_MOVED}) THEN {PG_LOCK} {pg_recompute(derivation, moved)} "
+                "END IF;",
+            ),
             f"CREATE TRIGGER {TOPIC_FUNCTION} AFTER UPDATE ON readouts_topic "
             "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows "
             f"FOR EACH STATEMENT EXECUTE FUNCTION {TOPIC_FUNCTION}()",
+            pg_function(TOPIC_ADDED, pg_recompute(derivation, added)),
+            f"CREATE TRIGGER {TOPIC_ADDED} AFTER INSERT ON readouts_topic "
+            "REFERENCING NEW TABLE AS new_rows "
+            f"FOR EACH STATEMENT EXECUTE FUNCTION {TOPIC_ADDED}()",
         ]
     return statements + refill(first.PG_MONTH, derivation)
 
@@ -136,14 +161,15 @@ def sqlite_sql(derivation: str, families: bool) -> list[str]:
                 f"CREATE TRIGGER {trigger} AFTER {on} ON {table} FOR EACH ROW "
                 f"BEGIN {sqlite_recompute(derivation, touched)} END",
             ]
-    statements.append(f"DROP TRIGGER IF EXISTS {TOPIC_FUNCTION}")
+    statements += [f"DROP TRIGGER IF EXISTS {name}" for name in (TOPIC_FUNCTION, TOPIC_ADDED)]
     if families:
-        moved = ON_SUBTREE.format(moved="SELECT NEW.id")
-        statements.append(
+        moved = sqlite_recompute(derivation, ON_SUBTREE.format(moved="SELECT NEW.id"))
+        statements += [
             f"CREATE TRIGGER {TOPIC_FUNCTION} AFTER UPDATE OF parent_id ON readouts_topic "
-            "FOR EACH ROW WHEN OLD.parent_id IS NOT NEW.parent_id "
-            f"BEGIN {sqlite_recompute(derivation, moved)} END"
-        )
+            f"FOR EACH ROW WHEN OLD.parent_id IS NOT NEW.parent_id BEGIN {moved} END",
+            f"CREATE TRIGGER {TOPIC_ADDED} AFTER INSERT ON readouts_topic "
+            f"FOR EACH ROW BEGIN {moved} END",
+        ]
     return statements + refill(first.SQLITE_MONTH, derivation)
 
 

@@ -174,8 +174,9 @@ def topics_stressed(latest: list[int], a: Side, b: Side, top: int = 15) -> list[
 def latest_statements(
     latest: list[int], speaking: Side, topic_ids: list[int], count: int = 5
 ) -> list[Statement]:
-    """A side's latest statements on some topics (a topic's family) in the pair's latest
-    meetings (`latest`), as the topics split counts them."""
+    """A side's latest statements on some topics (a topic's family: its subtopics' too,
+    where the topics split counts each topic's own statements) in the pair's latest
+    meetings (`latest`), the meetings the split reads."""
     return list(
         Statement.objects.filter(readout__meeting__in=latest)
         .on_topics(topic_ids)

@@ -36,6 +36,7 @@ from .keys import among
 from .models import (
     Attendance,
     Meeting,
+    MeetingTopic,
     Participant,
     Publisher,
     Readout,
@@ -426,7 +427,11 @@ class TopicDetailView(FollowsMergedSlugs, DetailView):
         # statements up as well took longer than the links.
         statement_count, more_statements = count_up_to(on_topic, COUNT_LIMIT, "statement_id")
         context.update(
-            children=topic.children.annotate(statement_count=Count("statements")),
+            # Each subtopic's meetings, its own subtopics' included, as the topics list
+            # counts them (one row each in the derived meeting-topic table).
+            children=topic.children.annotate(
+                meeting_count=count_of(MeetingTopic.objects.all(), "topic")
+            ),
             meeting_count=chart.total if chart else 0,
             meetings=meetings.order_by("-date", "slug")[:SAMPLE_SIZE] if chart else [],
             chart=chart,

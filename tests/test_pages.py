@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from readouts.loading import load
 from readouts.models import Meeting, Participant, Publisher, Statement, Topic
+from readouts.tree import TopicTree
 
 from .factories import SEED, make_document, seed_document, variant, write_json
 
@@ -576,3 +577,15 @@ def test_a_readouts_published_time_shows_in_its_publishers_time_zone(seeded, cli
     page = get(client, SEED_MEETING)
     assert 'datetime="2022-10-27T23:38:00+08:00"' in page
     assert "27 October 2022, 23:38 (Asia/Shanghai time, UTC+08:00)" in page
+
+
+def test_a_topics_page_counts_each_subtopics_meetings_as_the_topics_list_does(seeded, client):
+    parent = Topic.objects.get(slug="international-and-regional-issues")
+    for child in parent.children.all():
+        family = TopicTree.stored().family([child.pk])
+        meetings = (
+            Meeting.objects.filter(readouts__statements__topics__in=family).distinct().count()
+        )
+        assert meetings > 0
+        label = f"{child.name}</a> ({meetings} meeting{'s' if meetings != 1 else ''})"
+        assert label in get(client, f"/topics/{parent.slug}/")

@@ -179,7 +179,7 @@ def main() -> int:
         "",
     ]
     options.output.write_text("\n".join(lines), encoding="utf-8")
-    print(f"written to {options.output.relative_to(ROOT)}")
+    print(f"written to {options.output}")
     return 0 if all(scores.met().values()) else 1
 
 

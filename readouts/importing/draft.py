@@ -6,6 +6,8 @@ import bisect
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -21,6 +23,7 @@ from .people import (
     DOMESTIC_OFFICES,
     FOREIGN_OFFICES,
     OFFICES,
+    WHEN,
     Person,
     clean_name,
     country_code,
@@ -225,6 +228,7 @@ INTRO = re.compile(
     r"This afternoon|This evening|Also|Additionally|Finally|Separately|"
     r"Moreover|Furthermore|Later|Specifically|Further|Lastly)"
     r"|(?:On|In|During|At|After|Following|Throughout|Before|Over|As|Today’s|More specifically|"
+    r"If|When|While|Although|Though|Because|Given|Since|Once|Until|Unless|"
     r"In particular|To (?:that|this) end|Standing|[A-Z][a-z]+ing)"
     r"\b[^,]{0,120}(?:,\s+(?!the\b|both\b|they\b)[a-z][^,]{0,80})*),\s+)+"
 )
@@ -257,12 +261,62 @@ DATE_IN_TEXT = re.compile(
     r"(?:,?\s+(?P<year_after>\d{4}))?)"
     r"(?!\d)"
 )
+SMALL_HOURS = 3  # a readout published before 03:00 was written the day before
+MORNING = 9  # abroad, where the publisher's clock is not the meeting's: the same, before 09:00
 WEEKDAY = re.compile(
     r"\b(?:on|On)\s+(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
 )
 
 
-def _meeting_date(source: Source, first: str, notes: list[str]) -> dt.date | None:
+def _abroad(location: str, home: str) -> ZoneInfo | None:
+    """The time zone of the country a location names, when it is not the publisher's, or None.
+
+    A place naming no country ("Woodside, California", "the White House") is at home."""
+    for part in reversed(location.split(",")):
+        code = country_code(part)
+        if code:
+            return _zone_of(code) if code != home else None
+    return None
+
+
+@cache
+def _country_zones() -> dict[str, str]:
+    """The first time zone the tz database lists for each country (zone.tab)."""
+    for table in (Path("/usr/share/zoneinfo/zone.tab"), _packaged_zone_table()):
+        if table is not None and table.is_file():
+            zones: dict[str, str] = {}
+            for line in table.read_text(encoding="utf-8").splitlines():
+                fields = line.split("\t")
+                if len(fields) >= 3 and not line.startswith("#"):
+                    zones.setdefault(fields[0], fields[2])
+            return zones
+    return {}
+
+
+def _packaged_zone_table() -> Path | None:
+    try:
+        import tzdata  # the tz database as a package, where the system has none
+    except ImportError:
+        return None
+    return Path(tzdata.__file__).parent / "zoneinfo" / "zone.tab"
+
+
+def _zone_of(code: str) -> ZoneInfo | None:
+    name = _country_zones().get(code)
+    try:
+        return ZoneInfo(name) if name else None
+    except (ValueError, OSError):
+        return None
+
+
+def _meeting_date(
+    source: Source,
+    first: str,
+    notes: list[str],
+    *,
+    abroad: ZoneInfo | None = None,
+    at_home: bool = False,
+) -> dt.date | None:
     published = source.published_date
     relative = re.search(
         r"\b(?:today|yesterday|tonight|this (?:morning|afternoon|evening))\b", first, re.I
@@ -294,6 +348,35 @@ def _meeting_date(source: Source, first: str, notes: list[str]) -> dt.date | Non
         return None
     if re.search(r"\byesterday\b", first, re.I):
         return published - dt.timedelta(days=1)
+    stamp = source.published_at
+    if relative and stamp is not None and stamp.tzinfo is not None and abroad is not None:
+        # "Met today in Bali", published at 00:49 in Washington: Bali's today, when it was
+        # published (14:49 there). A readout is written after the meeting: published before
+        # the morning's business where they met, it tells of the day before there.
+        local = stamp.astimezone(abroad)
+        day = local.date() - dt.timedelta(days=1 if local.hour < MORNING else 0)
+        if day != published:
+            notes.append(
+                f"published at {stamp:%H:%M} in the publisher's time, {local:%H:%M} where they "
+                f"met: “today” was read as {day:%-d %B} there; check the date"
+            )
+        return day
+    if (
+        relative
+        and at_home
+        and abroad is None
+        and stamp is not None
+        and stamp.date() == published
+        and stamp.hour < SMALL_HOURS
+    ):
+        # "Met today in Los Angeles", published at 00:04 in Washington: the day that had just
+        # ended where they met. (Only for a place at home: without a place, or abroad, the
+        # publisher's small hours may be the meeting's afternoon.)
+        notes.append(
+            f"published at {stamp:%H:%M}, just after midnight: “today” was read as the day "
+            "before; check the date"
+        )
+        return published - dt.timedelta(days=1)
     weekday = WEEKDAY.search(first)
     if weekday and not re.search(r"\btoday\b", first, re.I):
         wanted = WEEKDAYS.index(weekday.group("weekday"))
@@ -315,7 +398,7 @@ PARTICIPANT_LIST = re.compile(
     r"\s+attended\s+by))\s*:?\s*(?P<list>.*)$",
     re.I,
 )
-OPENING_VERB = re.compile(r"\s(?:met|spoke|held|convened|hosted|talked)\s")
+OPENING_VERB = re.compile(r"\s(?:met|spoke|held|convened|hosted|talked|visited|travell?ed)\s")
 MET_TOGETHER = re.compile(r"\s(?:met|spoke|held|talked|convened)\s")
 HELD_TOGETHER = re.compile(
     r"^(?P<all>[^.]{1,1000}?)\s+(?:held|had)\s+an?\s+(?:\w+\s+){0,2}(?:call|meeting|"
@@ -351,8 +434,16 @@ TRAVELLED = re.compile(
 ACCOMPANIED = re.compile(r"\b(?:accompanied|joined)\s+by\s+(?P<list>[^.;]{1,1000})")
 MET_WITH = re.compile(
     r"\b(?:met|meets|meet|spoke|held\s+(?:talks|meetings))\s+(?:separately\s+|also\s+)?"
+    r"(?:for\s+[\w\-]+(?:\s+[\w\-]+)?\s+)?"  # "met for ninety minutes with"
     r"with\s+(?P<list>[^;]{1,1000})"
 )
+# "... Fiji, where they met with Prime Minister Frank Bainimarama": the place the people met are of.
+MET_WHERE = re.compile(
+    r"(?P<place>[A-Z][\w’'\-]*(?:\s+[A-Z][\w’'\-]*){0,3}),?\s+where\s+(?:they|he|she|the\s+"
+    r"delegation|we)\s+(?:also\s+)?$"
+)
+# "a high-level U.S. delegation (dash) led by A, B and C (dash) visited ...": who travelled.
+DELEGATION_LED = re.compile(r"\bdelegation\s*[–—,]?\s*(?:was\s+)?led\s+by\s+(?P<list>[^–—]+)")
 HOSTED_BY = re.compile(r"\b(?:co-)?hosted\s+by\s+(?P<list>[^.;]{1,600})")
 LED_BY = re.compile(
     r"\b(?:The|the)\s+(?P<demonym>[A-Z][\w’'\-]*(?:\s+[A-Z][\w’'\-]*)?)\s+(?:[\w\-]+\s+){0,2}?"
@@ -376,6 +467,9 @@ def _trip(body_sentences: list[str], title: str) -> tuple[list[Person], list[Per
     if not went or not TRAVEL.search(f"{title} {body_sentences[0]}"):
         return None
     travellers = _people_list(opening[: went.start()], tail=False)
+    led = DELEGATION_LED.search(opening, 0, went.start())
+    if not travellers and led:
+        travellers = _people_list(led.group("list").strip(" ,"), tail=False)
     if not travellers:
         return None
     for sentence in body_sentences[:3]:
@@ -384,11 +478,15 @@ def _trip(body_sentences: list[str], title: str) -> tuple[list[Person], list[Per
             travellers += [p for p in _people_list(company.group("list")) if p.title]
     met: list[Person] = []
     for sentence in body_sentences[:TRIP_SENTENCES]:
-        found = MET_WITH.search(sentence)
-        if found:
-            met += [
+        for found in MET_WITH.finditer(sentence):
+            people = [
                 p for p in _people_list(found.group("list")) if p.title and not GROUP.search(p.name)
             ]
+            where = MET_WHERE.search(sentence[max(0, found.start() - 80) : found.start()])
+            for person in people:
+                if where and person.country is None and not person.organization:
+                    person.country = country_code(where.group("place")) or None
+            met += people
     if not met:
         return None
     # "Haiti", "Brasilia, Brazil": the country is the place or the part after its comma.
@@ -496,6 +594,12 @@ def _location(title: str, first: str, kind: str) -> str:
     return ""
 
 
+def _first_clause(text: str) -> str:
+    """Text up to its first full stop or semicolon; "Dr.", "Gen." and initials do not end it."""
+    found = sentences(text)
+    return found[0].split(";")[0] if found else ""
+
+
 def _contact(sentence: str) -> tuple[str, str] | None:
     """The host and the counterparts an opening sentence names, as the pattern above reads them.
 
@@ -564,7 +668,7 @@ def _title_before(sentence: str, start: int) -> str:
         words.pop(0)
     while words and words[-1] in {",", "and", "of", "the"}:
         words.pop()
-    title = " ".join(words).replace(" ,", ",")
+    title = WHEN.sub("", " ".join(words).replace(" ,", ","))
     # The leading month in "On October 27, 2022, Member of ..." never gets here (digits stop it).
     demonym = re.match(rf"^(?:{DEMONYM_PATTERN})\s+", title)
     if demonym:
@@ -602,7 +706,9 @@ def _enrich(person: Person, body_sentences: list[str]) -> None:
                 break
     surname = re.escape(person.surname)
     given = re.escape(person.given) + r"\s+(?:[A-Z]\.\s+)?" if person.given else ""
-    full = re.compile(rf"\b((?:[A-Z][\w\-’']+\s+){{0,3}}?)({given}{surname})\b")
+    # A middle initial may stand before the surname: "Antony J. Blinken" for "Blinken".
+    initial = r"(?:[A-Z]\.\s+)?" if not given else ""
+    full = re.compile(rf"\b((?:[A-Z][\w\-’']+\s+){{0,3}}?){initial}({given}{surname})\b")
     for sentence in body_sentences[:6]:
         for match in full.finditer(sentence):
             extra = match.group(1).split()
@@ -617,8 +723,11 @@ def _enrich(person: Person, body_sentences: list[str]) -> None:
                     break
                 names.insert(0, word)
             if names and not person.given and 1 <= len(names) <= 2:
-                person.name = " ".join([*names, person.name])
-            start = match.start(2) - sum(len(w) + 1 for w in names)
+                # "Luiz Inácio Lula da Silva": the name goes on after a particle.
+                more = NAME_GOES_ON.match(sentence, match.end(2))
+                after = more.group(0).split() if more else []
+                person.name = " ".join([*names, person.name, *after])
+            start = match.end(1) - sum(len(w) + 1 for w in names) if names else match.start(2)
             if not person.title:
                 person.title = _title_before(sentence, start)
             if person.country is None:
@@ -637,6 +746,11 @@ def _enrich(person: Person, body_sentences: list[str]) -> None:
                             person.country = code
                             break
             return
+
+
+NAME_GOES_ON = re.compile(
+    r"(?:\s+(?:da|de|do|dos|das|del|della|di|van|von|bin|ibn|al|el)\s+[A-Z][\w\-’']+)+"
+)
 
 
 @dataclass
@@ -680,7 +794,7 @@ class References:
         return self.forms[int(match.lastgroup[1:])][2], match.end()
 
 
-def _references(people: list[Person]) -> References:
+def _references(people: list[Person], delegation: Person | None = None) -> References:
     """Ways the body refers to each participant, longest first; None marks an ambiguous form."""
     forms: dict[str, list[Person]] = {}
     country_forms: set[str] = set()
@@ -688,6 +802,9 @@ def _references(people: list[Person]) -> References:
     def add(form: str, person: Person) -> None:
         if form and person not in forms.setdefault(form, []):
             forms[form].append(person)
+
+    if delegation is not None:
+        add("the delegation", delegation)
 
     for person in people:
         tokens = person.name.split()
@@ -894,10 +1011,19 @@ def draft_readout(
     counterparts = [p for p in counterparts if not GROUP.search(p.name)]
     contact = _contact(INTRO.sub("", first)) if first else None
     if contact and not named_in_title:
-        counterparts = _people_list(re.split(r"[.;]", contact[1])[0])
+        counterparts = _people_list(_first_clause(contact[1]))
         counterparts = [p for p in counterparts if not GROUP.search(p.name)]
     if contact and not hosts:
         hosts = _people_list(contact[0], tail=False)
+    elif contact:
+        # "President Biden's Meeting with ..." and, in the text, "President Biden, Secretary of
+        # State Blinken, and Secretary of Defense Austin met with ...": all of them took part.
+        named = {fold(h.surname) for h in hosts}
+        hosts += [
+            p
+            for p in _people_list(contact[0], tail=False)
+            if p.title and fold(p.surname) not in named and not GROUP.search(p.name)
+        ]
     if not counterparts:
         counterparts = _listed_participants(body_sentences, source.paragraphs)
     if not counterparts and first:
@@ -916,7 +1042,7 @@ def draft_readout(
             counterparts = everyone
     if not counterparts and contact and named_in_title:
         # A group in the title ("CARICOM Leaders") and no list of them: those the opening names.
-        counterparts = _people_list(re.split(r"[.;]", contact[1])[0])
+        counterparts = _people_list(_first_clause(contact[1]))
         counterparts = [p for p in counterparts if not GROUP.search(p.name)]
     if not counterparts and first:
         # "... participated in the APEC Virtual Leaders' Retreat, hosted by Prime Minister
@@ -1089,14 +1215,18 @@ def draft_readout(
         if person.country is None:
             notes.append(f"the country of {person.name} is not given; check it")
 
-    date = _meeting_date(source, first, notes)
+    kind = _kind(kind_word, title, first)
+    location = _location(title, first, kind)
+    date = _meeting_date(
+        source, first, notes, abroad=_abroad(location, home), at_home=bool(location)
+    )
     if date is None:
         notes.append("the meeting date could not be found; give it")
-    kind = _kind(kind_word, title, first)
 
     # "A of X and B of Y met today at the White House." opens the contact without a "with".
-    opens = contact is not None or bool(MET_TOGETHER.search(first))
-    statements = _statements(source, people, opens)
+    opens = contact is not None or bool(MET_TOGETHER.search(first)) or trip_place is not None
+    # On a trip, "the delegation" is the travellers', led by the first of them.
+    statements = _statements(source, people, opens, delegation=hosts[0] if trip_place else None)
     for statement in statements:
         statement["topics"] = [
             t.slug for t in vocabulary.topics if t.pattern.search(statement["text"])
@@ -1112,7 +1242,7 @@ def draft_readout(
         date.isoformat() if date else None,
         str(kind),
         _meeting_title(title)[:500],
-        location=_location(title, first, kind)[:200],
+        location=location[:200],
     )
     readout = doc.readout(
         publisher or doc.publisher(""),
@@ -1164,8 +1294,10 @@ def _published(
     return stamp.isoformat()
 
 
-def _statements(source: Source, people: list[Person], has_contact: bool) -> list[dict]:
-    references = _references(people)
+def _statements(
+    source: Source, people: list[Person], has_contact: bool, *, delegation: Person | None = None
+) -> list[dict]:
+    references = _references(people, delegation)
     statements: list[dict] = []
     last_person: Person | None = None
     first_sentence = True

@@ -35,7 +35,8 @@ OFFICES = sorted(
     Assistant to the President and National Security Advisor;
     Assistant to the President for National Security Affairs; First Minister;
     Deputy First Minister; Attorney General; Coordinating Minister; Assistant to the President;
-    Homeland Security Advisor; Dr; Dr.; Mr.; Ms.; Mrs.
+    Homeland Security Advisor; Commander-in-Chief; Commander; Chief of Staff; Coordinator;
+    Dr; Dr.; Mr.; Ms.; Mrs.
     """.replace("\n", " ").split(";"),
     key=len,
     reverse=True,
@@ -51,6 +52,10 @@ QUALIFIERS = (
     "Principal ", "Under ",
 )  # fmt: skip
 HONORIFICS = frozenset({"Dr", "Dr.", "Mr.", "Ms.", "Mrs.", "Mr", "Ms", "Mrs", "H.E.", "His", "Her"})
+# Military ranks written before a name ("Chairman of the Joint Chiefs of Staff Gen. Mark A.
+# Milley", "Secretary for Strategic Affairs Admiral Flávio Rocha"): neither office nor name.
+RANKS = frozenset({"Gen.", "Adm.", "Admiral", "Lt.", "Col.", "Maj.", "Brig.", "Cmdr.", "Capt."})
+HONORIFICS |= RANKS
 
 # Offices that only people at home hold: a counterpart with one of them is not foreign. A
 # Special, High or Permanent Representative is an envoy, not a member of Congress.
@@ -385,12 +390,14 @@ INSTITUTION_WORDS = frozenset(
 # Trade", "Secretary of State for Defence", "Special Representative for ... Cooperation").
 EXTENSIBLE = re.compile(
     r"(?:Minister|Secretary|State|Director|Envoy|Representative|Advisor|Adviser|Chief|Head|"
-    r"General|Chairman|Chair|Commissioner|Affairs|Defense|Defence|Finance|to the President)$"
+    r"General|Chairman|Chair|Commissioner|Affairs|Defense|Defence|Finance|to the President|"
+    r"Commander|Commander-in-Chief|Chief of Staff|Administrator|Coordinator)$"
 )
 # An honorific ("Dr. Liz Sherwood-Randall") starts the name, never continues the office.
+NOT_OFFICE_WORD = r"(?!(?:Dr|Mr|Ms|Mrs|Admiral)\b|(?:Gen|Adm|Lt|Col|Maj)\.)"  # who, not what
 MORE_WORDS = re.compile(
-    r"(?:of|for|and|to(?= the [A-Z])) (?:(?!(?:Dr|Mr|Ms|Mrs)\b)[A-Z][\w\-’']*|and|the|of|for)"
-    r"(?: (?:(?!(?:Dr|Mr|Ms|Mrs)\b)[A-Z][\w\-’']*|and|of|the|for))*"
+    rf"(?:of|for|and|to(?= the [A-Z])) (?:{NOT_OFFICE_WORD}[A-Z][\w\-’']*|and|the|of|for)"
+    rf"(?: (?:{NOT_OFFICE_WORD}[A-Z][\w\-’']*|and|of|the|for))*"
 )
 JOINED = re.compile(r"(?:and|&)\s+")
 
@@ -503,7 +510,12 @@ def parse_mention(phrase: str) -> Person | None:
             country, org = (code, "") if code else ("", organisation)
             phrase = phrase[: candidate.start()]
             break
+    # "Today President Biden": when, not who.
+    phrase = WHEN.sub("", phrase)
     demonym = re.match(rf"^({DEMONYM_PATTERN})\s+", phrase)
+    words = phrase.split()
+    if demonym and any(country_code(" ".join(words[:n])) for n in (3, 2) if len(words) > n):
+        demonym = None  # "Palestinian Authority President": a state's name, not a demonym
     if demonym:
         country = country or DEMONYMS[demonym.group(1)] or None
         phrase = phrase[demonym.end() :]
@@ -522,10 +534,13 @@ def parse_mention(phrase: str) -> Person | None:
                 country = country or code
                 phrase = " ".join(words[n:])
                 break
-    # "President of Egypt Abdel Fattah El-Sisi": the country inside the office.
-    inside = re.match(r"^(?P<office>.+?)\s+of\s+(?P<rest>.+)$", phrase)
-    if inside and split_office(inside.group("office") + " X")[0]:
-        words = inside.group("rest").split()
+    # "President of Egypt Abdel Fattah El-Sisi", "Head of the Office of the President of
+    # Ukraine Andriy Yermak": the country inside the office, after any "of" in it.
+    for inside in re.finditer(r"\s+of\s+", phrase):
+        office = phrase[: inside.start()]
+        if not split_office(office + " X")[0]:
+            continue
+        words = phrase[inside.end() :].split()
         for n in range(min(6, len(words) - 1), 0, -1):
             code = country_code(" ".join(words[:n]))
             found_org = organization(" ".join(words[:n]))
@@ -534,8 +549,11 @@ def parse_mention(phrase: str) -> Person | None:
                     country = country or code
                 else:
                     country, org = "", found_org
-                phrase = inside.group("office") + " " + " ".join(words[n:])
+                phrase = office + " " + " ".join(words[n:])
                 break
+        else:
+            continue
+        break
     for prefix, name in ORGANIZATION_PREFIX.items():
         if phrase.startswith(prefix + " "):
             org, country = org or name, ""
@@ -543,13 +561,21 @@ def parse_mention(phrase: str) -> Person | None:
             if not (office and office.group(0).startswith(prefix + " ")):
                 phrase = phrase[len(prefix) + 1 :]  # but "European Commission President" is one
             break
+    # "Deputy Commander INDOPACOM Lieutenant General Stephen Sklenka": a rank between the
+    # office and the name is neither.
+    ranked = RANK.search(phrase)
+    if ranked and split_office(phrase[: ranked.start()] + " X")[0]:
+        phrase = f"{phrase[: ranked.start()]} {phrase[ranked.end() :]}"
     title, rest = split_office(phrase)
     # An office further in: "Politburo Member Yang Jiechi",
     # "Incoming Israeli National Security Advisor Eyal Hulata".
     inner = OFFICE_INSIDE.search(rest)
     if inner and inner.end() < len(rest):
         lead = rest[: inner.start()].split()
-        if all(w[:1].isupper() for w in lead) and len(lead) <= 4:
+        # Up to four words of its own before the office, and any qualifiers: "USAID Acting
+        # Senior Deputy Assistant Administrator for Asia Craig Hart".
+        own = [w for w in lead if f"{w} " not in QUALIFIERS]
+        if all(w[:1].isupper() for w in lead) and len(own) <= 4:
             # The office inside goes on as one at the start would: "Senior Director for the
             # Western Hemisphere Juan Gonzalez".
             inner_title, inner_rest = split_office(rest[inner.start() :])
@@ -562,6 +588,10 @@ def parse_mention(phrase: str) -> Person | None:
             office_words = re.sub(rf"\b(?:{DEMONYM_PATTERN})\s+", "", office_words)
             title = f"{title} {office_words}".strip()
             rest = rest[end:].lstrip(" ,")
+    # "Deputy Commander INDOPACOM Stephen Sklenka": an acronym after the office is part of it.
+    acronym = re.match(r"^([A-Z]{3,10})\s+(?=[A-Z][\w’'\-]+\s+[A-Z])", rest)
+    if title and acronym and not country_code(acronym.group(1)):
+        title, rest = f"{title} {acronym.group(1)}", rest[acronym.end() :]
     tokens = rest.split()
     name_tokens = []
     for token in tokens:
@@ -584,7 +614,26 @@ def parse_mention(phrase: str) -> Person | None:
     ends = re.match(r"^(?P<office>.+\S)\s+of\s+(?P<where>(?:the\s+)?[A-Z][\w’'\- ]+)$", title)
     if ends and country is None and country_code(ends.group("where")):
         title, country = ends.group("office"), country_code(ends.group("where"))
+    if country is None:
+        # "Commander-in-Chief of the Ukrainian Armed Forces", "Secretary General of Japan's
+        # National Security Secretariat": the country the office is of.
+        of = re.search(rf"\bof\s+the\s+({DEMONYM_PATTERN})\s+[A-Z]", title)
+        if of and DEMONYMS[of.group(1)]:
+            country = DEMONYMS[of.group(1)]
+        whose = re.search(
+            r"\bof\s+((?:the\s+)?[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*){0,3})(?:’s|'s)\s+", title
+        )
+        if not of and whose and country_code(whose.group(1)):
+            country = country_code(whose.group(1))
+            title = f"{title[: whose.start()]}of the {title[whose.end() :]}"
     return Person(name=name, title=title, country=country, organization=org)
 
 
+WHEN = re.compile(
+    r"^(?:Today|Yesterday|Tonight|Earlier today|This (?:morning|afternoon|evening)),?\s+(?=[A-Z])"
+)
+RANK = re.compile(
+    r"\s(?:(?:Lieutenant|Major|Brigadier)\s+General|(?:Vice\s+|Rear\s+)?Admiral|Lt\.\s+Gen\.|"
+    r"Gen\.|Adm\.|Col\.|Colonel)\s+(?=[A-Z][\w’'\-]+\s+[A-Z])"
+)
 STYLE = re.compile(r"^(?:His|Her)\s+(?:Royal\s+)?(?:Majesty|Highness|Excellency)\s+")

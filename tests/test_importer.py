@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from readouts.importing import UnreadableText, Vocabulary, draft_text, read_text
+from readouts.importing.people import parse_mention
 from readouts.importing.text import sentences
 from readouts.loading import LoadError, load
 from readouts.models import Meeting, Participant, Publisher, Readout, Statement
@@ -577,8 +578,8 @@ FLOORS = {
                      location=1.0),
     "held-out-2": dict(cases=52, not_contacts=38, date=1.0, kind=1.0, f1=0.963,
                        speaker=0.973, location=1.0),
-    "held-out-3": dict(cases=44, not_contacts=36, date=0.977, kind=0.977, f1=0.847,
-                       speaker=0.910, location=1.0),
+    "held-out-3": dict(cases=44, not_contacts=36, date=0.977, kind=1.0, f1=0.937,
+                       speaker=0.926, location=1.0),
 }  # fmt: skip
 
 
@@ -1162,3 +1163,128 @@ def test_today_is_the_day_where_they_met_when_it_was_published(vocabulary, publi
     )
     document, _ = _drafted(text, vocabulary)
     assert document["meeting"]["date"] == day
+
+
+# Written for these tests, after readouts of the third held-out draw the importer drafted
+# wrong in its first run (docs/importer-first-runs.md): general rules, each failing without it.
+
+
+def test_a_list_of_leaders_goes_on_past_a_name_that_starts_with_a_particle(vocabulary):
+    document, _ = _drafted(
+        WH.format(
+            "Readout of President Biden’s Call with Allies and Partners",
+            "President Joseph R. Biden hosted a secure call today with Allies and partners "
+            "about Ukraine.\n\nJoining President Biden on the call were Prime Minister Trudeau "
+            "of Canada, European Commission President von der Leyen, President Macron of France, "
+            "and NATO Secretary General Stoltenberg.",
+        ),
+        vocabulary,
+    )
+    people = [
+        (p["slug"], p.get("organization"), p.get("country")) for p in document["participants"]
+    ]
+    assert people[1:] == [
+        ("trudeau", None, "CA"),
+        ("von-der-leyen", "European Commission", ""),
+        ("macron", None, "FR"),
+        ("stoltenberg", "NATO", ""),
+    ]
+
+
+def test_no_participant_is_made_of_a_possessive_or_an_office(vocabulary):
+    document, _ = _drafted(
+        WH.format(
+            "Readout of President Joseph R. Biden, Jr.’s Call with Prime Minister Justin Trudeau "
+            "of Canada",
+            "President Biden spoke today with Prime Minister Justin Trudeau of Canada. They "
+            "discussed trade.",
+        ),
+        vocabulary,
+    )
+    assert [p["slug"] for p in document["participants"]] == ["joe-biden", "justin-trudeau"]
+    document, _ = _drafted(
+        WH.format(
+            "Readout of National Security Advisor Jake Sullivan’s Meeting with Frans Timmermans, "
+            "Executive Vice President of the European Commission",
+            "National Security Advisor Jake Sullivan met today with Frans Timmermans to discuss "
+            "climate. Omani Foreign Minister Sayyid Badr Al Busaidi was not there.",
+        ),
+        vocabulary,
+    )
+    timmermans = document["participants"][1]
+    assert [p["slug"] for p in document["participants"]] == ["jake-sullivan", "frans-timmermans"]
+    assert (timmermans["title"], timmermans["organization"]) == (
+        "Executive Vice President of the European Commission",
+        "European Commission",
+    )
+    assert parse_mention("Omani Foreign Minister Sayyid Badr Al Busaidi").name == "Badr Al Busaidi"
+    assert parse_mention("Amir Sheikh Tamim bin Hamad Al Thani of Qatar").title == "Amir"
+
+
+def test_a_trip_with_those_who_went_along_and_a_government_s_other_representatives(vocabulary):
+    document, _ = _drafted(
+        WH.format(
+            "Readout of Senior Administration Official Travel to Mexico",
+            "President Biden’s National Security Advisor Jake Sullivan and Under Secretary of "
+            "State Uzra Zeya traveled to Mexico on August 10 to advance cooperation. NSC Senior "
+            "Director Juan Gonzalez and Department of Homeland Security Assistant Secretary David "
+            "Shahoulian also traveled with the delegation.\n\n"
+            "National Security Advisor Sullivan and his team met with President Andrés Manuel "
+            "López Obrador and Secretary of Finance Ramirez de la O.\n\n"
+            "Additional representatives of the Government of Mexico included National Migration "
+            "Institute Commissioner Francisco Garduno, Mexican Army Major General and Southern "
+            "Border Coordinator General Vicente Hernandez, and Undersecretary of Public Security "
+            "Ricardo Mejia.",
+        ),
+        vocabulary,
+    )
+    people = [(p["slug"], p.get("title"), p.get("country")) for p in document["participants"]]
+    assert people == [
+        ("jake-sullivan", "National Security Advisor", None),
+        ("uzra-zeya", "Under Secretary of State", "US"),
+        ("juan-gonzalez", "NSC Senior Director", "US"),
+        ("david-shahoulian", "Department of Homeland Security Assistant Secretary", "US"),
+        ("andres-manuel-lopez-obrador", "President", "MX"),
+        ("ramirez-de-la-o", "Secretary of Finance", "MX"),
+        ("francisco-garduno", "National Migration Institute Commissioner", "MX"),
+        ("vicente-hernandez", "Southern Border Coordinator", "MX"),
+        ("ricardo-mejia", "Undersecretary of Public Security", "MX"),
+    ]
+
+
+def test_those_joined_by_and_included_and_in_attendance_take_part(vocabulary):
+    document, _ = _drafted(
+        WH.format(
+            "Readout of President Biden’s Call with President Zelenskyy of Ukraine",
+            "President Joseph R. Biden, Jr., joined by Vice President Kamala Harris, spoke today "
+            "with President Volodymyr Zelenskyy of Ukraine to underscore support. He welcomed "
+            "the talks – as well as NATO Secretary General Jens Stoltenberg, who was also in "
+            "attendance.",
+        ),
+        vocabulary,
+    )
+    assert [p["slug"] for p in document["participants"]] == [
+        "joe-biden",
+        "kamala-harris",
+        "volodymyr-zelenskyy",
+        "jens-stoltenberg",
+    ]
+    # The meeting is named by the first of each side, not by two of one side.
+    assert document["meeting"]["slug"] == "2022-06-09-volodymyr-zelenskyy-joe-biden"
+    document, _ = _drafted(
+        WH.format(
+            "Readout of U.S.-Colombia High-Level Roundtable",
+            "Principal Deputy National Security Advisor Jon Finer and Deputy Secretary of State "
+            "Wendy Sherman co-chaired a U.S.-Colombia High-Level Roundtable yesterday at the "
+            "White House. The Colombian delegation was led by Minister of Foreign Affairs Alvaro "
+            "Leyva and included Minister of Defense Ivan Velasquez and other senior officials.",
+        ),
+        vocabulary,
+    )
+    assert [(p["slug"], p.get("country")) for p in document["participants"]] == [
+        ("jon-finer", "US"),
+        ("wendy-sherman", "US"),
+        ("alvaro-leyva", "CO"),
+        ("ivan-velasquez", "CO"),
+    ]
+    assert (document["meeting"]["kind"], document["meeting"]["date"]) == ("meeting", "2022-06-08")

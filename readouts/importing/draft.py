@@ -22,6 +22,7 @@ from .people import (
     DEMONYMS,
     DOMESTIC_OFFICES,
     FOREIGN_OFFICES,
+    OFFICE_INSIDE,
     OFFICES,
     WHEN,
     Person,
@@ -124,6 +125,8 @@ def _people_list(text: str, *, tail: bool = True) -> list[Person]:
     text = SUFFIX_AFTER_COMMA.sub("", text.strip())
     text = WITH_TAIL.sub("", text) if tail else text
     text = re.sub(r"^both\s+", "", text)  # "met with both A and B"
+    # "President Biden, joined by Vice President Harris,": both of them.
+    text = re.sub(r",?\s+(?:joined|accompanied)\s+by\s+", ", ", text)
     text = _one_office_each(text)
     parts = [p for p in LIST_SPLIT.split(text) if p.strip()]
     people: list[Person] = []
@@ -145,7 +148,7 @@ def _people_list(text: str, *, tail: bool = True) -> list[Person]:
             person is None
             and people
             and not pending
-            and office
+            and (office or _an_office(part))
             and not people[-1].title
             and len(part) <= 200
         ):
@@ -188,6 +191,18 @@ def _people_list(text: str, *, tail: bool = True) -> list[Person]:
     return people
 
 
+def _an_office(part: str) -> bool:
+    """Whether a list's part is an office only: "Executive Vice President of the European
+    Commission" (an office this module knows, with words before it)."""
+    head = re.split(r"\s+of\s+", part.strip(), maxsplit=1)[0]
+    inside = OFFICE_INSIDE.search(f" {head} ")
+    return (
+        all(word[:1].isupper() for word in head.split())
+        and inside is not None
+        and inside.end() == len(head) + 1
+    )
+
+
 def _read_title(title: str) -> tuple[list[Person], list[Person], str]:
     """Hosts, counterparts and the kind word the title gives."""
     title = title.replace("\u00a0", " ")
@@ -214,8 +229,8 @@ def _read_title(title: str) -> tuple[list[Person], list[Person], str]:
 # it went over the rest of the sentence again for every verb ("X welcomed welcomed ..."), so
 # _contact finds the same match from where the verbs, "with"s and full stops are.
 CONTACT_VERB = re.compile(
-    r"\s+(?:also\s+)?(?:spoke|met|held|had|talked|hosted|convened|received|welcomed|joined|"
-    r"participated)\b"
+    r"\s+(?:also\s+)?(?:spoke|met|held|had|talked|hosted|convened|received|welcomed|"
+    r"joined(?!\s+by\b)|participated)\b"
 )
 CONTACT_WITH = re.compile(r"\bwith(?=\s.)")  # "with", then a space and something after it
 WITH_REST = re.compile(r"with\s+(?P<with>.+)$")
@@ -432,6 +447,14 @@ TRAVELLED = re.compile(
     r"(?:,\s+[A-Z][\w’'\-]*(?:\s+[A-Z][\w’'\-]*){0,3})?)"
 )
 ACCOMPANIED = re.compile(r"\b(?:accompanied|joined)\s+by\s+(?P<list>[^.;]{1,1000})")
+ALSO_TRAVELLED = re.compile(
+    r"^(?P<list>[^;]{1,1000}?)\s+(?:also\s+)?(?:traveled|travelled)\s+with\s+(?:the|him|her)\b"
+)
+GOVERNMENT_INCLUDED = re.compile(
+    r"^(?:Additional\s+|Other\s+)?(?:representatives|officials|members)\s+of\s+the\s+"
+    r"(?:Government|government)\s+of\s+(?P<country>(?:the\s+)?[A-Z][\w’'\-]*(?:\s+[A-Z][\w’'\-]*)"
+    r"{0,3})\s+(?:included|were)\s+(?P<list>.{1,2000})$"
+)
 MET_WITH = re.compile(
     r"\b(?:met|meets|meet|spoke|held\s+(?:talks|meetings))\s+(?:separately\s+|also\s+)?"
     r"(?:for\s+[\w\-]+(?:\s+[\w\-]+)?\s+)?"  # "met for ninety minutes with"
@@ -453,7 +476,9 @@ COUNTERPART_NAMED = re.compile(
     rf"\b(?:his|her|their)\s+(?P<demonym>{DEMONYM_PATTERN})\s+counterpart,?\s+"
     r"(?P<who>[A-Z][\w\-’']*(?:\s+(?:[A-Z][\w\-’']*|bin|al|de|van|von)){1,4})"
 )
-LED_OWN_SIDE = re.compile(r"\s+(?:led|headed|participated|joined|took\s+part)\b")
+LED_OWN_SIDE = re.compile(
+    r"\s+(?:led|headed|participated|joined|took\s+part|co-chaired|chaired|co-hosted)\b"
+)
 # How far into a trip's readout the people met are looked for.
 TRIP_SENTENCES = 12
 
@@ -466,14 +491,15 @@ def _trip(body_sentences: list[str], title: str) -> tuple[list[Person], list[Per
     went = TRAVELLED.search(opening)
     if not went or not TRAVEL.search(f"{title} {body_sentences[0]}"):
         return None
-    travellers = _people_list(opening[: went.start()], tail=False)
     led = DELEGATION_LED.search(opening, 0, went.start())
-    if not travellers and led:
+    if led:
         travellers = _people_list(led.group("list").strip(" ,"), tail=False)
+    else:
+        travellers = _people_list(opening[: went.start()], tail=False)
     if not travellers:
         return None
     for sentence in body_sentences[:3]:
-        company = ACCOMPANIED.search(sentence)
+        company = ACCOMPANIED.search(sentence) or ALSO_TRAVELLED.match(sentence)
         if company:
             travellers += [p for p in _people_list(company.group("list")) if p.title]
     met: list[Person] = []
@@ -487,6 +513,15 @@ def _trip(body_sentences: list[str], title: str) -> tuple[list[Person], list[Per
                 if where and person.country is None and not person.organization:
                     person.country = country_code(where.group("place")) or None
             met += people
+    for sentence in body_sentences:
+        # "Additional representatives of the Government of Mexico included ..."
+        listed = GOVERNMENT_INCLUDED.match(sentence)
+        if listed and met:
+            code = country_code(listed.group("country"))
+            for person in _people_list(listed.group("list"), tail=False):
+                if person.title and not GROUP.search(person.name):
+                    person.country = person.country or code
+                    met.append(person)
     if not met:
         return None
     # "Haiti", "Brasilia, Brazil": the country is the place or the part after its comma.
@@ -501,6 +536,10 @@ def _trip(body_sentences: list[str], title: str) -> tuple[list[Person], list[Per
     return travellers, met[:MAX_PARTICIPANTS], country
 
 
+ALSO_ATTENDING = re.compile(
+    r"(?P<who>(?:[A-Z][\w.’'\-]*\s+){1,8}?[A-Z][\w’'\-]+),\s+who\s+(?:was|were)\s+also\s+"
+    r"(?:in\s+attendance|present)\b"
+)
 DROPPED_BY = re.compile(r"\s+(?:also\s+)?(?:briefly\s+)?(?:dropped|stopped)\s+by\b")
 # How long a name with its office can be before "dropped by".
 MAX_VISITOR = 150
@@ -538,7 +577,7 @@ def _kind(title_word: str, title: str, first_sentence: str) -> str:
         return MeetingKind.PHONE_CALL
     if re.search(r"\b(?:by phone|phone call|telephone|spoke)\b", context):
         return MeetingKind.PHONE_CALL
-    if re.search(r"\bmet\b|\bmeeting\b", context):
+    if re.search(r"\bmet\b|\bmeeting\b|\broundtable\b", context):
         return MeetingKind.MEETING
     if re.search(r"\bmessages?\b|\bletters?\b", context):
         return MeetingKind.MESSAGES
@@ -1068,6 +1107,13 @@ def draft_readout(
                         demonym = led.group("demonym")
                         leader.country = DEMONYMS.get(demonym) or country_code(demonym) or None
                     counterparts = [leader]
+                    # "... was led by Minister Leyva and included Minister of Defense Ivan
+                    # Velasquez and other senior officials": those it names.
+                    joined = re.search(r"\s+and\s+included\s+(?P<list>.+)$", led.group("who"))
+                    for person in _people_list(joined.group("list")) if joined else []:
+                        if person.title and not GROUP.search(person.name):
+                            person.country = person.country or leader.country
+                            counterparts.append(person)
                     break
         # "Mr. Sullivan invited his Israeli counterpart, Meir Ben-Shabbat, to visit"
         for sentence in body_sentences if not counterparts else []:
@@ -1145,6 +1191,20 @@ def draft_readout(
             f"{MAX_PARTICIPANTS}",
             notes,
         )
+    # "... as well as with NATO Secretary General Jens Stoltenberg, who was also in
+    # attendance": named as taking part, later in the text.
+    for sentence in body_sentences:
+        for found in ALSO_ATTENDING.finditer(sentence):
+            person = parse_mention(found.group("who"))
+            if (
+                person is not None
+                and person.title
+                and not GROUP.search(person.name)
+                and not any(fold(person.surname) == fold(p.surname) for p in people)
+                and len(people) < MAX_PARTICIPANTS
+            ):
+                people.append(person)
+                counterparts.append(person)
     # A principal of the publisher's side who "dropped by" the meeting takes part in it.
     for visitor in _dropped_by(body_sentences):
         if (
@@ -1232,9 +1292,14 @@ def draft_readout(
             t.slug for t in vocabulary.topics if t.pattern.search(statement["text"])
         ]
 
-    # The two principals in a fixed order (by country, then slug), not the order one
-    # government names them in: both governments' drafts of one contact get one slug.
-    principals = sorted(people[:2], key=lambda p: (p.country or "~", p.slug))
+    # The two principals, the first of each side, in a fixed order (by country, then slug),
+    # not the order one government names them in: both governments' drafts of one contact
+    # get one slug.
+    own = next((p for p in people if p.home), None)
+    other = next((p for p in people if not p.home), None)
+    principals = sorted(
+        [own, other] if own and other else people[:2], key=lambda p: (p.country or "~", p.slug)
+    )
     slug_people = "-".join(p.slug for p in principals)
     meeting_slug = f"{date.isoformat() if date else 'undated'}-{slug_people}"[:200].rstrip("-")
     meeting = doc.meeting(

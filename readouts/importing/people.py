@@ -55,7 +55,10 @@ HONORIFICS = frozenset({"Dr", "Dr.", "Mr.", "Ms.", "Mrs.", "Mr", "Ms", "Mrs", "H
 # Military ranks written before a name ("Chairman of the Joint Chiefs of Staff Gen. Mark A.
 # Milley", "Secretary for Strategic Affairs Admiral Flávio Rocha"): neither office nor name.
 RANKS = frozenset({"Gen.", "Adm.", "Admiral", "Lt.", "Col.", "Maj.", "Brig.", "Cmdr.", "Capt."})
-HONORIFICS |= RANKS
+# Styles of address that are not offices: "Amir Sheikh Tamim", "Foreign Minister Sayyid Badr".
+STYLES = frozenset({"Sheikh", "Sheikha", "Sayyid", "Sayyida"})
+HONORIFICS |= RANKS | STYLES
+NAME_RANKS = frozenset({"General", "Admiral", "Vice-Admiral", "Colonel", "Lieutenant", "Major"})
 
 # Offices that only people at home hold: a counterpart with one of them is not foreign. A
 # Special, High or Permanent Representative is an envoy, not a member of Congress.
@@ -369,6 +372,9 @@ def clean_name(name: str, *, keep_numeral: bool = False) -> str:
         # "Abdullah II", "Charles III": a monarch's numeral is part of a one-word name.
         name = SUFFIXES.sub("", name).strip()
     tokens = [t for t in name.split() if t not in HONORIFICS]
+    # "General Vicente Hernandez": a rank before a full name.
+    while len(tokens) > 2 and tokens[0] in NAME_RANKS:
+        tokens.pop(0)
     # Middle initials ("Joseph R. Biden") are a way of writing, not a different name.
     if len(tokens) > 2:
         tokens = (
@@ -459,8 +465,15 @@ def split_office(phrase: str) -> tuple[str, str]:
                     )
                     words = candidate[: second.start()].split() if second else candidate.split()
                     if not second and words[-1] not in INSTITUTION_WORDS:
-                        # Keep the words up to the name: the last two capitalised ones are it.
-                        words = words[:-2] if len(words) > 3 else []
+                        # Keep the words up to the name: the last two capitalised ones are it,
+                        # or the last one when a particle goes on ("Ramirez de la O").
+                        particle = re.match(
+                            r"\s+(?:de|da|del|la|van|von|bin|al)\s", rest[len(candidate) :]
+                        )
+                        if particle and len(words) >= 3:
+                            words = words[:-1]
+                        else:
+                            words = words[:-2] if len(words) > 3 else []
                     while words and words[-1] in {"and", "of", "the", "for"}:
                         words.pop()
                     if words:
@@ -512,6 +525,10 @@ def parse_mention(phrase: str) -> Person | None:
             break
     # "Today President Biden": when, not who.
     phrase = WHEN.sub("", phrase)
+    # "President Biden's National Security Advisor Jake Sullivan": whose adviser, not who.
+    owner = re.match(r"^((?:[A-Z][\w.\-]*\s+){0,3}[A-Z][\w\-]*)(?:’s|'s)\s+", phrase)
+    if owner and not country_code(owner.group(1)) and split_office(phrase[owner.end() :] + " X")[0]:
+        phrase = phrase[owner.end() :]
     demonym = re.match(rf"^({DEMONYM_PATTERN})\s+", phrase)
     words = phrase.split()
     if demonym and any(country_code(" ".join(words[:n])) for n in (3, 2) if len(words) > n):
@@ -592,20 +609,43 @@ def parse_mention(phrase: str) -> Person | None:
     acronym = re.match(r"^([A-Z]{3,10})\s+(?=[A-Z][\w’'\-]+\s+[A-Z])", rest)
     if title and acronym and not country_code(acronym.group(1)):
         title, rest = f"{title} {acronym.group(1)}", rest[acronym.end() :]
+    # "President Joseph R. Biden, Jr.'s": the name, not its possessive.
+    rest = re.sub(r"(?:’s|'s|’)$", "", rest.strip())
     tokens = rest.split()
     name_tokens = []
-    for token in tokens:
-        if NAME_TOKEN.match(token) or (name_tokens and token.lower() in NAME_PARTICLES):
+    for n, token in enumerate(tokens):
+        if (
+            NAME_TOKEN.match(token)
+            or (name_tokens and token.lower() in NAME_PARTICLES)
+            # "European Commission President von der Leyen": a name may start with a particle.
+            or (
+                title
+                and not name_tokens
+                and token in NAME_PARTICLES
+                and any(NAME_TOKEN.match(t) for t in tokens[n + 1 : n + 3])
+            )
+        ):
             name_tokens.append(token)
         else:
             break
     while name_tokens and name_tokens[-1].lower() in NAME_PARTICLES:
         name_tokens.pop()
+    if not title and (len(name_tokens) >= 3 or len(name_tokens) < len(tokens)):
+        # "National Migration Institute Commissioner Francisco Garduno", "Department of Homeland
+        # Security Assistant Secretary David Shahoulian": no office this module knows starts
+        # it, but the name is what follows the last word of an office or an institution.
+        described = _after_office_words(phrase)
+        if described:
+            title, named = described
+            name_tokens = named.split()
     name = clean_name(" ".join(name_tokens), keep_numeral=True)
     if not name or (not title and len(name_tokens) < 2 and not placed):
         return None
     if split_office(name + " X")[1] == "X":
         return None  # an office alone ("Foreign Minister"): no one is named yet
+    inside = OFFICE_INSIDE.search(f" {name} ")
+    if not title and inside and " " in inside.group(0) and inside.end() == len(name) + 1:
+        return None  # "Executive Vice President": an office, even with a word before it
     # "His Majesty King": the style of address is not the office.
     styled = STYLE.match(title)
     if styled and split_office(title[styled.end() :] + " X")[0]:
@@ -632,6 +672,46 @@ def parse_mention(phrase: str) -> Person | None:
 WHEN = re.compile(
     r"^(?:Today|Yesterday|Tonight|Earlier today|This (?:morning|afternoon|evening)),?\s+(?=[A-Z])"
 )
+# Words that end an office or name an institution: the name comes after the last of them.
+OFFICE_WORDS = (
+    INSTITUTION_WORDS
+    | {office.split()[-1] for office in OFFICES if not office.endswith(".") and office != "Dr"}
+    | set(
+        """Commissioner Official Officer Undersecretary Army Navy Bureau Institute General Admiral
+        Vice-Admiral Coordinator Spokesperson Unit Operations Command Envoy Committee""".split()  # noqa: SIM905
+    )
+)
+# A rank that ends a title before the name ("... Coordinator General Vicente Hernandez"); not
+# the General of "Secretary General" or "Attorney General".
+TRAILING_RANK = re.compile(
+    r"(?<!Secretary)(?<!Attorney)(?<!Director)(?<!Inspector)(?<!Solicitor)(?<!Consul)"
+    r"(?<!Surgeon)(?<!Governor)\s+(?:(?:Vice|Rear)[\s-])?(?:General|Admiral)$"
+)
+
+
+def _after_office_words(phrase: str) -> tuple[str, str] | None:
+    """(title, name) where the name is the two to five name words after the last office or
+    institution word of the phrase, or None."""
+    tokens = phrase.split()
+    last = max((i for i, t in enumerate(tokens) if t.strip(",") in OFFICE_WORDS), default=None)
+    if last is None or last == 0:
+        return None
+    name = tokens[last + 1 :]
+    if not 2 <= len(name) <= 5 or name[0].lower() in NAME_PARTICLES:
+        return None
+    if not all(NAME_TOKEN.match(t) or t.lower() in NAME_PARTICLES for t in name):
+        return None
+    if any(t.strip(",") in OFFICE_WORDS for t in name):
+        return None
+    # The words before are an office's: capitalised, or small words inside one.
+    if not all(
+        t[:1].isupper() or t in {"of", "the", "and", "for", "to", "on"} for t in tokens[:last]
+    ):
+        return None
+    title = TRAILING_RANK.sub("", " ".join(tokens[: last + 1]).strip(" ,"))
+    return title, " ".join(name)
+
+
 RANK = re.compile(
     r"\s(?:(?:Lieutenant|Major|Brigadier)\s+General|(?:Vice\s+|Rear\s+)?Admiral|Lt\.\s+Gen\.|"
     r"Gen\.|Adm\.|Col\.|Colonel)\s+(?=[A-Z][\w’'\-]+\s+[A-Z])"

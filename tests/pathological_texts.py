@@ -68,6 +68,23 @@ TEXTS: dict[str, Callable[[], str]] = {
         "President Ab Cd of Japan, ", PLAIN + "President Biden spoke with ", "."
     ),
     "with with with": lambda: fill("with ", CALL + "X met "),
+    # An outside review's: offices with "of" and "and" again and again.
+    "of after of in the opening": lambda: fill(
+        "of Aa, ", PLAIN + "President Biden spoke with Minister ", "Bb Cc. They met."
+    ),
+    "of after of in the title": lambda: fill(
+        "of Aa, ",
+        "Readout of President Biden’s Call with Minister ",
+        "\n2023-01-01\n\nThey met.",
+        size=990,
+    ),
+    "and after and in the opening": lambda: fill(
+        "Minister of Aa and ", PLAIN + "President Biden spoke with ", "Bb Cc. They met."
+    ),
+    "a trip meeting offices": lambda: fill(
+        "The delegation met with Minister of Aa and Minister of Bb Cc; ",
+        PLAIN + "Secretary Ab Cd traveled to Fiji. ",
+    ),
     "commas after an intro word": lambda: fill(", a", CALL + "During x", ", the sides met."),
     "abbreviations": lambda: fill("Mr. ", CALL + "X "),
     "many participants, many sentences": lambda: fill("Pa Zz. ", SUMMIT),

@@ -102,6 +102,8 @@ MAX_TITLE = 1_000
 MAX_PARTICIPANTS = 50
 
 
+# The longest mention in the archive, offices and name, is about 150 characters.
+MAX_MENTION = 300
 PLURAL_OFFICE = re.compile(
     r"\b(?P<office>(?:[A-Z][a-z]+\s+)?(?:President|Minister|Secretar(?=ies)|Leader|Chancellor|"
     r"Advis[eo]r|Ambassador))(?:s|ies)\s+(?P<first>[^,;]+?)\s+and\s+(?=[A-Z])"
@@ -169,8 +171,9 @@ def _people_list(text: str, *, tail: bool = True) -> list[Person]:
                     earlier.country = country_code(shared.group(1))
             continue
         if person is None:
-            # An office with "and" in it ("State Councilor and Foreign Minister Wang Yi").
-            pending = phrase
+            # An office with "and" in it ("State Councilor and Foreign Minister Wang Yi"); not
+            # longer than a mention can be, so a run of them is not read again and again.
+            pending = phrase if len(phrase) <= MAX_MENTION else ""
             continue
         pending = ""
         if not person.title and country_code(person.name):
@@ -283,41 +286,66 @@ WEEKDAY = re.compile(
 )
 
 
-def _abroad(location: str, home: str) -> ZoneInfo | None:
-    """The time zone of the country a location names, when it is not the publisher's, or None.
+def _where(location: str, home: str) -> tuple[bool, ZoneInfo | None]:
+    """Whether a drafted location is at home (the publisher's country), and the time zone of
+    the country it names when it is abroad, where the tz database tells one.
 
-    A place naming no country ("Woodside, California", "the White House") is at home."""
-    for part in reversed(location.split(",")):
-        code = country_code(part)
-        if code:
-            return _zone_of(code) if code != home else None
-    return None
+    The last part of the place decides: "Woodside, California" and "the White House" are in
+    the United States, "Bali, Indonesia" abroad; "in Seoul" alone is neither, as far as the
+    draft can tell."""
+    parts = [part.strip() for part in location.split(",") if part.strip()]
+    if not parts:
+        return False, None
+    last = parts[-1]
+    if home == "US" and (last in US_STATES or AT_HOME_IN_US.search(location)):
+        return True, None
+    code = country_code(last)
+    if not code:
+        return False, None
+    return (True, None) if code == home else (False, _zone_of(code, parts[0]))
+
+
+US_STATES = frozenset(
+    """Alabama Alaska Arizona Arkansas California Colorado Connecticut Delaware Florida Georgia
+    Hawaii Idaho Illinois Indiana Iowa Kansas Kentucky Louisiana Maine Maryland Massachusetts
+    Michigan Minnesota Mississippi Missouri Montana Nebraska Nevada Ohio Oklahoma Oregon
+    Pennsylvania Tennessee Texas Utah Vermont Virginia Washington Wisconsin Wyoming""".split()  # noqa: SIM905
+) | {
+    "New Hampshire", "New Jersey", "New Mexico", "New York", "North Carolina", "North Dakota",
+    "Rhode Island", "South Carolina", "South Dakota", "West Virginia", "D.C.",
+    "District of Columbia",
+}  # fmt: skip
+AT_HOME_IN_US = re.compile(r"\b(?:White House|Washington|Camp David|Oval Office)\b")
 
 
 @cache
-def _country_zones() -> dict[str, str]:
-    """The first time zone the tz database lists for each country (zone.tab)."""
-    for table in (Path("/usr/share/zoneinfo/zone.tab"), _packaged_zone_table()):
+def _country_zones() -> dict[str, list[str]]:
+    """The time zones the tz database lists for each country (its zone.tab)."""
+    for table in (_packaged_zone_table(), Path("/usr/share/zoneinfo/zone.tab")):
         if table is not None and table.is_file():
-            zones: dict[str, str] = {}
+            zones: dict[str, list[str]] = {}
             for line in table.read_text(encoding="utf-8").splitlines():
                 fields = line.split("\t")
                 if len(fields) >= 3 and not line.startswith("#"):
-                    zones.setdefault(fields[0], fields[2])
+                    zones.setdefault(fields[0], []).append(fields[2])
             return zones
     return {}
 
 
 def _packaged_zone_table() -> Path | None:
     try:
-        import tzdata  # the tz database as a package, where the system has none
+        import tzdata  # the tz database as a package (requirements.txt)
     except ImportError:
         return None
     return Path(tzdata.__file__).parent / "zoneinfo" / "zone.tab"
 
 
-def _zone_of(code: str) -> ZoneInfo | None:
-    name = _country_zones().get(code)
+def _zone_of(code: str, city: str) -> ZoneInfo | None:
+    """A country's time zone: its only one, or the one named after the city ("Tokyo"); a
+    country of several zones and a city none is named after has none that can be told."""
+    zones = _country_zones().get(code, [])
+    named = [z for z in zones if z.rsplit("/", 1)[-1].replace("_", " ") == city]
+    name = zones[0] if len(zones) == 1 else (named[0] if named else None)
     try:
         return ZoneInfo(name) if name else None
     except (ValueError, OSError):
@@ -465,6 +493,7 @@ MET_WHERE = re.compile(
     r"(?P<place>[A-Z][\w’'\-]*(?:\s+[A-Z][\w’'\-]*){0,3}),?\s+where\s+(?:they|he|she|the\s+"
     r"delegation|we)\s+(?:also\s+)?$"
 )
+NEXT_STOP = re.compile(r",\s+(?:and\s+)?(?=[A-Z][\w’'\-]*(?:\s+[A-Z][\w’'\-]*){0,3},\s+where\s)")
 # "a high-level U.S. delegation (dash) led by A, B and C (dash) visited ...": who travelled.
 DELEGATION_LED = re.compile(r"\bdelegation\s*[–—,]?\s*(?:was\s+)?led\s+by\s+(?P<list>[^–—]+)")
 HOSTED_BY = re.compile(r"\b(?:co-)?hosted\s+by\s+(?P<list>[^.;]{1,600})")
@@ -503,7 +532,12 @@ def _trip(body_sentences: list[str], title: str) -> tuple[list[Person], list[Per
         if company:
             travellers += [p for p in _people_list(company.group("list")) if p.title]
     met: list[Person] = []
-    for sentence in body_sentences[:TRIP_SENTENCES]:
+    # "... in Fiji, where they met with A, and Papua New Guinea, where they met with B": each
+    # place with those met there.
+    stops = (
+        stop for sentence in body_sentences[:TRIP_SENTENCES] for stop in NEXT_STOP.split(sentence)
+    )
+    for sentence in stops:
         for found in MET_WITH.finditer(sentence):
             people = [
                 p for p in _people_list(found.group("list")) if p.title and not GROUP.search(p.name)
@@ -947,7 +981,7 @@ NATIONALITY = re.compile(rf"^(?:the\s+)?(?:U\.S\.|{DEMONYM_PATTERN})\s+", re.I)
 def _subject(sentence: str, references, last_speaker):
     """Who the sentence reports: a Person, None for both sides, or NOBODY when it names no one."""
     # A list item ("- President Biden welcomed ...") is a sentence like any other.
-    text = INTRO.sub("", re.sub(r"^[-*•–]\s+", "", sentence)).lstrip('“"')
+    text = WHEN.sub("", INTRO.sub("", re.sub(r"^[-*•–]\s+", "", sentence))).lstrip('“"')
     if JOINT.match(text):
         return None
     pronoun = PRONOUN.match(text)
@@ -1054,11 +1088,13 @@ def draft_readout(
         counterparts = [p for p in counterparts if not GROUP.search(p.name)]
     if contact and not hosts:
         hosts = _people_list(contact[0], tail=False)
-    elif contact:
-        # "President Biden's Meeting with ..." and, in the text, "President Biden, Secretary of
-        # State Blinken, and Secretary of Defense Austin met with ...": all of them took part.
+    # "President Biden's Meeting with ..." and, in the text, "President Biden, Secretary of
+    # State Blinken, and Secretary of Defense Austin met with ...": all of them took part; which
+    # side each is on is told once the publisher's country is known.
+    also_named = []
+    if contact and hosts:
         named = {fold(h.surname) for h in hosts}
-        hosts += [
+        also_named = [
             p
             for p in _people_list(contact[0], tail=False)
             if p.title and fold(p.surname) not in named and not GROUP.search(p.name)
@@ -1151,6 +1187,15 @@ def draft_readout(
             if (p.country or getattr(vocabulary.match(p), "country", None)) == home
         ]
         counterparts = [p for p in counterparts if not any(p is h for h in hosts)]
+    for person in also_named:
+        known = vocabulary.match(person)
+        country = person.country or (known.country if known else None)
+        if (country and home and country != home) or (
+            not country and FOREIGN_OFFICES.search(person.title)
+        ):
+            counterparts.append(person)  # "President Biden and Prime Minister Kishida met ..."
+        elif known or len(person.name.split()) >= 2:
+            hosts.append(person)  # a one-word name of one's own side is no one to propose
     for person in hosts:
         person.home = True
     known_hosts = [vocabulary.match(p) for p in hosts]
@@ -1277,9 +1322,8 @@ def draft_readout(
 
     kind = _kind(kind_word, title, first)
     location = _location(title, first, kind)
-    date = _meeting_date(
-        source, first, notes, abroad=_abroad(location, home), at_home=bool(location)
-    )
+    at_home, zone = _where(location, home)
+    date = _meeting_date(source, first, notes, abroad=zone, at_home=at_home)
     if date is None:
         notes.append("the meeting date could not be found; give it")
 

@@ -408,17 +408,19 @@ MORE_WORDS = re.compile(
 JOINED = re.compile(r"(?:and|&)\s+")
 
 
+# The offices in one pattern, longest first: the first that matches is the one a loop over
+# OFFICES would find, at the cost of one match.
+ANY_OFFICE = "(?:" + "|".join(re.escape(office) for office in OFFICES) + ")"
+OFFICE_START = re.compile(ANY_OFFICE + r"(?:-(?:[Dd]esignate|[Ee]lect))?(?=[ ,])")
+QUALIFIED_OFFICE_START = re.compile(
+    r"(?:(?:Deputy|Acting|Senior|Interim|Transitional|Former|Assistant|Principal|Under)\s+)*"
+    + OFFICE_START.pattern
+)
+
+
 def _office_at(text: str) -> re.Match | None:
     """The office (with any qualifiers) that text starts with, as a match, or None."""
-    for office in OFFICES:
-        has = re.match(
-            r"(?:(?:Deputy|Acting|Senior|Interim|Transitional|Former|Assistant|Principal|Under)"
-            r"\s+)*" + re.escape(office) + r"(?:-(?:[Dd]esignate|[Ee]lect))?(?=[ ,])",
-            text,
-        )
-        if has:
-            return has
-    return None
+    return QUALIFIED_OFFICE_START.match(text)
 
 
 def split_office(phrase: str) -> tuple[str, str]:
@@ -446,52 +448,48 @@ def split_office(phrase: str) -> tuple[str, str]:
     rest = phrase
     found = ""
     while True:
-        for office in OFFICES:
-            has = re.match(re.escape(office) + r"(?:-(?:[Dd]esignate|[Ee]lect))?(?=[ ,])", rest)
-            if has:
-                found = (found + " " + has.group(0)).strip()
-                rest = rest[has.end() :].lstrip(" ,")
-                more = MORE_WORDS.match(rest)
-                if more and EXTENSIBLE.search(office):
-                    candidate = more.group(0)
-                    # A second office after "and" ends this one's words.
-                    second = next(
-                        (
-                            m
-                            for m in re.finditer(r"\s(?:and|&)\s", candidate)
-                            if _office_at(candidate[m.end() :] + " ")
-                        ),
-                        None,
-                    )
-                    words = candidate[: second.start()].split() if second else candidate.split()
-                    if not second and words[-1] not in INSTITUTION_WORDS:
-                        # Keep the words up to the name: the last two capitalised ones are it,
-                        # or the last one when a particle goes on ("Ramirez de la O").
-                        particle = re.match(
-                            r"\s+(?:de|da|del|la|van|von|bin|al)\s", rest[len(candidate) :]
-                        )
-                        if particle and len(words) >= 3:
-                            words = words[:-1]
-                        else:
-                            words = words[:-2] if len(words) > 3 else []
-                    while words and words[-1] in {"and", "of", "the", "for"}:
-                        words.pop()
-                    if words:
-                        keep = " ".join(words)
-                        found += " " + keep
-                        rest = rest[len(keep) :].lstrip()
-                joined = JOINED.match(rest)
-                if joined and _office_at(rest[joined.end() :]):
-                    found += " and"
-                    rest = rest[joined.end() :]
-                    qualifiers = _office_at(rest)
-                    lead = rest[: qualifiers.end()].split()
-                    while lead and lead[0] in {q.strip() for q in QUALIFIERS}:
-                        found += " " + lead.pop(0)
-                        rest = rest.split(" ", 1)[1]
-                break
-        else:
+        has = OFFICE_START.match(rest)
+        if has is None:
             break
+        office = re.sub(r"-(?:[Dd]esignate|[Ee]lect)$", "", has.group(0))
+        found = (found + " " + has.group(0)).strip()
+        rest = rest[has.end() :].lstrip(" ,")
+        more = MORE_WORDS.match(rest)
+        if more and EXTENSIBLE.search(office):
+            candidate = more.group(0)
+            # A second office after "and" ends this one's words.
+            second = next(
+                (
+                    m
+                    for m in re.finditer(r"\s(?:and|&)\s", candidate)
+                    if _office_at(candidate[m.end() :] + " ")
+                ),
+                None,
+            )
+            words = candidate[: second.start()].split() if second else candidate.split()
+            if not second and words[-1] not in INSTITUTION_WORDS:
+                # Keep the words up to the name: the last two capitalised ones are it,
+                # or the last one when a particle goes on ("Ramirez de la O").
+                particle = re.match(r"\s+(?:de|da|del|la|van|von|bin|al)\s", rest[len(candidate) :])
+                if particle and len(words) >= 3:
+                    words = words[:-1]
+                else:
+                    words = words[:-2] if len(words) > 3 else []
+            while words and words[-1] in {"and", "of", "the", "for"}:
+                words.pop()
+            if words:
+                keep = " ".join(words)
+                found += " " + keep
+                rest = rest[len(keep) :].lstrip()
+        joined = JOINED.match(rest)
+        if joined and _office_at(rest[joined.end() :]):
+            found += " and"
+            rest = rest[joined.end() :]
+            qualifiers = _office_at(rest)
+            lead = rest[: qualifiers.end()].split()
+            while lead and lead[0] in {q.strip() for q in QUALIFIERS}:
+                found += " " + lead.pop(0)
+                rest = rest.split(" ", 1)[1]
     title = " ".join(title_parts + ([found] if found else []))
     return strip_honorifics(title), rest.strip()
 
@@ -553,23 +551,27 @@ def parse_mention(phrase: str) -> Person | None:
                 break
     # "President of Egypt Abdel Fattah El-Sisi", "Head of the Office of the President of
     # Ukraine Andriy Yermak": the country inside the office, after any "of" in it.
-    for inside in re.finditer(r"\s+of\s+", phrase):
-        office = phrase[: inside.start()]
-        if not split_office(office + " X")[0]:
-            continue
-        words = phrase[inside.end() :].split()
+    # The country is looked for first (a lookup), the office only where one follows, and
+    # only after the first few "of"s: a run of them costs no more than those.
+    for count, inside in enumerate(re.finditer(r"\s+of\s+", phrase)):
+        if count >= MAX_OFS:
+            break
+        words = phrase[inside.end() :].split(maxsplit=7)
         for n in range(min(6, len(words) - 1), 0, -1):
             code = country_code(" ".join(words[:n]))
             found_org = organization(" ".join(words[:n]))
             if code or found_org:
-                if code:
-                    country = country or code
-                else:
-                    country, org = "", found_org
-                phrase = office + " " + " ".join(words[n:])
                 break
         else:
             continue
+        office = phrase[: inside.start()]
+        if not split_office(office + " X")[0]:
+            continue
+        if code:
+            country = country or code
+        else:
+            country, org = "", found_org
+        phrase = office + " " + phrase[inside.end() :].split(maxsplit=n)[n]
         break
     for prefix, name in ORGANIZATION_PREFIX.items():
         if phrase.startswith(prefix + " "):
@@ -606,8 +608,15 @@ def parse_mention(phrase: str) -> Person | None:
             title = f"{title} {office_words}".strip()
             rest = rest[end:].lstrip(" ,")
     # "Deputy Commander INDOPACOM Stephen Sklenka": an acronym after the office is part of it.
+    # Only after an office of a command or an agency: "President YOON Suk Yeol" is a name
+    # written family name first in capitals.
     acronym = re.match(r"^([A-Z]{3,10})\s+(?=[A-Z][\w’'\-]+\s+[A-Z])", rest)
-    if title and acronym and not country_code(acronym.group(1)):
+    if (
+        title
+        and acronym
+        and title.split()[-1] in AGENCY_OFFICES
+        and not country_code(acronym.group(1))
+    ):
         title, rest = f"{title} {acronym.group(1)}", rest[acronym.end() :]
     # "President Joseph R. Biden, Jr.'s": the name, not its possessive.
     rest = re.sub(r"(?:’s|'s|’)$", "", rest.strip())
@@ -712,6 +721,11 @@ def _after_office_words(phrase: str) -> tuple[str, str] | None:
     return title, " ".join(name)
 
 
+AGENCY_OFFICES = frozenset(
+    """Commander Director Administrator Coordinator Chief Head Envoy Representative
+    Spokesperson Officer Commissioner""".split()  # noqa: SIM905
+)
+MAX_OFS = 4  # "of"s in one mention: "Head of the Office of the President of Ukraine" has three
 RANK = re.compile(
     r"\s(?:(?:Lieutenant|Major|Brigadier)\s+General|(?:Vice\s+|Rear\s+)?Admiral|Lt\.\s+Gen\.|"
     r"Gen\.|Adm\.|Col\.|Colonel)\s+(?=[A-Z][\w’'\-]+\s+[A-Z])"

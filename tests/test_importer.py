@@ -1341,3 +1341,23 @@ def test_today_before_the_subject_does_not_hide_who_speaks(vocabulary):
         vocabulary,
     )
     assert [speaker for speaker, _ in said] == ["joe-biden"]
+
+
+def test_one_of_a_family_recorded_is_not_taken_for_another_of_it(vocabulary):
+    Participant.objects.create(
+        slug="mohammed-bin-abdulrahman-al-thani",
+        name="Mohammed bin Abdulrahman Al Thani",
+        country="QA",
+    )
+    document, _ = _drafted(
+        WH.format(
+            "Readout of President Biden’s Meeting with Amir Tamim bin Hamad Al Thani of Qatar",
+            "President Biden met today with Amir Sheikh Tamim bin Hamad Al Thani of Qatar. "
+            "They discussed energy.",
+        ),
+        Vocabulary.from_database(),
+    )
+    assert [p["slug"] for p in document["participants"]] == [
+        "joe-biden",
+        "tamim-bin-hamad-al-thani",
+    ]

@@ -11,7 +11,7 @@ from django.utils.text import slugify
 
 from readouts.models import Participant, Publisher, Topic, split_aliases
 
-from .people import Person, fold
+from .people import NAME_PARTICLES, Person, fold
 
 GENERIC_TOPIC_WORDS = re.compile(r"\s+(?:issues?|question|situation|matters?)$", re.I)
 SHORT_PHRASE = 4  # letters: a shorter phrase is matched only as written
@@ -142,12 +142,19 @@ class Vocabulary:
             candidates = [k for k in candidates if k.country == person.country]
         elif person.organization:
             candidates = [k for k in candidates if k.organization == person.organization]
-        if len(candidates) > 1 and person.given:
+        if person.given and person.given.lower() not in NAME_PARTICLES:  # "von der Leyen"
+            # "Tamim bin Hamad Al Thani" is not "Mohammed bin Abdulrahman Al Thani": a given
+            # name that none of a candidate's names starts with is someone else, even when
+            # that candidate is the only one of the family name (one recorded by it alone,
+            # "Kishida", may be anyone of it).
             given = fold(person.given)
             candidates = [
                 k
                 for k in candidates
-                if any(fold(f).split()[0] == given for f in (k.name, *k.aliases))
+                if any(
+                    len(fold(f).split()) == 1 or fold(f).split()[0] == given
+                    for f in (k.name, *k.aliases)
+                )
             ]
         return candidates[0] if len(candidates) == 1 else None
 

@@ -1361,3 +1361,38 @@ def test_one_of_a_family_recorded_is_not_taken_for_another_of_it(vocabulary):
         "joe-biden",
         "tamim-bin-hamad-al-thani",
     ]
+
+
+# Written for these tests, after real readouts in no checked set that the import page could
+# not draft (tried in the browser).
+
+
+def test_an_audience_and_a_stay_in_a_capital_are_contacts(vocabulary):
+    document, _ = _drafted(
+        WH.format(
+            "Readout of President Biden’s Audience with His Holiness Pope Francis",
+            "In his audience with Pope Francis today, President Biden thanked His Holiness.",
+        ),
+        vocabulary,
+    )
+    francis = document["participants"][1]
+    assert (document["meeting"]["kind"], francis["slug"], francis["title"]) == (
+        "meeting",
+        "francis",
+        "Pope",
+    )
+    document, _ = _drafted(
+        WH.format(
+            "Readout of Senior Administration Travel to India",
+            "This week, Deputy National Security Advisor Daleep Singh was in New Delhi to "
+            "discuss cooperation. Singh met with Principal Secretary P.K. Mishra and Foreign "
+            "Secretary Harsh V. Shringla.",
+        ),
+        vocabulary,
+    )
+    assert [(p["slug"], p.get("country")) for p in document["participants"]] == [
+        ("daleep-singh", "US"),
+        ("pk-mishra", "IN"),  # of the country the title's travel is to
+        ("harsh-shringla", "IN"),
+    ]
+    assert (document["meeting"]["kind"], document["meeting"]["location"]) == ("visit", "New Delhi")

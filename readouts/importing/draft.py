@@ -66,6 +66,7 @@ READOUT_OF = r"Readout(?:\s+(?:of|from)\s+|\s*:\s*)"
 KIND_WORDS = (
     r"(?:Secure |Virtual |Bilateral |Phone |Video |Telephone |Introductory |Trilateral )*"
     r"(?:Phone Call|Video Call|Call|Calls|Meeting|Meetings|Conversation|Dinner|Lunch|Breakfast|"
+    r"Audience|"
     r"Discussion|Consultations|Talks|Visit|Trip|Engagement|Meeting and Call)"
 )
 TITLE_READOUT = re.compile(
@@ -243,7 +244,8 @@ WELCOME_PLACE = re.compile(r"\s+(?:to|at|in)(?=\s)")
 LISTED = re.compile(r"[–—]\s*(?P<with>[^–—]+?)\s*[–—]")
 INTRO = re.compile(
     r"^(?:(?:On \w+, \w+ \d+, \d{4}|(?:Earlier|Today|Yesterday|Tonight|This morning|"
-    r"This afternoon|This evening|Also|Additionally|Finally|Separately|"
+    r"This afternoon|This evening|This week|Last week|Earlier this week|This month|"
+    r"Also|Additionally|Finally|Separately|"
     r"Moreover|Furthermore|Later|Specifically|Further|Lastly)"
     r"|(?:On|In|During|At|After|Following|Throughout|Before|Over|As|Today’s|More specifically|"
     r"If|When|While|Although|Though|Because|Given|Since|Once|Until|Unless|"
@@ -470,7 +472,7 @@ def _listed_participants(body_sentences: list[str], paragraphs: list[str]) -> li
 
 # "Assistant Secretary ... Brian A. Nichols traveled to Haiti", "... led a delegation to Brazil"
 TRAVELLED = re.compile(
-    r"\s+(?:also\s+)?(?:traveled|travelled|visited|led\s+(?:a|the|an)\s+(?:[\w.\-]+\s+){0,3}?"
+    r"\s+(?:also\s+)?(?:traveled|travelled|visited|was\s+in|led\s+(?:a|the|an)\s+(?:[\w.\-]+\s+){0,3}?"
     r"delegation)\s+(?:to\s+)?(?:the\s+)?(?P<place>[A-Z][\w’'\-]*(?:\s+[A-Z][\w’'\-]*){0,3}"
     r"(?:,\s+[A-Z][\w’'\-]*(?:\s+[A-Z][\w’'\-]*){0,3})?)"
 )
@@ -567,6 +569,12 @@ def _trip(body_sentences: list[str], title: str) -> tuple[list[Person], list[Per
         )
         if country:
             break
+    if not country:
+        # "was in New Delhi", and the title says "Travel to India".
+        to = re.search(
+            r"\b(?:to|in)\s+(?:the\s+)?([A-Z][\w’'\-]*(?:\s+[A-Z][\w’'\-]*){0,3})$", title
+        )
+        country = (country_code(to.group(1)) or "") if to else ""
     return travellers, met[:MAX_PARTICIPANTS], country
 
 
@@ -605,7 +613,9 @@ def _kind(title_word: str, title: str, first_sentence: str) -> str:
         return MeetingKind.TALKS
     if re.search(r"visit|trip", word):
         return MeetingKind.VISIT
-    if re.search(r"meet|met|dinner|lunch|breakfast|discussion|consultation|engagement", word):
+    if re.search(
+        r"meet|met|dinner|lunch|breakfast|discussion|consultation|engagement|audience", word
+    ):
         return MeetingKind.MEETING
     if not word and re.search(r"\bcalls?\b", title.lower()):
         return MeetingKind.PHONE_CALL

@@ -730,4 +730,4 @@ RANK = re.compile(
     r"\s(?:(?:Lieutenant|Major|Brigadier)\s+General|(?:Vice\s+|Rear\s+)?Admiral|Lt\.\s+Gen\.|"
     r"Gen\.|Adm\.|Col\.|Colonel)\s+(?=[A-Z][\w’'\-]+\s+[A-Z])"
 )
-STYLE = re.compile(r"^(?:His|Her)\s+(?:Royal\s+)?(?:Majesty|Highness|Excellency)\s+")
+STYLE = re.compile(r"^(?:His|Her)\s+(?:Royal\s+)?(?:Majesty|Highness|Holiness|Excellency)\s+")

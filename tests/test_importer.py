@@ -578,9 +578,16 @@ FLOORS = {
                      location=1.0),
     "held-out-2": dict(cases=52, not_contacts=38, date=1.0, kind=1.0, f1=0.963,
                        speaker=0.973, location=1.0),
-    "held-out-3": dict(cases=44, not_contacts=36, date=0.977, kind=1.0, f1=0.937,
+    "held-out-3": dict(cases=44, not_contacts=36, date=1.0, kind=1.0, f1=0.937,
                        speaker=0.934, location=1.0),
 }  # fmt: skip
+# Drafted against the database an analyst has once the dev set's checked documents are saved
+# (bench/eval_importer.py's first figures for each held-out set): every target met.
+FLOORS_AFTER_DEV = {
+    "held-out": dict(f1=1.0, speaker=0.978),
+    "held-out-2": dict(f1=0.976, speaker=0.973),
+    "held-out-3": dict(f1=0.984, speaker=0.943),
+}
 
 
 @pytest.mark.parametrize("name", FLOORS)
@@ -594,6 +601,17 @@ def test_the_importer_drafts_each_checked_set_at_least_as_well_as_recorded(vocab
     assert round(scores.participants_f1, 3) >= floor["f1"]
     assert round(scores.speaker.rate, 3) >= floor["speaker"]
     assert round(scores.location.rate, 3) >= floor["location"]
+
+
+@pytest.mark.parametrize("name", FLOORS_AFTER_DEV)
+def test_each_held_out_set_meets_the_targets_once_the_dev_set_is_recorded(vocabulary, name):
+    assert evaluation.load_checked_records(DATA) == FLOORS[""]["cases"]
+    floor = FLOORS_AFTER_DEV[name]
+    scores = evaluation.evaluate(DATA / name, Vocabulary.from_database())
+    assert all(scores.met().values()), scores.met()
+    assert round(scores.participants_f1, 3) >= floor["f1"]
+    assert round(scores.speaker.rate, 3) >= floor["speaker"]
+    assert (scores.date.rate, scores.kind.rate, scores.location.rate) == (1.0, 1.0, 1.0)
 
 
 @pytest.mark.parametrize(
@@ -1170,6 +1188,53 @@ def test_today_is_the_day_where_they_met_when_it_was_published(vocabulary, publi
     assert document["meeting"]["date"] == day
 
 
+@pytest.mark.parametrize(
+    ("published", "opening", "day"),
+    [
+        # Names no day, published at 02:54: the day that had just ended, wherever they met.
+        ("2022-06-28 02:54:28-04:00", "At the G7 Summit, President Biden met with", "2022-06-27"),
+        # "Today" in the small hours without a place: as published (the afternoon in Tokyo).
+        ("2022-05-23 00:47:21-04:00", "President Biden met today with", "2022-05-23"),
+        # Names no day, published after the small hours: as published.
+        ("2022-06-28 09:10:00-04:00", "At the G7 Summit, President Biden met with", "2022-06-28"),
+    ],
+)
+def test_a_readout_naming_no_day_published_after_midnight_tells_of_the_day_before(
+    vocabulary, published, opening, day
+):
+    text = (
+        f"---\ndate: '{published[:10]}'\npublished_time: {published}\n"
+        'title: "Readout of President Biden’s Meeting with President Macky Sall of Senegal"'
+        f"\n---\n\n{opening} President Macky Sall of Senegal. They discussed food security.\n"
+    )
+    draft = draft_text(text, vocabulary, match_recorded=False)
+    assert draft.document["meeting"]["date"] == day
+    warned = any("check the date" in str(w) for w in [*draft.notes, *draft.warnings])
+    assert warned == (day != published[:10])
+
+
+def test_a_family_name_alone_finds_the_one_recorded_with_no_country_or_organization(vocabulary):
+    # A checked record of the European Council's president with neither field filled in is
+    # the "European Council President Michel" a later readout names.
+    Participant.objects.create(slug="charles-michel", name="Charles Michel")
+    Participant.objects.create(slug="olaf-scholz", name="Olaf Scholz", country="DE")
+    Participant.objects.create(slug="louise-michel", name="Louise Michel", organization="UNESCO")
+    document, _ = _drafted(
+        WH.format(
+            "Readout of President Biden’s Call with Allies and Partners",
+            "President Joseph R. Biden hosted a secure call today with Allies and partners "
+            "about Ukraine.\n\nJoining President Biden on the call were European Council "
+            "President Michel and Chancellor Scholz of Germany.",
+        ),
+        Vocabulary.from_database(),
+    )
+    assert [p["slug"] for p in document["participants"]] == [
+        "joe-biden",
+        "charles-michel",
+        "olaf-scholz",
+    ]
+
+
 # Written for these tests, after readouts of the third held-out draw the importer drafted
 # wrong in its first run (docs/importer-first-runs.md): general rules, each failing without it.
 
@@ -1396,3 +1461,17 @@ def test_an_audience_and_a_stay_in_a_capital_are_contacts(vocabulary):
         ("harsh-shringla", "IN"),
     ]
     assert (document["meeting"]["kind"], document["meeting"]["location"]) == ("visit", "New Delhi")
+
+
+def test_an_office_written_by_its_initials_is_the_office_not_a_first_name():
+    # "Readout of APNSA Jake Sullivan’s Call with ...", "Israeli NSA Meir Ben-Shabbat"
+    found = parse_mention("APNSA Jake Sullivan")
+    assert (found.name, found.title) == ("Jake Sullivan", "National Security Advisor")
+    found = parse_mention("Israeli NSA Meir Ben-Shabbat")
+    assert (found.name, found.title, found.country) == (
+        "Meir Ben-Shabbat",
+        "National Security Advisor",
+        "IL",
+    )
+    # Capitals that are a family name stay the name.
+    assert parse_mention("President YOON Suk Yeol").name == "YOON Suk Yeol"

@@ -426,6 +426,20 @@ def _meeting_date(
     if weekday and not re.search(r"\btoday\b", first, re.I):
         wanted = WEEKDAYS.index(weekday.group("weekday"))
         return published - dt.timedelta(days=(published.weekday() - wanted) % 7)
+    if (
+        not relative
+        and stamp is not None
+        and stamp.date() == published
+        and stamp.hour < SMALL_HOURS
+    ):
+        # "At the G7 Summit, President Biden met with ...", published at 02:54 and naming no
+        # day: a readout of the new day's meeting says "today" (every one published in the
+        # small hours does), so this is the day that had just ended.
+        notes.append(
+            f"published at {stamp:%H:%M}, just after midnight, and the text names no day: the "
+            "meeting was read as the day before; check the date"
+        )
+        return published - dt.timedelta(days=1)
     return published
 
 

@@ -501,9 +501,22 @@ def strip_honorifics(title: str) -> str:
     return " ".join(words)
 
 
+# Offices written by their initials before a name ("APNSA Jake Sullivan", "Israeli NSA Meir
+# Ben-Shabbat"): the office, not a first name.
+OFFICE_INITIALS = {
+    "APNSA": "National Security Advisor",
+    "NSA": "National Security Advisor",
+    "DNI": "Director of National Intelligence",
+}
+OFFICE_INITIALS_BEFORE_NAME = re.compile(
+    r"\b(" + "|".join(OFFICE_INITIALS) + r")\s+(?=[A-Z][\w’'\-]+\s+[A-Z])"
+)
+
+
 def parse_mention(phrase: str) -> Person | None:
     """Read one "[Demonym] [Office] Name [of Country|Organisation]" phrase."""
     phrase = phrase.strip().strip(",;.").strip()
+    phrase = OFFICE_INITIALS_BEFORE_NAME.sub(lambda m: OFFICE_INITIALS[m.group(1)] + " ", phrase)
     phrase = re.sub(r"^(?:the|The) ", "", phrase)
     # "Caribbean Community (CARICOM) Secretary General": the acronym repeats the name.
     phrase = re.sub(r"\s+\([A-Z]{2,10}\)(?=\s)", "", phrase)

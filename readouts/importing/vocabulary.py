@@ -141,7 +141,13 @@ class Vocabulary:
         if person.country:
             candidates = [k for k in candidates if k.country == person.country]
         elif person.organization:
-            candidates = [k for k in candidates if k.organization == person.organization]
+            # "European Council President Michel" is the Charles Michel recorded with neither
+            # a country nor an organization, not one recorded with another organization.
+            candidates = [
+                k
+                for k in candidates
+                if k.organization == person.organization or not (k.organization or k.country)
+            ]
         if person.given and person.given.lower() not in NAME_PARTICLES:  # "von der Leyen"
             # "Tamim bin Hamad Al Thani" is not "Mohammed bin Abdulrahman Al Thani": a given
             # name that none of a candidate's names starts with is someone else, even when

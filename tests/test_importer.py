@@ -1464,7 +1464,7 @@ def test_an_audience_and_a_stay_in_a_capital_are_contacts(vocabulary):
 
 
 def test_an_office_written_by_its_initials_is_the_office_not_a_first_name():
-    # "Readout of APNSA Jake Sullivan’s Call with ...", "Israeli NSA Meir Ben-Shabbat"
+    # "Readout of APNSA Jake Sullivan's Call with ...", "Israeli NSA Meir Ben-Shabbat"
     found = parse_mention("APNSA Jake Sullivan")
     assert (found.name, found.title) == ("Jake Sullivan", "National Security Advisor")
     found = parse_mention("Israeli NSA Meir Ben-Shabbat")

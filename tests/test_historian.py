@@ -339,3 +339,44 @@ def test_a_recorded_name_written_longer_is_the_person_recorded(white_house, tmp_
     assert kinshasa.slug == "2022-12-14-felix-tshisekedi-joe-biden"
     assert "felix-tshisekedi" in attending(kinshasa)
     assert not any("tshilombo" in slug or "alsisi" in slug for slug in attending(kinshasa))
+
+
+def test_two_people_one_entry_names_are_two_contacts_not_one_meeting(db, tmp_path):
+    # "Met with Prime Minister Boris Johnson and Queen Elizabeth II": the Queen does not
+    # join the recorded meeting with Johnson as if she were someone of it named otherwise.
+    load([FIXTURES / "005-publishers.json"])
+    recorded = {
+        "meeting": {
+            "slug": "2022-10-03-antony-blinken-boris-johnson",
+            "date": "2022-10-03",
+            "kind": "meeting",
+            "title": "Secretary Blinken meets Prime Minister Johnson",
+        },
+        "participants": [
+            {"slug": "antony-blinken", "name": "Antony Blinken", "country": "US"},
+            {"slug": "boris-johnson", "name": "Boris Johnson", "country": "GB"},
+        ],
+        "readouts": [
+            {
+                "publisher": {"slug": "white-house"},
+                "language": "en",
+                "title": "Readout of the Secretary's meeting",
+                "body": "The Secretary met Prime Minister Johnson.",
+            }
+        ],
+    }
+    load([write_json(tmp_path / "recorded.json", recorded)])
+    trips = trips_file(
+        tmp_path,
+        (
+            "4090",
+            "2022-10-03",
+            "united-kingdom|United Kingdom",
+            "Met with Prime Minister Boris Johnson and Queen Elizabeth II.",
+        ),
+    )
+    run(trips)
+    met = sorted(sorted(attending(m)) for m in record("trip", "4090").meetings.all())
+    assert met == [["antony-blinken", "boris-johnson"], ["antony-blinken", "elizabeth-ii"]]
+    johnson = Meeting.objects.get(slug="2022-10-03-antony-blinken-boris-johnson")
+    assert attending(johnson) == {"antony-blinken", "boris-johnson"}

@@ -1475,3 +1475,17 @@ def test_an_office_written_by_its_initials_is_the_office_not_a_first_name():
     )
     # Capitals that are a family name stay the name.
     assert parse_mention("President YOON Suk Yeol").name == "YOON Suk Yeol"
+
+
+def test_an_honorific_between_an_office_and_a_name_is_not_the_office():
+    found = parse_mention("Incoming Israeli National Security Advisor Dr. Eyal Hulata")
+    assert (found.name, found.title, found.country) == (
+        "Eyal Hulata",
+        "Incoming National Security Advisor",
+        "IL",
+    )
+
+
+def test_a_style_is_left_out_before_a_name_but_not_within_one():
+    assert parse_mention("Amir Sheikh Tamim bin Hamad Al Thani").name == "Tamim bin Hamad Al Thani"
+    assert parse_mention("President Hassan Sheikh Mohamud").name == "Hassan Sheikh Mohamud"

@@ -504,6 +504,9 @@ class Drafter:
                 continue
             if not people:
                 outcome.lines.append("names no one met: no contact drafted")
+            # The people one entry names are so many people: "Met with Prime Minister Boris
+            # Johnson and Queen Elizabeth II" is two contacts.
+            named = [self.match(person) for person in people]
             for person in people:
                 known = self.match(person)
                 if known is None and (len(person.name.split()) > 1 or REGNAL.search(person.title)):
@@ -518,8 +521,9 @@ class Drafter:
                     continue
                 if known.slug == host.slug or (known.country == "US" and not person.organization):
                     continue  # someone of the U.S. side, not a counterpart
+                others = {k.slug for k in named if k is not None} - {known.slug}
                 document, how, slug, candidates = self._contact(
-                    entry, host, host_title, known, person
+                    entry, host, host_title, known, person, others
                 )
                 if document is not None:
                     documents.append(document)
@@ -527,7 +531,13 @@ class Drafter:
         return RecordsImport(documents, outcomes)
 
     def _contact(
-        self, entry: Entry, host: Known, host_title: str, known: Known, person: Person
+        self,
+        entry: Entry,
+        host: Known,
+        host_title: str,
+        known: Known,
+        person: Person,
+        others: set[str] = frozenset(),
     ) -> tuple[doc.Document | None, str, str, list[Meeting]]:
         """The meeting of one contact: one recorded (with this record added), one drafted
         earlier in this import (no new document then), or a new one; with which it is,
@@ -562,14 +572,19 @@ class Drafter:
             (m, {a.participant.slug for a in m.attendances.all()}) for m in same_contact(document)
         ]
         # Of those, the meetings of both people, else those of the counterpart, else the
-        # host's with a compatriot of the counterpart.
+        # host's with a compatriot of the counterpart who is not another person the entry
+        # names.
         found = stored or next(
             (
                 group
                 for group in (
                     [m for m, attending in candidates if pair <= attending],
                     [m for m, attending in candidates if known.slug in attending],
-                    [m for m, attending in candidates if attending & pair],
+                    [
+                        m
+                        for m, attending in candidates
+                        if attending & pair and not attending & others
+                    ],
                 )
                 if group
             ),

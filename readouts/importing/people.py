@@ -44,7 +44,10 @@ OFFICES = sorted(
 OFFICES = [office.strip() for office in OFFICES if office.strip()]
 OFFICE_INSIDE = re.compile(
     r"(?<=\s)(?:"
-    + "|".join(re.escape(o) for o in OFFICES if not o.endswith(".") and o not in {"Dr", "Member"})
+    # Not "Sheikh" within a name: "Hassan Sheikh Mohamud".
+    + "|".join(
+        re.escape(o) for o in OFFICES if not o.endswith(".") and o not in {"Dr", "Member", "Sheikh"}
+    )
     + r"|Member)(?:-(?:[Dd]esignate|[Ee]lect))?(?=\s)"
 )
 QUALIFIERS = (
@@ -371,7 +374,11 @@ def clean_name(name: str, *, keep_numeral: bool = False) -> str:
     if not (keep_numeral and numeral and len(name[: numeral.start()].split()) == 1):
         # "Abdullah II", "Charles III": a monarch's numeral is part of a one-word name.
         name = SUFFIXES.sub("", name).strip()
-    tokens = [t for t in name.split() if t not in HONORIFICS]
+    tokens = name.split()
+    # "Sheikh Tamim bin Hamad": a style before the name; "Hassan Sheikh Mohamud": a name.
+    while tokens and tokens[0] in HONORIFICS:
+        tokens.pop(0)
+    tokens = [t for t in tokens if t not in HONORIFICS - STYLES]
     # "General Vicente Hernandez": a rank before a full name.
     while len(tokens) > 2 and tokens[0] in NAME_RANKS:
         tokens.pop(0)
@@ -613,6 +620,9 @@ def parse_mention(phrase: str) -> Person | None:
             inner_title, inner_rest = split_office(rest[inner.start() :])
             end = len(rest) - len(inner_rest) if inner_title and inner_rest else inner.end()
             office_words = rest[:end].rstrip(" ,")
+            # "... National Security Advisor Dr. Eyal Hulata": the honorific is not the office's.
+            while office_words.rsplit(" ", 1)[-1] in HONORIFICS:
+                office_words = office_words.rsplit(" ", 1)[0]
             for word in lead:
                 code = DEMONYMS.get(word)
                 if code and country is None:

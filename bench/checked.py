@@ -100,6 +100,13 @@ def build(folder: Path) -> int:
     }
     assert not unchecked, f"readouts not checked: {sorted(unchecked)}"
     (folder / "expected").mkdir(exist_ok=True)
+    # Meetings the other checked sets name already: two contacts of one day and the same first
+    # two people (a call with Trudeau and a video call he joined) keep two meetings.
+    taken = {
+        json.loads(other.read_text(encoding="utf-8"))["meeting"]["slug"]
+        for other in folder.parent.glob("**/expected/*.json")
+        if other.parent.parent.resolve() != folder.resolve()
+    }
     written = 0
     for name, block in sorted(blocks.items()):
         target = folder / "expected" / f"{name}.json"
@@ -107,6 +114,10 @@ def build(folder: Path) -> int:
             target.unlink(missing_ok=True)
             continue
         document = _document(readouts[name], block)
+        slug, n = document["meeting"]["slug"], 2
+        while document["meeting"]["slug"] in taken:
+            document["meeting"]["slug"], n = f"{slug}-{n}", n + 1
+        taken.add(document["meeting"]["slug"])
         target.write_text(
             json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
         )

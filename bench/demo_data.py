@@ -361,6 +361,15 @@ CORRECTIONS: dict[str, object] = {
         location="APEC Leaders Meeting"
     ),
     # Read against the text after the importer's drafts changed (2026-12-03).
+    "readout-from-nsc-spokesperson-emily-horne-on-national-security-advisor-jake-sullivans-"
+    "meeting-with-israeli-minister-of-defense-benjamin-gantz": fix(
+        # "They exchanged views on ... Gaza and Mr. Sullivan highlighted ...": his.
+        segments=[
+            ("jake-sullivan", "National Security Advisor Jake Sullivan met today"),
+            ("jake-sullivan", "They exchanged views on the current situation"),
+            (None, "They also discussed their common interest"),
+        ]
+    ),
     "readout-from-nsc-spokesperson-emily-horne-on-national-security-advisor-jake-"
     "sullivans-meeting-with-jordanian-deputy-prime-minister-and-minister-of-foreign-"
     "affairs-and-expatriates-ayman-safadi": fix(

@@ -1197,6 +1197,8 @@ def test_today_is_the_day_where_they_met_when_it_was_published(vocabulary, publi
         ("2022-05-23 00:47:21-04:00", "President Biden met today with", "2022-05-23"),
         # Names no day, published after the small hours: as published.
         ("2022-06-28 09:10:00-04:00", "At the G7 Summit, President Biden met with", "2022-06-28"),
+        # Names no day, published at 02:30 in Washington, 15:30 in Tokyo: that day there.
+        ("2022-05-23 02:30:00-04:00", "President Biden met in Tokyo, Japan, with", "2022-05-23"),
     ],
 )
 def test_a_readout_naming_no_day_published_after_midnight_tells_of_the_day_before(
@@ -1489,3 +1491,37 @@ def test_an_honorific_between_an_office_and_a_name_is_not_the_office():
 def test_a_style_is_left_out_before_a_name_but_not_within_one():
     assert parse_mention("Amir Sheikh Tamim bin Hamad Al Thani").name == "Tamim bin Hamad Al Thani"
     assert parse_mention("President Hassan Sheikh Mohamud").name == "Hassan Sheikh Mohamud"
+
+
+def test_several_offices_the_body_gives_complete_the_one_the_title_gives(vocabulary):
+    document, _ = _drafted(
+        WH.format(
+            "Readout of National Security Advisor Jake Sullivan’s Meeting with Politburo Member "
+            "Yang Jiechi",
+            "National Security Advisor Jake Sullivan met today with Chinese Communist Party "
+            "Politburo Member and Director of the Office of the Foreign Affairs Commission Yang "
+            "Jiechi in Rome, Italy. Mr. Sullivan raised a range of issues.",
+        ),
+        vocabulary,
+    )
+    yang = document["participants"][1]
+    assert (yang["slug"], yang["title"]) == (
+        "yang-jiechi",
+        "Politburo Member and Director of the Office of the Foreign Affairs Commission",
+    )
+
+
+def test_washington_dc_ends_a_sentence_when_the_next_one_opens():
+    assert sentences(
+        "The Vice President met the Crown Prince in Washington, D.C. The Vice President "
+        "welcomed him. The D.C. Dept of Health agreed."
+    ) == [
+        "The Vice President met the Crown Prince in Washington, D.C.",
+        "The Vice President welcomed him.",
+        "The D.C. Dept of Health agreed.",
+    ]
+
+
+def test_an_agencys_initials_before_an_office_stay_the_agencys():
+    found = parse_mention("NSA Director Paul Nakasone")
+    assert (found.name, found.title) == ("Paul Nakasone", "NSA Director")

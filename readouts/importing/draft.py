@@ -431,10 +431,17 @@ def _meeting_date(
         and stamp is not None
         and stamp.date() == published
         and stamp.hour < SMALL_HOURS
+        and not (
+            abroad is not None
+            and stamp.tzinfo is not None
+            and stamp.astimezone(abroad).hour >= MORNING
+            and stamp.astimezone(abroad).date() == published
+        )
     ):
         # "At the G7 Summit, President Biden met with ...", published at 02:54 and naming no
-        # day: a readout of the new day's meeting says "today" (every one published in the
-        # small hours does), so this is the day that had just ended.
+        # day: a readout of the new day's meeting says "today" (the archive's other fourteen
+        # published in the small hours do), so this is the day that had just ended; unless
+        # the place is known and it was that day's afternoon there already (Tokyo at 15:00).
         notes.append(
             f"published at {stamp:%H:%M}, just after midnight, and the text names no day: the "
             "meeting was read as the day before; check the date"
@@ -827,6 +834,14 @@ def _enrich(person: Person, body_sentences: list[str]) -> None:
             start = match.end(1) - sum(len(w) + 1 for w in names) if names else match.start(2)
             if not person.title:
                 person.title = _title_before(sentence, start)
+            else:
+                # Several offices held at once, the title giving the first ("Politburo Member")
+                # and the body all of them ("... Politburo Member and Director of the Office
+                # of the Foreign Affairs Commission Yang Jiechi"): all, from that office on.
+                fuller = _title_before(sentence, match.start(2))
+                at = fuller.find(person.title + " and ")
+                if at >= 0 and (at == 0 or fuller[at - 1] == " "):
+                    person.title = fuller[at:]
             if person.country is None:
                 person.country = _demonym_before(sentence, start)
             if person.country is None:

@@ -510,20 +510,29 @@ def strip_honorifics(title: str) -> str:
 
 # Offices written by their initials before a name ("APNSA Jake Sullivan", "Israeli NSA Meir
 # Ben-Shabbat"): the office, not a first name.
+# ("NSA Director Paul Nakasone" is the agency: an office follows it, not a name.)
 OFFICE_INITIALS = {
     "APNSA": "National Security Advisor",
     "NSA": "National Security Advisor",
-    "DNI": "Director of National Intelligence",
 }
 OFFICE_INITIALS_BEFORE_NAME = re.compile(
     r"\b(" + "|".join(OFFICE_INITIALS) + r")\s+(?=[A-Z][\w’'\-]+\s+[A-Z])"
 )
 
 
+def _office_initials(phrase: str) -> str:
+    def expand(found: re.Match) -> str:
+        if split_office(phrase[found.end() :] + " X")[0]:
+            return found.group(0)
+        return OFFICE_INITIALS[found.group(1)] + " "
+
+    return OFFICE_INITIALS_BEFORE_NAME.sub(expand, phrase)
+
+
 def parse_mention(phrase: str) -> Person | None:
     """Read one "[Demonym] [Office] Name [of Country|Organisation]" phrase."""
     phrase = phrase.strip().strip(",;.").strip()
-    phrase = OFFICE_INITIALS_BEFORE_NAME.sub(lambda m: OFFICE_INITIALS[m.group(1)] + " ", phrase)
+    phrase = _office_initials(phrase)
     phrase = re.sub(r"^(?:the|The) ", "", phrase)
     # "Caribbean Community (CARICOM) Secretary General": the acronym repeats the name.
     phrase = re.sub(r"\s+\([A-Z]{2,10}\)(?=\s)", "", phrase)

@@ -291,6 +291,10 @@ ABBREVIATIONS = frozenset(
         "d.c",
     ]
 )
+PLACE_ABBREVIATIONS = frozenset({"d.c"})
+SENTENCE_OPENER = re.compile(
+    r"(?:The|They|Their|He|She|His|Her|It|In|During|Both|This|These|We|Our)\b"
+)
 SENTENCE_END = re.compile(r"(?<=[.!?])([\"”’)]*)\s+(?=[\"“‘(]?[A-Z0-9])")
 # The longest sentence in the archive is about 2,300 characters (a list of names). Longer runs
 # without a sentence end are cut into pieces of at most this length, so that what the drafting
@@ -309,9 +313,13 @@ def sentences(paragraph: str) -> list[str]:
         while first > start and not paragraph[first - 1].isspace():
             first -= 1
         bare = paragraph[first:end].rstrip(".!?").lstrip('("“').lower()
-        if paragraph[end - 1] == "." and (
+        abbreviated = paragraph[end - 1] == "." and (
             bare in ABBREVIATIONS or (len(bare) == 1 and bare.isalpha()) or "." in bare
-        ):
+        )
+        # "... in Washington, D.C. The Vice President ...": a place's abbreviation ends the
+        # sentence when the next word opens one.
+        ends_anyway = bare in PLACE_ABBREVIATIONS and SENTENCE_OPENER.match(paragraph, match.end())
+        if abbreviated and not ends_anyway:
             continue
         parts.extend(_pieces(paragraph[start : match.end(1)].strip()))
         start = match.end()

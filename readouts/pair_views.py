@@ -121,7 +121,7 @@ class UnreportedView(TemplateView):
     def get_context_data(self, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)
         code = self.request.GET.get("country", "US").strip().upper()
-        if code not in dict(countries):
+        if len(code) != 2 or not countries.alpha2(code):
             context["unknown_country"] = self.request.GET.get("country", "")
             code = "US"
         meetings = Meeting.objects.known_from_records().with_country(code).unreported_from(code)

@@ -56,7 +56,8 @@ class Side:
 def side(param: str) -> Side | None:
     """The side a URL names, or None when it names no country or participant."""
     param = (param or "").strip()
-    if len(param) == 2 and param.isalpha() and param.upper() in dict(countries):
+    # countries.alpha2, not a dict of every country: that translates some 250 names.
+    if len(param) == 2 and param.isalpha() and countries.alpha2(param):
         code = param.upper()
         return Side(code, countries.name(code), code)
     row = Participant.objects.filter(slug=param).values("pk", "slug", "name", "country").first()

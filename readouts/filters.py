@@ -613,7 +613,9 @@ class StatementFilter(ReadoutsFilterSet):
         if not hasattr(self, "_qs"):
             every = self.queryset.all()
             self._qs = (
-                self.arrange(every, self.chosen, self.newest_matches) if self.is_bound else every
+                self.arrange(every, self.chosen, self.newest_matches)
+                if self.is_bound
+                else every.order_by(*self.NEWEST_FIRST)  # the page with no filters: newest too
             )
         return self._qs
 

@@ -589,3 +589,19 @@ def test_a_topics_page_counts_each_subtopics_meetings_as_the_topics_list_does(se
         assert meetings > 0
         label = f"{child.name}</a> ({meetings} meeting{'s' if meetings != 1 else ''})"
         assert label in get(client, f"/topics/{parent.slug}/")
+
+
+def test_the_statements_page_with_no_filters_lists_the_newest_first(corpus, client):
+    def meetings_listed(page: str) -> list[str]:
+        return list(dict.fromkeys(re.findall(r'href="/meetings/([^/"?#]+)/#statement', page)))
+
+    bare = meetings_listed(get(client, "/statements/"))  # no query string at all
+    chosen = meetings_listed(get(client, "/statements/", ordering=""))
+    newest = list(
+        Meeting.objects.filter(readouts__statements__isnull=False)
+        .distinct()
+        .order_by("-date")
+        .values_list("slug", flat=True)
+    )
+    assert bare == chosen
+    assert bare[0] == newest[0] and newest[0] != "2022-10-27-wang-yi-sergey-lavrov"

@@ -325,6 +325,9 @@ CORRECTIONS: dict[str, object] = {
     "readout-of-president-bidens-meeting-with-president-cyril-ramaphosa-of-south-africa": fix(
         location="G7 Summit"
     ),
+    "readout-of-president-bidens-meeting-with-president-macky-sall-of-senegal": fix(
+        location="G7 Summit"  # "At the G7 Summit, President Biden met with ..."
+    ),
     "readout-of-president-bidens-meeting-with-prime-minister-mario-draghi-of-italy": fix(
         location="G7 Summit"
     ),

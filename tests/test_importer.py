@@ -1525,3 +1525,18 @@ def test_washington_dc_ends_a_sentence_when_the_next_one_opens():
 def test_an_agencys_initials_before_an_office_stay_the_agencys():
     found = parse_mention("NSA Director Paul Nakasone")
     assert (found.name, found.title) == ("Paul Nakasone", "NSA Director")
+
+
+def test_a_meetings_title_is_the_readouts_without_its_opening_words():
+    from readouts.importing.draft import _meeting_title
+
+    assert (
+        _meeting_title("Readout of the President’s Call with Allies and Partners")
+        == "President’s Call with Allies and Partners"
+    )
+    assert _meeting_title("Readout of President Biden’s Call") == "President Biden’s Call"
+
+
+def test_a_generation_after_a_comma_is_not_taken_for_the_end_of_a_name():
+    found = parse_mention("President Benigno S. Aquino, 3rd")
+    assert (found.name, found.title) == ("Benigno Aquino", "President")

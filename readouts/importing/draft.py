@@ -1405,7 +1405,8 @@ def draft_readout(
 
 
 def _meeting_title(title: str) -> str:
-    return re.sub(rf"^{READOUT_OF}", "", title).strip() or title
+    # "Readout of the President's Call with ...": "President's Call with ...", as a title.
+    return re.sub(rf"^{READOUT_OF}(?:the\s+)?", "", title).strip() or title
 
 
 def _participant_entry(person: Person) -> doc.ParticipantEntry:

@@ -532,6 +532,8 @@ def _office_initials(phrase: str) -> str:
 def parse_mention(phrase: str) -> Person | None:
     """Read one "[Demonym] [Office] Name [of Country|Organisation]" phrase."""
     phrase = phrase.strip().strip(",;.").strip()
+    # "President Benigno S. Aquino, 3rd": the generation after a comma is not a new name.
+    phrase = re.sub(r",\s+(?:Jr\.?|Sr\.?|2nd|3rd|4th)(?=\s|$)", "", phrase)
     phrase = _office_initials(phrase)
     phrase = re.sub(r"^(?:the|The) ", "", phrase)
     # "Caribbean Community (CARICOM) Secretary General": the acronym repeats the name.

@@ -44,6 +44,7 @@ class PairView(TemplateView):
         pair = f"{a.param},{b.param}"
         months, reported = pairs.reporting(meetings, a, b)
         latest = pairs.latest(meetings)  # newest first; the topics split reads their statements
+        topics, topics_found = pairs.topics_stressed(latest, a, b)
         context.update(
             a=a,
             b=b,
@@ -58,7 +59,8 @@ class PairView(TemplateView):
                     "readouts", queryset=Readout.objects.select_related("publisher").defer("body")
                 ),
             ),
-            topics=pairs.topics_stressed(latest, a, b),
+            topics=topics,
+            topics_found=topics_found,
             topic_sample=pairs.TOPIC_SAMPLE,
             list_all=list_url("readouts:meeting_list", pair=pair),
             feed=list_url("readouts:meeting_list_feed", pair=pair),

@@ -136,11 +136,16 @@ def latest(meetings: QuerySet[Meeting]) -> list[int]:
     return list(meetings.order_by("-date", "slug").values_list("pk", flat=True)[:TOPIC_SAMPLE])
 
 
-def topics_stressed(latest: list[int], a: Side, b: Side, top: int = 15) -> list[TopicSplit]:
+# The topics split shows this many topics, those with the most statements.
+TOPICS_SHOWN = 15
+
+
+def topics_stressed(latest: list[int], a: Side, b: Side) -> tuple[list[TopicSplit], int]:
     """The topics the statements of the pair's latest meetings (`latest`) are on, most
-    first: for each, how many statements each government's readouts hold and how many
-    each side's speakers made. One grouped query over the links of those statements,
-    and one for the topics."""
+    first (the first TOPICS_SHOWN), and how many topics they are on in all: for each,
+    how many statements each government's readouts hold and how many each side's
+    speakers made. One grouped query over the links of those statements, and one for
+    the topics."""
     links = Statement.topics.through.objects.filter(statement__readout__meeting__in=latest)
     text = CharField()
     rows = (
@@ -167,9 +172,10 @@ def topics_stressed(latest: list[int], a: Side, b: Side, top: int = 15) -> list[
     for row in rows:
         reported[row["topic_id"]][row["reporter"]] += row["count"]
         by_speaker[row["topic_id"]][row["speaker_side"]] += row["count"]
-    chosen = sorted(reported, key=lambda pk: -sum(reported[pk].values()))[:top]
+    chosen = sorted(reported, key=lambda pk: -sum(reported[pk].values()))[:TOPICS_SHOWN]
     topics = Topic.objects.in_bulk(chosen)
-    return [TopicSplit(topics[pk], reported[pk], by_speaker[pk]) for pk in chosen if pk in topics]
+    shown = [TopicSplit(topics[pk], reported[pk], by_speaker[pk]) for pk in chosen if pk in topics]
+    return shown, len(reported)
 
 
 def latest_statements(

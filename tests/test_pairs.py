@@ -304,3 +304,16 @@ def test_export_readouts_chooses_one_sided_contacts_as_the_list_does(contacts, c
     exported = json.loads(capsys.readouterr().out)
     assert [d["meeting"]["slug"] for d in exported["documents"]] == ["only-us"]
     assert exported["export"]["filter"]["pair"] == "US,CN"
+
+
+def test_the_topics_split_says_when_it_shows_only_the_most_stated(client, contacts, monkeypatch):
+    from readouts import pairs
+
+    page = client.get("/pairs/US/CN/")
+    every = len(page.context["topics"])
+    assert every >= 2 and page.context["topics_found"] == every
+    assert "topics with the most statements" not in page.content.decode()
+    monkeypatch.setattr(pairs, "TOPICS_SHOWN", 1)
+    page = client.get("/pairs/US/CN/")
+    assert len(page.context["topics"]) == 1
+    assert f"the 1 topics with the most statements, of {every}" in page.content.decode()

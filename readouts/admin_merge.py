@@ -3,7 +3,8 @@ that the "Merge selected" action and each likely pair lead to.
 
 Seeing likely duplicates needs the view permission; merging changes one record and
 deletes the others, so it needs both the change and the delete permission, checked
-on the page and again on the POST that merges.
+on the page and again on the POST that merges. Marking a pair as not the same changes
+both records, so it needs the change permission, checked on the POST.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
-from .merging import MergeConflict, MergeError, conflicts_of
+from .merging import MergeConflict, MergeError, conflicts_of, mark_distinct
 from .models import Participant
 
 MAX_MERGE = 20  # records on one merge page
@@ -43,6 +44,11 @@ class MergeAdminMixin:
         return [
             path("merge/", wrap(self.merge_view), name=self._url_name("merge")),
             path("duplicates/", wrap(self.duplicates_view), name=self._url_name("duplicates")),
+            path(
+                "duplicates/distinct/",
+                wrap(self.distinct_view),
+                name=self._url_name("distinct"),
+            ),
             *super().get_urls(),
         ]
 
@@ -97,8 +103,46 @@ class MergeAdminMixin:
             "rows": rows,
             "total": len(pairs),
             "shown": len(rows),
+            "may_mark": self.has_change_permission(request),
+            "distinct_url": reverse(f"admin:{self._url_name('distinct')}"),
         }
         return TemplateResponse(request, "admin/readouts/duplicates.html", context)
+
+    def distinct_view(self, request: HttpRequest) -> HttpResponse:
+        """POST: mark a pair of likely duplicates as not the same (each record lists
+        the other), so the pair leaves the list. Needs the change permission."""
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        back = reverse(f"admin:{self._url_name('duplicates')}")
+        if request.method != "POST":
+            return HttpResponseRedirect(back)
+        try:
+            ids = list(dict.fromkeys(int(value) for value in request.POST.getlist("ids")))
+        except ValueError:
+            ids = []
+        records = list(self.model.objects.filter(pk__in=ids[:3]).order_by("pk"))
+        if len(records) != 2:
+            self.message_user(
+                request,
+                f"Choose two {self.opts.verbose_name_plural} to mark as not the same (one may "
+                "have been merged or deleted meanwhile).",
+                messages.WARNING,
+            )
+            return HttpResponseRedirect(back)
+        first, second = records
+        try:
+            changed = mark_distinct(first, second, user=request.user, where="in the admin")
+        except (MergeError, DatabaseError) as exc:
+            self.message_user(request, f"Nothing was marked: {exc}", messages.ERROR)
+            return HttpResponseRedirect(back)
+        done = "are now marked" if changed else "were already marked"
+        self.message_user(
+            request,
+            f"{first} and {second} {done} as not the same {self.opts.verbose_name}; "
+            "the likely duplicates leave them out.",
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(back)
 
     def merge_view(self, request: HttpRequest) -> HttpResponse:
         if not self.has_merge_permission(request):

@@ -47,6 +47,7 @@ class ParticipantEntry(TypedDict):
     organization: NotRequired[str]
     aliases: NotRequired[list[str]]
     former_slugs: NotRequired[list[str]]  # of duplicates merged into this participant
+    distinct_from: NotRequired[list[str]]  # participants checked to be other people
     identifiers: NotRequired[list[Identifier]]  # Wikidata's first
     title: NotRequired[str]  # held at the time of this meeting
 
@@ -57,6 +58,7 @@ class TopicEntry(TypedDict):
     parent: NotRequired[str | None]
     description: NotRequired[str]
     former_slugs: NotRequired[list[str]]  # of duplicates merged into this topic
+    distinct_from: NotRequired[list[str]]  # topics checked to be others
     phrases: NotRequired[list[str]]  # that suggest it in a readout's text
 
 
@@ -173,6 +175,7 @@ def participant(
     organization: str | None = None,
     aliases: list[str] | None = None,
     former_slugs: list[str] | None = None,
+    distinct_from: list[str] | None = None,
     identifiers: list[Identifier] | None = None,
     title: str | None = None,
 ) -> ParticipantEntry:
@@ -183,6 +186,7 @@ def participant(
         organization=organization,
         aliases=aliases,
         former_slugs=former_slugs,
+        distinct_from=distinct_from,
         identifiers=identifiers,
         title=title,
     )
@@ -195,10 +199,14 @@ def topic(
     parent: str | None = None,
     description: str | None = None,
     former_slugs: list[str] | None = None,
+    distinct_from: list[str] | None = None,
     phrases: list[str] | None = None,
 ) -> TopicEntry:
     return {"slug": slug, "name": name, "parent": parent} | _given(
-        description=description, former_slugs=former_slugs, phrases=phrases
+        description=description,
+        former_slugs=former_slugs,
+        distinct_from=distinct_from,
+        phrases=phrases,
     )
 
 

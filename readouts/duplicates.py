@@ -29,6 +29,7 @@ SUFFIXES = frozenset("jr sr ii iii iv".split())  # noqa: SIM905
 GENERIC_TOPIC_WORDS = frozenset("the issue issues question situation matter matters".split())  # noqa: SIM905
 # A family name shared by more people than this in one country (Wang, Kim) says little.
 COMMON = 12
+MARKS = ("pk", "slug", "former_slugs", "distinct_from")
 WORD = re.compile(r"[^\W_]+")
 
 
@@ -71,17 +72,35 @@ class Pair:
     reasons: list[str] = field(default_factory=list)
 
 
+def distinct_pairs(records: dict[int, object]) -> set[tuple[int, int]]:
+    """The pairs a curator has marked as not the same ("not the same as", by slug or by a
+    slug merged into the other), whichever of the two carries the mark."""
+    by_slug = {}
+    for pk, record in records.items():
+        for slug in (record.slug, *split_aliases(record.former_slugs)):
+            by_slug.setdefault(slug, pk)
+    found = set()
+    for pk, record in records.items():
+        for slug in split_aliases(record.distinct_from):
+            other = by_slug.get(slug)
+            if other is not None and other != pk:
+                found.add((min(pk, other), max(pk, other)))
+    return found
+
+
 class Pairs:
-    """Pairs of records by primary key, each found once whatever the rules that find it."""
+    """Pairs of records by primary key, each found once whatever the rules that find it,
+    except those a curator has marked as not the same."""
 
     def __init__(self, records: dict[int, object]) -> None:
         self.records = records
         self.found: dict[tuple[int, int], Pair] = {}
+        self.distinct = distinct_pairs(records)
 
     def add(self, a: int, b: int, reason: str) -> None:
-        if a == b:
-            return
         key = (min(a, b), max(a, b))
+        if a == b or key in self.distinct:
+            return
         pair = self.found.get(key)
         if pair is None:
             pair = self.found[key] = Pair(self.records[key[0]], self.records[key[1]])
@@ -111,9 +130,9 @@ class Pairs:
 def likely_duplicate_participants(queryset: QuerySet[Participant] | None = None) -> list[Pair]:
     """Pairs of participants that may be one person: the same name once spelling is set
     aside; the same country and family name; one name within the other; an alias that
-    is another's name."""
+    is another's name. Pairs a curator has marked as not the same are left out."""
     queryset = Participant.objects.all() if queryset is None else queryset
-    people = {p.pk: p for p in queryset.only("pk", "slug", "name", "country", "aliases")}
+    people = {p.pk: p for p in queryset.only(*MARKS, "name", "country", "aliases")}
     pairs = Pairs(people)
     names: dict[tuple[str, ...], list[int]] = defaultdict(list)
     family: dict[tuple[str, str], list[int]] = defaultdict(list)
@@ -170,7 +189,7 @@ def likely_duplicate_topics(queryset: QuerySet[Topic] | None = None) -> list[Pai
     """Pairs of topics with the same name once case, accents, punctuation, plurals and
     words such as "issue" are set aside ("Ukraine issue", "Ukraine")."""
     queryset = Topic.objects.all() if queryset is None else queryset
-    topics = {t.pk: t for t in queryset.only("pk", "slug", "name")}
+    topics = {t.pk: t for t in queryset.only(*MARKS, "name")}
     pairs = Pairs(topics)
     keys: dict[tuple[str, ...], list[int]] = defaultdict(list)
     for pk, topic in topics.items():

@@ -8,6 +8,8 @@ entry saying it was a merge and who made it. The duplicates' slugs are kept on
 the survivor (`former_slugs`), so documents, fixtures, links and filters that name
 them find the survivor.
 
+Two records a curator marked as not the same are not merged until the mark is removed.
+
 A participant merge that would have to choose between two titles for one meeting
 (both attend it with different titles) is refused with the list of those meetings,
 and nothing changes: the analyst settles the titles first.
@@ -133,6 +135,30 @@ def _former_slugs(survivor, duplicates) -> str:
     return "\n".join(dict.fromkeys(slug for slug in slugs if slug != survivor.slug))
 
 
+def _refuse_distinct(records) -> None:
+    """A curator marked two of them as not the same: merging them needs the mark removed."""
+    for record in records:
+        for other in records:
+            if other is not record and {other.slug, *other.former_slug_list} & set(
+                record.distinct_list
+            ):
+                raise MergeError(
+                    f"{record.slug!r} is marked as not the same as {other.slug!r}; remove the "
+                    "mark (“not the same as”) first if they are one."
+                )
+
+
+def _distinct_from(survivor, duplicates) -> str:
+    """The records any of them was marked as not the same as, but none of the merged."""
+    merged = {survivor.slug, *survivor.former_slug_list}
+    for duplicate in duplicates:
+        merged.update([duplicate.slug, *duplicate.former_slug_list])
+    slugs = [*survivor.distinct_list]
+    for duplicate in duplicates:
+        slugs += duplicate.distinct_list
+    return "\n".join(dict.fromkeys(slug for slug in slugs if slug not in merged))
+
+
 def conflicts_of(
     survivor: Participant, duplicates: Sequence[Participant], *, lock: bool = False
 ) -> list[Conflict]:
@@ -169,6 +195,7 @@ def merge_participants(
     they are deleted. Raises MergeConflict (or MergeError) with nothing changed."""
     with transaction.atomic():
         survivor, duplicates = _locked(Participant, survivor.pk, [d.pk for d in duplicates])
+        _refuse_distinct([survivor, *duplicates])
         conflicts = conflicts_of(survivor, duplicates, lock=True)
         if conflicts:
             raise MergeConflict(conflicts)
@@ -205,6 +232,7 @@ def merge_participants(
         aliases = [name for group in names for name in group if name != survivor.name]
         survivor.aliases = "\n".join(split_aliases("\n".join(aliases)))
         survivor.former_slugs = _former_slugs(survivor, duplicates)
+        survivor.distinct_from = _distinct_from(survivor, duplicates)
         for duplicate in duplicates:
             _delete(duplicate, user, away)
         _save(survivor, user, into)
@@ -226,6 +254,7 @@ def merge_topics(
     with transaction.atomic():
         Topic.lock_tree()  # no other change to the tree between the check and the writes
         survivor, duplicates = _locked(Topic, survivor.pk, [d.pk for d in duplicates])
+        _refuse_distinct([survivor, *duplicates])
         gone = {d.pk for d in duplicates}
         tree = TopicTree.stored()
         parents = {
@@ -273,6 +302,7 @@ def merge_topics(
         for duplicate in duplicates:
             survivor.description = survivor.description or duplicate.description
         survivor.former_slugs = _former_slugs(survivor, duplicates)
+        survivor.distinct_from = _distinct_from(survivor, duplicates)
         for duplicate in duplicates:
             _delete(duplicate, user, away)
         _save(survivor, user, into)
@@ -281,3 +311,20 @@ def merge_topics(
             "subtopics moved": len(children),
         }
         return result
+
+
+def mark_distinct(first, second, *, user=None, where: str = "") -> bool:
+    """Record that two participants (or two topics) a curator checked are not the same:
+    each lists the other as "not the same as", and the likely duplicates leave the pair
+    out. False when they were marked already (nothing changed)."""
+    model = type(first)
+    with transaction.atomic():
+        first, (second,) = _locked(model, first.pk, [second.pk])
+        changed = False
+        for record, other in ((first, second), (second, first)):
+            if {other.slug, *other.former_slug_list} & set(record.distinct_list):
+                continue
+            record.distinct_from = "\n".join([*record.distinct_list, other.slug])
+            _save(record, user, f"marked as not the same as {other.slug!r} {where}".strip())
+            changed = True
+        return changed

@@ -219,6 +219,30 @@ def refuse_merged_slug(obj: models.Model) -> None:
         )
 
 
+def distinct_field(noun: str) -> models.TextField:
+    return models.TextField(
+        "not the same as",
+        blank=True,
+        help_text=f"Slugs of {noun} a curator has checked are not this one, one per line: "
+        "the likely duplicates leave them out.",
+    )
+
+
+def refuse_unknown_distinct(obj: models.Model) -> None:
+    """Each slug "not the same as" names another record, by its slug or a merged one."""
+    model = type(obj)
+    wanted = split_aliases(obj.distinct_from)
+    if obj.slug in wanted:
+        raise ValidationError({"distinct_from": "A record is the same as itself."})
+    known = set(model.objects.filter(slug__in=wanted).values_list("slug", flat=True))
+    unknown = [slug for slug in wanted if slug not in known and not model.objects.merged_into(slug)]
+    if unknown:
+        noun = model._meta.verbose_name
+        raise ValidationError(
+            {"distinct_from": f"No {noun} has the slug {', '.join(map(repr, unknown))}."}
+        )
+
+
 def not_blank(field: str, model: str) -> models.CheckConstraint:
     return models.CheckConstraint(condition=~Q(**{field: ""}), name=f"{model}_{field}_not_blank")
 
@@ -243,6 +267,7 @@ class Topic(Versioned):
         "per line (fentanyl, synthetic drugs). The name counts too. A phrase of three "
         "letters or fewer (AI, G7) is matched only as written; longer ones in any case.",
     )
+    distinct_from = distinct_field("topics")
 
     objects = MergeableManager()
     history = tracked()
@@ -268,8 +293,13 @@ class Topic(Versioned):
     def phrase_list(self) -> list[str]:
         return split_aliases(self.phrases)
 
+    @property
+    def distinct_list(self) -> list[str]:
+        return split_aliases(self.distinct_from)
+
     def clean(self) -> None:
         refuse_merged_slug(self)
+        refuse_unknown_distinct(self)
         # Against the tree stored now: the parent object the form chose may have been
         # read before another change committed.
         if self.pk is not None and TopicTree.stored().makes_cycle(self.pk, self.parent_id):
@@ -349,6 +379,7 @@ class Participant(Identified, Versioned):
         editable=False,
         help_text="Slugs of duplicates merged into this one, one per line: they still lead here.",
     )
+    distinct_from = distinct_field("participants")
     wikidata = wikidata_field()
     identifiers = identifiers_field()
 
@@ -382,8 +413,13 @@ class Participant(Identified, Versioned):
     def former_slug_list(self) -> list[str]:
         return split_aliases(self.former_slugs)
 
+    @property
+    def distinct_list(self) -> list[str]:
+        return split_aliases(self.distinct_from)
+
     def clean(self) -> None:
         refuse_merged_slug(self)
+        refuse_unknown_distinct(self)
 
 
 class MeetingKind(models.TextChoices):

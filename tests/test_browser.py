@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import User
 
-from readouts.loading import load
-from readouts.models import Meeting, Statement
+from readouts.loading import load, load_documents
+from readouts.models import Meeting, Participant, Statement
 
 from .factories import SEED, corpus_generator, write_json
 
@@ -168,6 +168,51 @@ def test_it_supports_the_curation_flow(page):
     history = page.locator("#change-history").inner_text()
     assert "Lavrov said Russia highly valued the relationship." in history
     assert "analyst" in history
+
+
+def test_an_analyst_settles_likely_duplicates_and_filters_by_a_typed_name(page):
+    from .test_merging import second_meeting
+
+    load([SEED])
+    # Wang Yi recorded twice (the second attends a later call, where he speaks), and two
+    # people of one country and family name who are two people.
+    load_documents([("later.json", second_meeting())])
+    Participant.objects.create(slug="macky-sall", name="Macky Sall", country="SN")
+    Participant.objects.create(slug="aissata-tall-sall", name="Aïssata Tall Sall", country="SN")
+    sign_in(page)
+    page.goto("/admin/readouts/participant/")
+    page.get_by_role("link", name="Likely duplicates").click()
+    pairs = page.locator("#likely-duplicates tbody tr")
+    assert pairs.count() == 2
+
+    # Not the same: the pair leaves the list, and each record names the other.
+    sall = pairs.filter(has_text="Aïssata Tall Sall")
+    sall.get_by_role("button", name="Not the same").click()
+    page.get_by_text("are now marked as not the same participant").wait_for()
+    assert pairs.count() == 1 and not pairs.filter(has_text="Sall").count()
+    assert Participant.objects.get(slug="macky-sall").distinct_list == ["aissata-tall-sall"]
+
+    # The same person twice: reviewed, merged into the one kept.
+    pairs.filter(has_text="Wang Yi (FM)").get_by_role("link", name="Review merge").click()
+    page.get_by_label("Wang Yi (CN)", exact=True).check()
+    page.get_by_role("button", name="Merge into the one chosen").click()
+    page.wait_for_url(re.compile(r"/admin/readouts/participant/\d+/change/"))
+    assert page.get_by_text("Merged wang-yi-fm into wang-yi").is_visible()
+    wang = Participant.objects.get(slug="wang-yi")
+    assert "wang-yi-fm" in wang.former_slug_list and "Wáng Yì" in wang.alias_list
+    assert not Participant.objects.filter(slug="wang-yi-fm").exists()
+    page.goto("/admin/readouts/participant/duplicates/")
+    assert page.get_by_text("No likely duplicates.").is_visible()
+
+    # A reader types the spelling the merged record brought (now an alias) and finds both
+    # meetings of the one person, who shows by name in the filter box.
+    page.goto("/meetings/")
+    page.get_by_label("Participant").fill("wáng yì")
+    page.get_by_role("button", name="Apply filters").click()
+    page.wait_for_url(re.compile(r"participant=w"))
+    assert page.get_by_role("link", name="A later call").is_visible()
+    assert page.get_by_role("link", name=re.compile("Wang Yi Speaks with")).is_visible()
+    assert page.get_by_label("Participant").input_value() == "Wang Yi"
 
 
 def test_the_admin_works_under_the_content_security_policy(page):

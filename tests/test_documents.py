@@ -67,6 +67,8 @@ LIMITS = {
 ITEM_LIMITS = {
     ("participant", "former_slugs"): Participant._meta.get_field("slug").max_length,
     ("topic", "former_slugs"): Topic._meta.get_field("slug").max_length,
+    ("participant", "distinct_from"): Participant._meta.get_field("slug").max_length,
+    ("topic", "distinct_from"): Topic._meta.get_field("slug").max_length,
     ("publisher", "hosts"): 253,
 }
 

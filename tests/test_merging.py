@@ -484,3 +484,216 @@ def test_a_merged_participants_slug_names_a_side_of_a_pair(duplicate, client):
     assert moved.status_code == 301 and moved["Location"] == "/pairs/wang-yi/sergey-lavrov/"
     listed = client.get("/meetings/", {"pair": "wang-yi-fm,sergey-lavrov"})
     assert listed.context["paginator"].count == 2
+
+
+# Marked as not the same
+
+
+def test_two_people_marked_as_not_the_same_are_no_longer_a_likely_pair(db):
+    sall, tall_sall, _ = people(
+        ("Macky Sall", "SN", ""), ("Aïssata Tall Sall", "SN", ""), ("Abdoulaye Sall", "SN", "")
+    )
+    assert len(pairs_of(likely_duplicate_participants())) == 3
+    # Marked on one of the two: the pair is left out, whichever of them carries it.
+    tall_sall.distinct_from = sall.slug
+    tall_sall.save()
+    found = pairs_of(likely_duplicate_participants())
+    assert frozenset({"Macky Sall", "Aïssata Tall Sall"}) not in found
+    assert frozenset({"Macky Sall", "Abdoulaye Sall"}) in found  # others still paired
+    # A mark naming a slug merged since into someone still names that someone.
+    tall_sall.distinct_from = "p-old"
+    tall_sall.save()
+    sall.former_slugs = "p-old"
+    sall.save()
+    assert frozenset({"Macky Sall", "Aïssata Tall Sall"}) not in pairs_of(
+        likely_duplicate_participants()
+    )
+
+
+def test_two_topics_marked_as_not_the_same_are_no_longer_a_likely_pair(db):
+    Topic.objects.create(slug="ukraine", name="Ukraine")
+    Topic.objects.create(slug="ukraine-issue", name="Ukraine issue", distinct_from="ukraine")
+    assert likely_duplicate_topics() == []
+
+
+@pytest.fixture
+def namesakes(seeded):
+    """Two people of one country and family name: a likely pair that is two people."""
+    return people(("Macky Sall", "SN", ""), ("Aïssata Tall Sall", "SN", ""))
+
+
+def test_the_admin_marks_a_likely_pair_as_not_the_same(namesakes, admin_client):
+    first, second = namesakes
+    page = admin_client.get(admin_url(Participant, "duplicates")).content.decode()
+    assert "Not the same" in page and admin_url(Participant, "distinct") in page
+    response = admin_client.post(
+        admin_url(Participant, "distinct"), {"ids": [first.pk, second.pk]}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == admin_url(Participant, "duplicates")
+    html = response.content.decode()
+    assert "are now marked as not the same participant" in html
+    assert not any(
+        {row["pair"].first.pk, row["pair"].second.pk} == {first.pk, second.pk}
+        for row in response.context["rows"]
+    )
+    for record, other in ((first, second), (second, first)):
+        record.refresh_from_db()
+        assert record.distinct_list == [other.slug]
+        latest = record.history.latest("history_date")
+        assert latest.history_user.username == "admin"
+        assert latest.history_change_reason == (
+            f"marked as not the same as {other.slug!r} in the admin"
+        )
+    # Each record's form shows the mark, where a curator can take it back.
+    form = admin_client.get(admin_url(Participant, "change", first.pk)).content.decode()
+    assert "Not the same as" in form and second.slug in form
+    # Marking again changes nothing and says so.
+    before = snapshot()
+    again = admin_client.post(
+        admin_url(Participant, "distinct"), {"ids": [first.pk, second.pk]}, follow=True
+    )
+    assert "were already marked" in again.content.decode()
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"ids": ["x", "y"]},
+        {"ids": []},
+        {"ids": ["1"]},
+        {"ids": ["1", "999999"]},
+        {"ids": ["1"] * 2},
+    ],
+)
+def test_the_admin_mark_never_fails_on_bad_input(namesakes, admin_client, data):
+    before = snapshot()
+    response = admin_client.post(admin_url(Participant, "distinct"), data, follow=True)
+    assert response.status_code == 200
+    assert "Choose two participants to mark as not the same" in response.content.decode()
+    assert snapshot() == before
+    # A GET changes nothing either.
+    assert admin_client.get(admin_url(Participant, "distinct")).status_code == 302
+    assert snapshot() == before
+
+
+def test_the_admin_form_refuses_an_unknown_or_own_slug(namesakes, admin_client):
+    first, second = namesakes
+    first.refresh_from_db()
+    url = admin_url(Participant, "change", first.pk)
+    data = {
+        "slug": first.slug,
+        "name": first.name,
+        "country": "SN",
+        "opened_version": first.version,
+        "identifiers": "[]",
+    }
+    for given, said in [
+        ("nobody-here", "No participant has the slug 'nobody-here'"),
+        (first.slug, "A record is the same as itself"),
+    ]:
+        before = snapshot()
+        response = admin_client.post(url, {**data, "distinct_from": given})
+        assert response.status_code == 200
+        errors = response.context["adminform"].form.errors
+        assert list(errors) == ["distinct_from"] and said in errors["distinct_from"][0]
+        assert snapshot() == before
+    response = admin_client.post(url, {**data, "distinct_from": second.slug})
+    assert response.status_code == 302
+    assert Participant.objects.get(pk=first.pk).distinct_list == [second.slug]
+
+
+def test_a_merge_of_two_marked_as_not_the_same_is_refused_with_nothing_changed(
+    namesakes, admin_client
+):
+    first, second = namesakes
+    first.distinct_from = second.slug
+    first.save()
+    before = snapshot()
+    with pytest.raises(CommandError, match="marked as not the same"):
+        merge(second.slug, first.slug)
+    response = admin_client.post(
+        admin_url(Participant, "merge"), {"ids": [first.pk, second.pk], "survivor": first.pk}
+    )
+    assert response.status_code == 200
+    assert "remove the mark" in response.content.decode()
+    assert snapshot() == before
+
+
+def test_a_merge_keeps_the_marks_of_the_merged(duplicate):
+    other = Participant.objects.create(slug="wang-yi-namesake", name="Wang Yi", country="CN")
+    duplicate.distinct_from = other.slug
+    duplicate.save()
+    merge("wang-yi", "wang-yi-fm")
+    assert Participant.objects.get(slug="wang-yi").distinct_list == ["wang-yi-namesake"]
+    assert not any(
+        {p.first.slug, p.second.slug} == {"wang-yi", "wang-yi-namesake"}
+        for p in likely_duplicate_participants()
+    )
+
+
+def test_a_document_carries_the_mark_and_an_export_gives_it_back(namesakes):
+    first, _ = namesakes
+    document = second_meeting("aissata-sall-fm")
+    document["participants"][0].update(name="Aïssata Tall Sall", country="SN", aliases=[])
+    document["participants"][0]["distinct_from"] = [first.slug]
+    load_documents([("marked.json", document)])
+    loaded = Participant.objects.get(slug="aissata-sall-fm")
+    assert loaded.distinct_list == [first.slug]
+    meetings, params = meetings_for({})
+    exported = json.loads("".join(export_documents(meetings, params)))
+    entry = next(
+        p
+        for d in exported["documents"]
+        for p in d["participants"]
+        if p["slug"] == "aissata-sall-fm"
+    )
+    assert entry["distinct_from"] == [first.slug]
+    assert all(
+        "distinct_from" not in p
+        for d in exported["documents"]
+        for p in d["participants"]
+        if p["slug"] != "aissata-sall-fm"
+    )
+
+
+def test_a_load_refuses_a_mark_of_a_record_as_not_itself(seeded):
+    document = second_meeting("someone-new")
+    document["participants"][0]["distinct_from"] = ["someone-new"]
+    before = snapshot()
+    with pytest.raises(LoadError) as refused:
+        load_documents([("marked.json", document)])
+    (problem,) = refused.value.problems
+    assert "distinct_from" in str(problem)
+    assert "cannot be marked as not the same as itself" in str(problem)
+    assert snapshot() == before
+
+
+def test_a_mark_naming_someone_not_yet_loaded_holds_once_they_are(seeded):
+    # An export of some meetings carries its people's marks, which may name people it
+    # leaves out: it loads, and the mark holds when they come.
+    document = second_meeting("aissata-sall-fm")
+    document["participants"][0].update(name="Aïssata Tall Sall", country="SN", aliases=[])
+    document["participants"][0]["distinct_from"] = ["macky-sall"]
+    load_documents([("first.json", document)])
+    assert likely_duplicate_participants() == []
+    people(("Macky Sall", "SN", ""))
+    Participant.objects.filter(name="Macky Sall").update(slug="macky-sall")
+    assert likely_duplicate_participants() == []
+    Participant.objects.filter(slug="aissata-sall-fm").update(distinct_from="")
+    assert len(likely_duplicate_participants()) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_admin_mark_commits_on_its_own(db):
+    # No test transaction around the request, as in production.
+    load([SEED])
+    client = Client()
+    client.force_login(User.objects.create_superuser("root", password="x"))
+    first, second = people(("Macky Sall", "SN", ""), ("Aïssata Tall Sall", "SN", ""))
+    response = client.post(admin_url(Participant, "distinct"), {"ids": [first.pk, second.pk]})
+    assert response.status_code == 302
+    assert connection.in_atomic_block is False
+    assert Participant.objects.get(pk=first.pk).distinct_list == [second.slug]
+    assert Participant.objects.get(pk=second.pk).distinct_list == [first.slug]
+    assert likely_duplicate_participants() == []

@@ -373,3 +373,37 @@ def test_it_lets_only_those_who_may_change_and_delete_merge(records, role, model
     if role == "Administrator":
         assert not model.objects.filter(pk=other.pk).exists()
         assert model.objects.get(pk=keep.pk).former_slug_list == [other.slug]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("model", [Participant, Topic], ids=lambda m: m.__name__)
+def test_it_lets_only_those_who_may_change_mark_two_as_not_the_same(records, role, model):
+    # Marking a likely pair as not the same changes both records: Editors and Administrators.
+    if model is Participant:
+        first = Participant.objects.create(slug="macky-sall", name="Macky Sall", country="SN")
+        second = Participant.objects.create(
+            slug="tall-sall", name="Aïssata Tall Sall", country="SN"
+        )
+    else:
+        first = Topic.objects.create(slug="a-topic", name="A topic")
+        second = Topic.objects.create(slug="a-twin", name="A topic")
+    url = admin_url(model, "distinct")
+    client = client_for(role)
+    page = client.get(admin_url(model, "duplicates"))
+    if role in {"Editor", "Administrator"}:
+        assert "Not the same" in page.content.decode()
+    elif role == "Viewer":
+        assert page.status_code == 200 and "Not the same" not in page.content.decode()
+    before = snapshot()
+    response = client.post(url, {"ids": [first.pk, second.pk]})
+    if role in {"Editor", "Administrator"}:
+        assert response.status_code == 302
+        assert model.objects.get(pk=first.pk).distinct_list == [second.slug]
+        assert model.objects.get(pk=second.pk).distinct_list == [first.slug]
+        return
+    if role in {"anonymous", "non-staff"}:
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("admin:login"))
+    else:
+        assert response.status_code == 403
+    assert snapshot() == before

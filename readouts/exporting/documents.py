@@ -31,6 +31,7 @@ def topic_entry(topic: Topic, parents: dict[int, str]) -> doc.TopicEntry:
         parent=parents.get(topic.parent_id),
         description=topic.description,
         former_slugs=split_aliases(topic.former_slugs) or None,
+        distinct_from=split_aliases(topic.distinct_from) or None,
         phrases=split_aliases(topic.phrases) or None,
     )
 
@@ -43,6 +44,7 @@ def participant_entry(person: Participant) -> doc.ParticipantEntry:
         organization=person.organization,
         aliases=split_aliases(person.aliases),
         former_slugs=split_aliases(person.former_slugs) or None,
+        distinct_from=split_aliases(person.distinct_from) or None,
         identifiers=doc.joined_identifiers(person.wikidata, person.identifiers),
     )
 
@@ -137,7 +139,7 @@ def documents(meetings: QuerySet[Meeting], chunk_size: int = CHUNK) -> Iterator[
     for chunk in _chunks_of(meetings, chunk_size):
         ids = [row["id"] for row in chunk]
         people = defaultdict(list)
-        for meeting_id, title, slug, name, country, organization, aliases, former, *known in (
+        for meeting_id, title, slug, name, country, organization, *person in (
             Attendance.objects.filter(meeting_id__in=ids)
             .order_by("meeting_id", "order", "participant__slug")
             .values_list(
@@ -149,10 +151,12 @@ def documents(meetings: QuerySet[Meeting], chunk_size: int = CHUNK) -> Iterator[
                 "participant__organization",
                 "participant__aliases",
                 "participant__former_slugs",
+                "participant__distinct_from",
                 "participant__wikidata",
                 "participant__identifiers",
             )
         ):
+            aliases, former, distinct, *known = person
             people[meeting_id].append(
                 doc.participant(
                     slug,
@@ -161,6 +165,7 @@ def documents(meetings: QuerySet[Meeting], chunk_size: int = CHUNK) -> Iterator[
                     organization=organization,
                     aliases=split_aliases(aliases),
                     former_slugs=split_aliases(former) or None,
+                    distinct_from=split_aliases(distinct) or None,
                     identifiers=doc.joined_identifiers(*known),
                     title=title,
                 )

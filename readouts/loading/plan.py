@@ -184,6 +184,8 @@ class Plan:
         fields = {k: entry[k] for k in ("name", "parent", "description") if k in entry}
         if "former_slugs" in entry:
             fields["former_slugs"] = "\n".join(entry["former_slugs"])
+        if "distinct_from" in entry:
+            fields["distinct_from"] = "\n".join(entry["distinct_from"])
         if "phrases" in entry:
             fields["phrases"] = "\n".join(phrase.strip() for phrase in entry["phrases"])
         self.define(self.topics, "topic", entry["slug"], fields, origin)
@@ -212,6 +214,8 @@ class Plan:
             fields["aliases"] = "\n".join(alias.strip() for alias in entry["aliases"])
         if "former_slugs" in entry:
             fields["former_slugs"] = "\n".join(entry["former_slugs"])
+        if "distinct_from" in entry:
+            fields["distinct_from"] = "\n".join(entry["distinct_from"])
         self._identifiers(origin, fields, entry)
         self._country(origin, fields)
         self.define(self.participants, "participant", entry["slug"], fields, origin)

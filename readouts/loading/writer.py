@@ -115,6 +115,21 @@ class Writer:
         self._require_names(plan.publishers, self.publishers, "publisher")
         self._check_topics()
         self._check_speakers()
+        self._check_distinct(plan.participants)
+        self._check_distinct(plan.topics)
+
+    def _check_distinct(self, defs: dict[str, Definition]) -> None:
+        """A record is not marked as not the same as itself. A mark may name a record that
+        is not in the database: an export of some meetings carries the marks of their
+        people, who may be marked against people it leaves out; the mark holds once they
+        are loaded."""
+        for own, definition in defs.items():
+            if own in split_aliases(definition.fields.get("distinct_from", "")):
+                self.problems.append(
+                    definition.origin.at("distinct_from").problem(
+                        f"{own!r} cannot be marked as not the same as itself"
+                    )
+                )
 
     def _resolve_merged(self) -> None:
         """Slugs of merged participants and topics lead to what they were merged into."""

@@ -119,6 +119,18 @@ def valid_hosts(text: str) -> None:
         )
 
 
+SLUG = re.compile(r"^[-a-zA-Z0-9_]{1,100}$")  # as a SlugField of 100 characters
+
+
+def valid_slugs(text: str) -> None:
+    wrong = [line for line in split_aliases(text) if not SLUG.match(line)]
+    if wrong:
+        raise ValidationError(
+            f"Not a slug: {', '.join(repr(w[:100]) for w in wrong[:5])}. Give one slug per "
+            "line, such as macky-sall."
+        )
+
+
 QID = re.compile(r"^Q[1-9][0-9]*$")
 SCHEME = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 
@@ -223,6 +235,7 @@ def distinct_field(noun: str) -> models.TextField:
     return models.TextField(
         "not the same as",
         blank=True,
+        validators=[valid_slugs],
         help_text=f"Slugs of {noun} a curator has checked are not this one, one per line: "
         "the likely duplicates leave them out.",
     )
@@ -231,7 +244,7 @@ def distinct_field(noun: str) -> models.TextField:
 def refuse_unknown_distinct(obj: models.Model) -> None:
     """Each slug "not the same as" names another record, by its slug or a merged one."""
     model = type(obj)
-    wanted = split_aliases(obj.distinct_from)
+    wanted = [slug for slug in split_aliases(obj.distinct_from) if SLUG.match(slug)]
     if obj.slug in wanted:
         raise ValidationError({"distinct_from": "A record is the same as itself."})
     known = set(model.objects.filter(slug__in=wanted).values_list("slug", flat=True))

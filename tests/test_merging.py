@@ -591,6 +591,7 @@ def test_the_admin_form_refuses_an_unknown_or_own_slug(namesakes, admin_client):
     for given, said in [
         ("nobody-here", "No participant has the slug 'nobody-here'"),
         (first.slug, "A record is the same as itself"),
+        ("<script>alert(1)</script>", "Not a slug: '<script>alert(1)</script>'"),
     ]:
         before = snapshot()
         response = admin_client.post(url, {**data, "distinct_from": given})

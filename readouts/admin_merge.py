@@ -19,11 +19,28 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
-from .merging import MergeConflict, MergeError, conflicts_of, mark_distinct
+from .merging import (
+    MergeConflict,
+    MergeError,
+    conflicts_of,
+    mark_distinct,
+    marked_distinct,
+    sync_distinct,
+)
 from .models import Participant
 
 MAX_MERGE = 20  # records on one merge page
+MAX_ID = 2**63 - 1  # larger keys are none (SQLite refuses to compare with them)
 MAX_PAIRS = 300  # pairs on the page of likely duplicates
+
+
+def chosen_ids(values: list[str]) -> list[int]:
+    """The record keys a form gives, once each; none when one is not a key."""
+    try:
+        ids = list(dict.fromkeys(int(value) for value in values))
+    except ValueError:
+        return []
+    return [pk for pk in ids if 0 < pk <= MAX_ID]
 
 
 class MergeAdminMixin:
@@ -51,6 +68,13 @@ class MergeAdminMixin:
             ),
             *super().get_urls(),
         ]
+
+    def save_model(self, request: HttpRequest, obj, form, change: bool) -> None:
+        # A mark made or taken back on one record's form holds for the other too.
+        stored = type(obj).objects.filter(pk=obj.pk).values_list("distinct_from", flat=True)
+        before = (stored.first() if change else "") or ""
+        super().save_model(request, obj, form, change)
+        sync_distinct(obj, before, user=request.user, where="in the admin")
 
     def changelist_view(self, request, extra_context=None):
         extra = {
@@ -103,6 +127,7 @@ class MergeAdminMixin:
             "rows": rows,
             "total": len(pairs),
             "shown": len(rows),
+            "may_merge": may_merge,
             "may_mark": self.has_change_permission(request),
             "distinct_url": reverse(f"admin:{self._url_name('distinct')}"),
         }
@@ -116,10 +141,7 @@ class MergeAdminMixin:
         back = reverse(f"admin:{self._url_name('duplicates')}")
         if request.method != "POST":
             return HttpResponseRedirect(back)
-        try:
-            ids = list(dict.fromkeys(int(value) for value in request.POST.getlist("ids")))
-        except ValueError:
-            ids = []
+        ids = chosen_ids(request.POST.getlist("ids"))
         records = list(self.model.objects.filter(pk__in=ids[:3]).order_by("pk"))
         if len(records) != 2:
             self.message_user(
@@ -148,10 +170,7 @@ class MergeAdminMixin:
         if not self.has_merge_permission(request):
             raise PermissionDenied
         data = request.POST if request.method == "POST" else request.GET
-        try:
-            ids = list(dict.fromkeys(int(value) for value in data.getlist("ids")))
-        except ValueError:
-            ids = []
+        ids = chosen_ids(data.getlist("ids"))
         records = list(self.model.objects.filter(pk__in=ids[:MAX_MERGE]).order_by("pk"))
         changelist = reverse(f"admin:{self._url_name('changelist')}")
         if len(records) < 2:
@@ -186,8 +205,11 @@ class MergeAdminMixin:
                     self.message_user(request, str(result), messages.SUCCESS)
                     url = reverse(f"admin:{self._url_name('change')}", args=[survivor.pk])
                     return HttpResponseRedirect(url)
-        elif self.model is Participant:
-            conflicts = conflicts_of(records[0], records[1:])
+        else:
+            marked = marked_distinct(records)
+            error = f"These cannot be merged as they are: {marked}" if marked else ""
+            if self.model is Participant:
+                conflicts = conflicts_of(records[0], records[1:])
         context = {
             **self._context(request, f"Merge {self.opts.verbose_name_plural}"),
             "records": [(record, self.merge_summary(record)) for record in records],

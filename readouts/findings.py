@@ -13,7 +13,6 @@ from itertools import islice
 
 from django.db.models import Count, Exists, F, OuterRef, QuerySet
 from django.urls import reverse
-from django.utils.http import urlencode
 
 from . import rules
 from .duplicates import likely_duplicate_participants, likely_duplicate_topics
@@ -60,12 +59,9 @@ def likely_duplicates() -> Iterator[Finding]:
         ("participant", likely_duplicate_participants()),
         ("topic", likely_duplicate_topics()),
     ):
+        # The page of likely duplicates: merge the two, or mark them as not the same.
+        review = reverse(f"admin:readouts_{kind}_duplicates")
         for pair in pairs:
-            review = (
-                reverse(f"admin:readouts_{kind}_merge")
-                + "?"
-                + urlencode([("ids", pair.first.pk), ("ids", pair.second.pk)])
-            )
             yield Finding(
                 f"{pair.first} and {pair.second}",
                 f"may be one {kind}: {', '.join(pair.reasons)}",
@@ -133,7 +129,7 @@ CHECKS: list[Check] = [
     Check(
         "likely-duplicate",
         "Likely duplicates",
-        "Two records that may be one person or topic; review and merge them.",
+        "Two records that may be one person or topic: merge them, or mark them as not the same.",
         likely_duplicates,
     ),
     Check(

@@ -135,17 +135,25 @@ def _former_slugs(survivor, duplicates) -> str:
     return "\n".join(dict.fromkeys(slug for slug in slugs if slug != survivor.slug))
 
 
-def _refuse_distinct(records) -> None:
-    """A curator marked two of them as not the same: merging them needs the mark removed."""
+def marked_distinct(records) -> str:
+    """What stands in the way of merging these records when a curator marked two of them
+    as not the same; "" when none."""
     for record in records:
         for other in records:
             if other is not record and {other.slug, *other.former_slug_list} & set(
                 record.distinct_list
             ):
-                raise MergeError(
-                    f"{record.slug!r} is marked as not the same as {other.slug!r}; remove the "
-                    "mark (“not the same as”) first if they are one."
+                return (
+                    f"{record.slug!r} and {other.slug!r} are marked as not the same. If they "
+                    "are one, remove the mark (“Not the same as”) on either one's page first."
                 )
+    return ""
+
+
+def _refuse_distinct(records) -> None:
+    marked = marked_distinct(records)
+    if marked:
+        raise MergeError(marked)
 
 
 def _distinct_from(survivor, duplicates) -> str:
@@ -319,7 +327,11 @@ def mark_distinct(first, second, *, user=None, where: str = "") -> bool:
     out. False when they were marked already (nothing changed)."""
     model = type(first)
     with transaction.atomic():
-        first, (second,) = _locked(model, first.pk, [second.pk])
+        rows = model.objects.select_for_update().filter(pk__in=[first.pk, second.pk])
+        found = {obj.pk: obj for obj in rows.order_by("pk")}
+        if first.pk == second.pk or len(found) != 2:
+            raise MergeError("one of them was merged or deleted meanwhile.")
+        first, second = found[first.pk], found[second.pk]
         changed = False
         for record, other in ((first, second), (second, first)):
             if {other.slug, *other.former_slug_list} & set(record.distinct_list):
@@ -328,3 +340,30 @@ def mark_distinct(first, second, *, user=None, where: str = "") -> bool:
             _save(record, user, f"marked as not the same as {other.slug!r} {where}".strip())
             changed = True
         return changed
+
+
+def sync_distinct(record, before: str, *, user=None, where: str = "") -> None:
+    """After a record's "not the same as" changed from `before` (on its form): each
+    record it now names names it too, and each it no longer names no longer does, so a
+    mark made or taken back on either record's form holds for the pair."""
+    model = type(record)
+    now, was = set(record.distinct_list), set(split_aliases(before))
+    if now == was:
+        return
+    merged = model.objects.merged_slugs()
+    names = {record.slug, *record.former_slug_list}
+
+    def others(slugs: set[str]):
+        rows = model.objects.select_for_update().filter(slug__in={merged.get(s, s) for s in slugs})
+        return rows.exclude(pk=record.pk).order_by("pk")
+
+    for other in others(now - was):
+        if not names & set(other.distinct_list):
+            other.distinct_from = "\n".join([*other.distinct_list, record.slug])
+            _save(other, user, f"marked as not the same as {record.slug!r} {where}".strip())
+    for other in others(was - now):
+        kept = [slug for slug in other.distinct_list if slug not in names]
+        if kept != other.distinct_list:
+            other.distinct_from = "\n".join(kept)
+            reason = f"no longer marked as not the same as {record.slug!r} {where}"
+            _save(other, user, reason.strip())

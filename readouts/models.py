@@ -122,8 +122,14 @@ def valid_hosts(text: str) -> None:
 SLUG = re.compile(r"^[-a-zA-Z0-9_]{1,100}$")  # as a SlugField of 100 characters
 
 
+MAX_MARKS = 100  # slugs a record may be marked as not the same as
+
+
 def valid_slugs(text: str) -> None:
-    wrong = [line for line in split_aliases(text) if not SLUG.match(line)]
+    lines = split_aliases(text)
+    if len(lines) > MAX_MARKS:
+        raise ValidationError(f"At most {MAX_MARKS} slugs, one per line.")
+    wrong = [line for line in lines if not SLUG.match(line)]
     if wrong:
         raise ValidationError(
             f"Not a slug: {', '.join(repr(w[:100]) for w in wrong[:5])}. Give one slug per "
@@ -241,14 +247,19 @@ def distinct_field(noun: str) -> models.TextField:
     )
 
 
-def refuse_unknown_distinct(obj: models.Model) -> None:
-    """Each slug "not the same as" names another record, by its slug or a merged one."""
+def clean_distinct(obj: models.Model) -> None:
+    """ "Not the same as" kept one slug a line, once each; a slug newly marked names
+    another record, by its slug or a merged one. Marks stored already are left alone: a
+    load may mark a record against one not loaded yet."""
     model = type(obj)
+    obj.distinct_from = "\n".join(split_aliases(obj.distinct_from))
     wanted = [slug for slug in split_aliases(obj.distinct_from) if SLUG.match(slug)]
     if obj.slug in wanted:
         raise ValidationError({"distinct_from": "A record is the same as itself."})
-    known = set(model.objects.filter(slug__in=wanted).values_list("slug", flat=True))
-    unknown = [slug for slug in wanted if slug not in known and not model.objects.merged_into(slug)]
+    stored = model.objects.filter(pk=obj.pk).values_list("distinct_from", flat=True).first()
+    new = set(wanted) - set(split_aliases(stored or ""))
+    known = set(model.objects.filter(slug__in=new).values_list("slug", flat=True))
+    unknown = sorted(new - known - set(model.objects.merged_slugs()) if new - known else ())
     if unknown:
         noun = model._meta.verbose_name
         raise ValidationError(
@@ -312,7 +323,7 @@ class Topic(Versioned):
 
     def clean(self) -> None:
         refuse_merged_slug(self)
-        refuse_unknown_distinct(self)
+        clean_distinct(self)
         # Against the tree stored now: the parent object the form chose may have been
         # read before another change committed.
         if self.pk is not None and TopicTree.stored().makes_cycle(self.pk, self.parent_id):
@@ -432,7 +443,7 @@ class Participant(Identified, Versioned):
 
     def clean(self) -> None:
         refuse_merged_slug(self)
-        refuse_unknown_distinct(self)
+        clean_distinct(self)
 
 
 class MeetingKind(models.TextChoices):

@@ -184,6 +184,10 @@ def test_an_analyst_settles_likely_duplicates_and_filters_by_a_typed_name(page):
     page.get_by_role("link", name="Likely duplicates").click()
     pairs = page.locator("#likely-duplicates tbody tr")
     assert pairs.count() == 2
+    # On a phone, both buttons are on the screen, nothing scrolls sideways.
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert no_horizontal_scroll(page)
+    page.set_viewport_size({"width": 1280, "height": 900})
 
     # Not the same: the pair leaves the list, and each record names the other.
     sall = pairs.filter(has_text="Aïssata Tall Sall")

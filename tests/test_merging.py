@@ -19,7 +19,7 @@ from readouts.importing.people import Person
 from readouts.loading import LoadError, load, load_documents
 from readouts.models import Attendance, Meeting, Participant, Statement, Topic
 
-from .factories import SEED, snapshot
+from .factories import SEED, snapshot, write_json
 
 pytestmark = pytest.mark.django_db
 
@@ -698,3 +698,113 @@ def test_the_admin_mark_commits_on_its_own(db):
     assert Participant.objects.get(pk=first.pk).distinct_list == [second.slug]
     assert Participant.objects.get(pk=second.pk).distinct_list == [first.slug]
     assert likely_duplicate_participants() == []
+
+
+def test_a_mark_made_or_taken_back_on_one_form_holds_for_both(namesakes, admin_client):
+    first, second = namesakes
+
+    def save_form(record, marks: str):
+        record.refresh_from_db()
+        data = {
+            "slug": record.slug,
+            "name": record.name,
+            "country": "SN",
+            "opened_version": record.version,
+            "identifiers": "[]",
+            "distinct_from": marks,
+        }
+        response = admin_client.post(admin_url(Participant, "change", record.pk), data)
+        assert response.status_code == 302
+
+    save_form(first, f"\n{second.slug}\n{second.slug}\n")  # kept once, blank lines dropped
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.distinct_from, second.distinct_list) == (second.slug, [first.slug])
+    latest = second.history.latest("history_date")
+    assert latest.history_change_reason == f"marked as not the same as {first.slug!r} in the admin"
+    assert likely_duplicate_participants() == []
+    # Taken back on the other one's form: off both, and the pair is listed again.
+    save_form(second, "")
+    first.refresh_from_db()
+    assert first.distinct_list == []
+    latest = first.history.latest("history_date")
+    assert latest.history_change_reason == (
+        f"no longer marked as not the same as {second.slug!r} in the admin"
+    )
+    assert len(likely_duplicate_participants()) == 1
+
+
+def test_a_stored_mark_naming_no_one_does_not_stop_other_changes(namesakes, admin_client):
+    first, _ = namesakes
+    Participant.objects.filter(pk=first.pk).update(distinct_from="loaded-later")
+    first.refresh_from_db()
+    data = {
+        "slug": first.slug,
+        "name": "Macky Sall",
+        "organization": "African Union",
+        "country": "SN",
+        "opened_version": first.version,
+        "identifiers": "[]",
+        "distinct_from": "loaded-later",
+    }
+    response = admin_client.post(admin_url(Participant, "change", first.pk), data)
+    assert response.status_code == 302
+    assert Participant.objects.get(pk=first.pk).organization == "African Union"
+
+
+def test_the_merge_page_says_at_once_that_two_are_marked(namesakes, admin_client):
+    first, second = namesakes
+    mark_both(first, second)
+    page = admin_client.get(admin_url(Participant, "merge"), {"ids": [first.pk, second.pk]})
+    assert page.status_code == 200
+    assert "are marked as not the same" in page.context["error"]
+
+
+def mark_both(first, second):
+    for record, other in ((first, second), (second, first)):
+        record.distinct_from = other.slug
+        record.save()
+
+
+@pytest.mark.parametrize("view", ["distinct", "merge"])
+def test_the_admin_refuses_keys_larger_than_any_without_failing(namesakes, admin_client, view):
+    first, _ = namesakes
+    before = snapshot()
+    data = {"ids": [first.pk, 99999999999999999999999], "survivor": first.pk}
+    response = admin_client.post(admin_url(Participant, view), data, follow=True)
+    assert response.status_code == 200
+    get = admin_client.get(admin_url(Participant, view), {"ids": data["ids"]}, follow=True)
+    assert get.status_code == 200
+    assert snapshot() == before
+
+
+def test_topics_marked_as_not_the_same_are_not_merged_and_round_trip(
+    twin_topic, admin_client, tmp_path
+):
+    issue = Topic.objects.get(slug="ukraine-issue")
+    response = admin_client.post(
+        admin_url(Topic, "distinct"), {"ids": [issue.pk, twin_topic.pk]}, follow=True
+    )
+    assert "are now marked as not the same topic" in response.content.decode()
+    assert likely_duplicate_topics() == []
+    before = snapshot()
+    with pytest.raises(CommandError, match="are marked as not the same"):
+        call_command("merge_topics", "ukraine-issue", "ukraine")
+    assert snapshot() == before
+    # The topics of an export carry the marks, and load back with them.
+    meetings, params = meetings_for({})
+    exported = json.loads("".join(export_documents(meetings, params)))
+    marks = {t["slug"]: t.get("distinct_from") for t in exported["topics"]}
+    assert marks["ukraine-issue"] == ["ukraine"] and marks["ukraine"] == ["ukraine-issue"]
+    Topic.objects.filter(slug="ukraine-issue").update(distinct_from="")
+    load([write_json(tmp_path / "back.json", exported)])
+    assert Topic.objects.get(slug="ukraine-issue").distinct_list == ["ukraine"]
+    # The topic form refuses a slug no topic has.
+    issue.refresh_from_db()
+    page = admin_client.get(admin_url(Topic, "change", issue.pk))
+    form = page.context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None and k != "distinct_from"}
+    data.update(opened_version=issue.version, parent="", distinct_from="ukraine\nno-such-topic")
+    response = admin_client.post(admin_url(Topic, "change", issue.pk), data)
+    errors = response.context["adminform"].form.errors
+    assert "No topic has the slug 'no-such-topic'" in errors["distinct_from"][0]

@@ -53,10 +53,13 @@ class PairView(TemplateView):
             # The newest of those, as the meetings list orders them: looked up by key.
             latest=Meeting.objects.filter(pk__in=latest[:LATEST_MEETINGS])
             .order_by("-date", "slug")
+            .only("pk", "slug", "date", "title")
             .prefetch_related(
-                Prefetch("attendances", queryset=Attendance.objects.select_related("participant")),
                 Prefetch(
-                    "readouts", queryset=Readout.objects.select_related("publisher").defer("body")
+                    "readouts",
+                    queryset=Readout.objects.select_related("publisher").only(
+                        "meeting", "publisher", "publisher__name", "publisher__slug"
+                    ),
                 ),
             ),
             topics=topics,
@@ -106,9 +109,8 @@ class PairView(TemplateView):
         if key is not None:
             family = list(tree.family([key]))
             context["chosen"] = Topic.objects.get(pk=key)
-            context["side_by_side"] = [
-                (side, pairs.latest_statements(latest, side, family)) for side in (a, b)
-            ]
+            said = pairs.latest_statements(latest, (a, b), family)
+            context["side_by_side"] = list(zip((a, b), said, strict=True))
         elif slug:
             context["unknown_topic"] = slug
         return context

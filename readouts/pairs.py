@@ -45,6 +45,13 @@ class Side:
             return queryset.attended_by(self.participant_id)
         return queryset.with_country(self.country)
 
+    def spoke(self, speaker_id: int, country: str) -> bool:
+        """Whether a statement by this speaker (of this country) is this side's, as
+        `speaking` asks it of the database."""
+        if self.participant_id is not None:
+            return speaker_id == self.participant_id
+        return country == self.country
+
     def speaking(self, via: str = "") -> Q:
         """Statements spoken by this side (a condition on Statement, or through `via` on
         what points to one)."""
@@ -179,17 +186,36 @@ def topics_stressed(latest: list[int], a: Side, b: Side) -> tuple[list[TopicSpli
 
 
 def latest_statements(
-    latest: list[int], speaking: Side, topic_ids: list[int], count: int = 5
-) -> list[Statement]:
-    """A side's latest statements on some topics (a topic's family: its subtopics' too,
-    where the topics split counts each topic's own statements) in the pair's latest
-    meetings (`latest`), the meetings the split reads."""
-    return list(
+    latest: list[int], sides: tuple[Side, ...], topic_ids: list[int], count: int = 5
+) -> list[list[Statement]]:
+    """Each side's latest statements on some topics (a topic's family: its subtopics'
+    too, where the topics split counts each topic's own statements) in the pair's latest
+    meetings (`latest`), the meetings the split reads. One query lists the statements on
+    those topics there, newest first, with who spoke them; one reads the chosen ones."""
+    rows = (
         Statement.objects.filter(readout__meeting__in=latest)
         .on_topics(topic_ids)
-        .filter(speaking.speaking())
-        .select_related("speaker", "readout__publisher", "readout__meeting")
+        .filter(speaker__isnull=False)
+        .order_by()
+        .values_list(
+            "pk", "speaker_id", "speaker__country", "readout__meeting_id", "readout_id", "sequence"
+        )
+    )
+    # Newest first as `latest` orders the meetings (no join to read their dates again).
+    rank = {meeting: position for position, meeting in enumerate(latest)}
+    ordered = sorted(rows, key=lambda row: (rank[row[3]], -row[4], row[5]))
+    chosen: list[list[int]] = [[] for _ in sides]
+    for pk, speaker, country, *_ in ordered:
+        for picked, side in zip(chosen, sides, strict=True):
+            if len(picked) < count and side.spoke(speaker, country):
+                picked.append(pk)
+        if all(len(picked) == count for picked in chosen):
+            break
+    # in_bulk keeps no order: the lists above give each side's.
+    found = (
+        Statement.objects.select_related("speaker", "readout__publisher", "readout__meeting")
         .defer("readout__body", "readout__search_vector")
         .prefetch_related("topics")
-        .order_by("-readout__meeting__date", "-readout_id", "sequence")[:count]
+        .in_bulk([pk for picked in chosen for pk in picked])
     )
+    return [[found[pk] for pk in picked if pk in found] for picked in chosen]

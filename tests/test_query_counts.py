@@ -120,13 +120,12 @@ PAGES = {
     # each side's participants (a country) or key (a participant), the meetings counted
     # by month and by who reported them (one grouped query: the chart and the counts),
     # the keys of the latest meetings (read once), the topics split (one grouped query),
-    # their topics, the newest meetings by key, their attendances with participants,
-    # their readouts
-    "/pairs/FR/DE/": 9,
-    "/pairs/hub/person-1/": 9,
-    # + the chosen topic, the topic tree, each side's latest statements on it with their
-    # topics (two each)
-    "/pairs/FR/DE/?topic=root": 15,
+    # their topics, the newest meetings by key, their readouts with publishers
+    "/pairs/FR/DE/": 8,
+    "/pairs/hub/person-1/": 8,
+    # + the chosen topic, the topic tree, the statements on it there with their speakers,
+    # the chosen ones of each side with their topics (two)
+    "/pairs/FR/DE/?topic=root": 13,
     # countries in use + publishers (filter form), each side's participants, the
     # participants of the unreported country, per-month chart, the page of meetings,
     # their attendances with participants, their readouts with publishers, their records

@@ -20,6 +20,7 @@ from itertools import pairwise
 from django.db.models import QuerySet
 
 from .models import Participant, Topic, split_aliases
+from .names import latin_lookalikes
 
 PARTICLES = frozenset("al el ul bin bint ibn ben abu".split())  # noqa: SIM905
 # "bin Hamad": son of Hamad. Two names of one house (Al Thani, Al Saud) that name
@@ -35,7 +36,7 @@ WORD = re.compile(r"[^\W_]+")
 
 def words(name: str) -> list[str]:
     """The words of a name without accents, case, punctuation or a possessive."""
-    text = unicodedata.normalize("NFKD", name)
+    text = unicodedata.normalize("NFKD", latin_lookalikes(name))
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
     text = re.sub(r"['’‘`´]s\b", "", text)  # a possessive
     text = re.sub(r"['’‘`´]", "", text)  # O'Brien, Ma'ruf

@@ -6,6 +6,7 @@ name is a finding for curators (readouts/findings.py).
 """
 
 import re
+import unicodedata
 
 
 def _words(text: str) -> frozenset[str]:
@@ -51,3 +52,27 @@ def not_a_name(name: str) -> bool:
     return words[-1] in INSTITUTION_WORDS or all(
         w in INSTITUTION_WORDS or w in DESCRIBING_WORDS for w in words
     )
+
+
+# Cyrillic letters drawn like Latin ones. A word that mixes them with Latin letters is a
+# Latin word typed with a wrong key ("Niinistӧ", with Cyrillic "ӧ"): read as Latin, so
+# it matches the person recorded. A Cyrillic word is left as it is.
+LOOKALIKES = str.maketrans(
+    "аеорсухіјѕԁӏАВЕКМНОРСТХІЈЅ",
+    "aeopcyxijsdlABEKMHOPCTXIJS",
+)
+CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+MIXED_WORD = re.compile(r"\w*(?:[a-zA-Z]\w*[\u0400-\u04ff]|[\u0400-\u04ff]\w*[a-zA-Z])\w*")
+
+
+def latin_lookalikes(text: str) -> str:
+    """`text` with the Cyrillic look-alike letters of words that mix scripts as Latin."""
+    if not CYRILLIC.search(text):
+        return text
+    return MIXED_WORD.sub(lambda m: _as_latin(m.group()), text)
+
+
+def _as_latin(word: str) -> str:
+    # Cyrillic "ӧ" is Cyrillic "o" with a diaeresis: decompose, map the letter, compose again.
+    decomposed = unicodedata.normalize("NFD", word).translate(LOOKALIKES)
+    return unicodedata.normalize("NFC", decomposed)

@@ -11,10 +11,12 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 
 from readouts import documents as doc
+from readouts.duplicates import likely_duplicate_participants
 from readouts.importing import Vocabulary, draft_text
-from readouts.importing.matching import compatible, match
+from readouts.importing.matching import changes, compatible, match
 from readouts.loading import load
-from readouts.models import Meeting, Publisher, Readout
+from readouts.models import Meeting, Participant, Publisher, Readout
+from readouts.names import latin_lookalikes
 
 from .admin_pages import review_data
 from .factories import FIXTURES, SEED, snapshot, write_json
@@ -280,3 +282,43 @@ def test_text_pasted_with_windows_line_ends_is_the_same_text_again(recorded, cli
     assert "\r" not in body
     again = client.post(IMPORT, {"text": pasted})
     assert again.context["match"].changes == []
+
+
+def test_an_update_of_a_recorded_readout_says_whom_it_would_add(recorded):
+    run(str(RUSSIAN), "--load")
+    draft = draft_text(RUSSIAN.read_text(encoding="utf-8"))
+    assert draft.match.readout is not None and draft.match.changes == []
+    # A draft that names someone the meeting does not have (the importer's misreading,
+    # say) is not "nothing would change": it says whom saving would add.
+    document = dict(draft.document)
+    document["participants"] = [
+        *document["participants"],
+        doc.participant("andersson-of-sweden", name="Andersson Of Sweden", country="FI"),
+    ]
+    assert changes(document, draft.match.readout) == [
+        "adds to the meeting: Andersson Of Sweden (andersson-of-sweden)"
+    ]
+    statements = document["readouts"][0]["statements"]
+    document["readouts"] = [
+        {**document["readouts"][0], "statements": [{**statements[0], "speaker": "wang-yi"}]}
+    ]
+    said = changes(document, draft.match.readout)
+    assert f"statements: {len(statements)} recorded, 1 drafted" in said
+
+
+def test_a_name_typed_with_a_cyrillic_look_alike_letter_reads_as_latin(db):
+    # The White House's page of 2022-05-19 spells "Niinistӧ" with a Cyrillic "ӧ".
+    assert latin_lookalikes("President Sauli Niinist\u04e7 of Finland") == (
+        "President Sauli Niinistö of Finland"
+    )
+    assert latin_lookalikes("Сергей Лавров") == "Сергей Лавров"  # a Cyrillic word stays
+    Participant.objects.create(slug="sauli-niinisto", name="Sauli Niinistö", country="FI")
+    Participant.objects.create(slug="niinist", name="Niinist\u04e7", country="FI")
+    (pair,) = likely_duplicate_participants()
+    assert {pair.first.slug, pair.second.slug} == {"sauli-niinisto", "niinist"}
+    text = (
+        "Readout\n2022-05-19\n\nPresident Biden met with President Sauli Niinist\u04e7 of Finland."
+    )
+    draft = draft_text(text, match_recorded=False)
+    assert "Sauli Niinistö" in draft.document["readouts"][0]["body"]
+    assert "sauli-niinisto" in [p["slug"] for p in draft.document["participants"]]

@@ -12,7 +12,7 @@ as such instead of drafted.
 from __future__ import annotations
 
 from .draft import Draft, draft_readout
-from .matching import Match, joined, match
+from .matching import Match, changes, joined, match
 from .text import MAX_TEXT, Source, UnreadableText, read_text
 from .vocabulary import Vocabulary
 from .warnings import DraftWarning, check, matched_by_family_name
@@ -50,6 +50,9 @@ def draft_text(
             draft.match = match(draft.document)
             if draft.match.meeting is not None:
                 draft.document = joined(draft.document, draft.match.meeting)
+            if draft.match.readout is not None:
+                # What saving would change, of the draft as it would be saved.
+                draft.match.changes = changes(draft.document, draft.match.readout)
         draft.warnings = check(draft.document, vocabulary) + matched_by_family_name(
             draft.document, draft.people, vocabulary
         )

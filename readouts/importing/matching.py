@@ -168,9 +168,23 @@ def changes(document: dict, readout: Readout) -> list[str]:
         said.append("the text differs from the recorded text")
     if (entry.get("url") or "") != readout.url:
         said.append(f"source: {readout.url or '(none)'} → {entry.get('url') or '(none)'}")
-    drafted, recorded = len(entry.get("statements", [])), readout.statements.count()
-    if drafted != recorded:
-        said.append(f"statements: {recorded} recorded, {drafted} drafted")
+    drafted = [(s.get("speaker"), s["text"]) for s in entry.get("statements", [])]
+    recorded = [
+        (speaker, text)
+        for speaker, text in readout.statements.order_by("sequence").values_list(
+            "speaker__slug", "text"
+        )
+    ]
+    if len(drafted) != len(recorded):
+        said.append(f"statements: {len(recorded)} recorded, {len(drafted)} drafted")
+    elif drafted != recorded:
+        differ = sum(d != r for d, r in zip(drafted, recorded, strict=True))
+        said.append(f"{differ} statement(s) differ in their text or speaker")
+    attending = set(readout.meeting.attendances.values_list("participant__slug", flat=True))
+    added = [p for p in document["participants"] if p["slug"] not in attending]
+    if added:
+        names = ", ".join(f"{p.get('name', p['slug'])} ({p['slug']})" for p in added)
+        said.append(f"adds to the meeting: {names}")
     return said
 
 

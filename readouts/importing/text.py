@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 
 import yaml
 
+from ..names import latin_lookalikes
+
 
 class UnreadableText(ValueError):
     """The text cannot be read as a readout at all (the message says why)."""
@@ -65,6 +67,7 @@ def read_text(text: str) -> Source:
     text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
     if "\x00" in text:
         raise UnreadableText("the text contains NUL characters")
+    text = latin_lookalikes(text)
     match = FRONT_MATTER.match(text)
     if match:
         return _markdown(match.group(1), text[match.end() :])

@@ -777,7 +777,7 @@ def _save(model_admin, request, context):
     # Saved as the analyst decided; what is still warned of is said once more, not dropped.
     left = check(_document_from_forms(meeting, people, statements), Vocabulary.from_database())
     try:
-        load_documents(
+        report = load_documents(
             [("the reviewed draft", document)],
             user=request.user,
             command="admin: import readout from text",
@@ -794,12 +794,22 @@ def _save(model_admin, request, context):
         )
     saved = Meeting.objects.get(slug=slug)
     count = len(document["readouts"][0]["statements"])
-    messages.success(
-        request,
-        f"Added the readout to the recorded meeting “{saved.title}”, with {count} statement(s)."
-        if m["join"]
-        else f"Imported “{saved.title}” with {count} statement(s).",
-    )
+    if not report.changed:
+        messages.info(
+            request, f"Nothing changed: the readout of “{saved.title}” is recorded as drafted."
+        )
+    elif m["join"] and not report.tallies[Readout].created:
+        messages.success(
+            request,
+            f"Updated the recorded readout of “{saved.title}”, with {count} statement(s).",
+        )
+    else:
+        messages.success(
+            request,
+            f"Added the readout to the recorded meeting “{saved.title}”, with {count} statement(s)."
+            if m["join"]
+            else f"Imported “{saved.title}” with {count} statement(s).",
+        )
     for where, message in _place_warnings(left, meeting, people, statements):
         messages.warning(request, f"Saved as it was, with a warning: {where}: {message}")
     return redirect("admin:readouts_meeting_change", saved.pk)

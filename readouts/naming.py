@@ -170,9 +170,10 @@ def participant(text: str, noun: str = "participant") -> tuple[Named, str]:
                 raise
             (into,) = _participants(Q(pk=merged.pk))
             return into, into.name
-    # What was typed stays in the box where it is not their name (an alias, a surname).
-    by_name = found.slug == typed or fold(found.name) == fold(typed)
-    return found, shown(found, records) if by_name else typed
+    # An alias typed stays in the box: it names them, where their name may not alone. A
+    # slug, their name or part of it ("macron") gives way to what names them.
+    by_alias = any(fold(alias) == fold(typed) for alias in found.aliases)
+    return found, typed if by_alias else shown(found, records)
 
 
 def speaker(text: str) -> tuple[Named, str]:

@@ -90,7 +90,7 @@ def test_some_words_of_a_name_find_the_one_record_that_has_them(people, client):
         assert titles(client, "/meetings/", participant=typed) == [meeting], typed
     assert titles(client, "/meetings/", participant="Lourenço") == ["lourenco-biden"]
     page = page_of(client, "/meetings/", participant="jinping", publisher="Relaciones Exteriores")
-    assert 'name="participant" value="jinping"' in page  # as typed: not the name
+    assert 'name="participant" value="Xi Jinping"' in page  # who "jinping" named
     assert '<option value="sre" selected>' in page
     # Not a word of any name: no one; a word of several names: which?
     assert "No participant named “Jinpin”." in page_of(client, "/meetings/", participant="Jinpin")
@@ -163,6 +163,9 @@ def test_the_filter_box_shows_the_chosen_record_by_name(people, client):
     # An alias typed stays as typed: it names them, where the name may not alone.
     page = page_of(client, "/statements/", speaker="习近平")
     assert 'name="speaker" value="习近平"' in page
+    # Part of a name that names one person alone gives way to the name: the box says who.
+    page = page_of(client, "/meetings/", participant="jinping")
+    assert 'name="participant" value="Xi Jinping"' in page
     # The name shown names the same record when the form is sent again.
     assert titles(client, "/meetings/", participant="Xi Jinping", topic="Trade") == ["xi-biden"]
 

@@ -40,13 +40,17 @@ MAX_UPLOAD = 1_000_000  # bytes: a readout is a few kilobytes
 MAX_REVIEW_STATEMENTS = 100
 
 
+UNDATED = "undated-"  # how the importer begins the slug of a draft without a date
+
+
 class SourceForm(forms.Form):
     text = forms.CharField(
         label="Readout text",
         required=False,
         widget=forms.Textarea(attrs={"rows": 16, "cols": 100}),
-        help_text="Paste the readout: title on the first line, the date (and time) on the next, "
-        "then the paragraphs. Markdown with front matter works too.",
+        help_text="Paste the readout: title on the first line, the date (and time) on the next "
+        "(2022-10-27 23:38, or June 15, 2021 as a page prints it), then the paragraphs. "
+        "Markdown with front matter works too.",
     )
     file = forms.FileField(label="Or upload a file", required=False, help_text=".txt or .md, UTF-8")
 
@@ -164,6 +168,11 @@ class MeetingDraftForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        # A draft with no date is named "undated-…": once the date is given, the meeting
+        # is named by it, as a dated draft would have been.
+        slug, day = data.get("slug") or "", data.get("date")
+        if day and slug.startswith(UNDATED) and not data.get("join"):
+            data["slug"] = f"{day.isoformat()}-{slug.removeprefix(UNDATED)}"
         if not data.get("publisher") and not (
             data.get("publisher_slug") and data.get("publisher_name")
         ):

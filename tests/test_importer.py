@@ -86,6 +86,34 @@ def test_it_removes_the_archives_markdown_but_keeps_the_words():
     assert read_text(text).body == "In April the Zaporizhzhya plant and the 31st prime minister."
 
 
+@pytest.mark.parametrize(
+    ("line", "day"),
+    [
+        ("2021-06-15", "2021-06-15"),
+        ("June 15, 2021", "2021-06-15"),
+        ("October 30, 2021 • Statements and Releases", "2021-10-30"),
+        ("Sept. 3, 2022", "2022-09-03"),
+        ("15 June 2021", "2021-06-15"),
+    ],
+)
+def test_it_reads_the_date_line_of_plain_text_as_a_page_prints_it(line, day):
+    source = read_text(f"Readout of a Call\n{line}\n\nPresident Biden spoke with Mr. X.")
+    assert source.published_date.isoformat() == day
+    assert source.paragraphs == ["President Biden spoke with Mr. X."]  # not the date line
+
+
+def test_it_does_not_take_a_sentence_for_a_date_line():
+    source = read_text("Readout\nJune 31, 2021\n\nPresident Biden met with X.")
+    assert source.published_date is None and source.paragraphs[0] == "June 31, 2021"
+
+
+def test_a_title_case_headline_of_a_country_is_not_part_of_the_name():
+    # The White House's title of 2022-05-19: "Prime Minister Andersson Of Sweden".
+    person = parse_mention("Prime Minister Andersson Of Sweden")
+    assert (person.name, person.title, person.country) == ("Andersson", "Prime Minister", "SE")
+    assert parse_mention("Secretary of State Of Mind").name == "Of Mind"  # not a country
+
+
 def test_it_keeps_abbreviations_and_initials_inside_sentences():
     assert sentences(
         "President Joseph R. Biden, Jr. spoke with Mr. Sullivan about the U.S. economy. "
@@ -774,6 +802,21 @@ def trudeau_review(vocabulary, client) -> dict:
     """Signed in as an administrator, the review form of the Trudeau call as posted back."""
     administrator(client)
     return review_data(client.post(IMPORT, {"text": TRUDEAU.read_text(encoding="utf-8")}))
+
+
+def test_a_draft_without_a_date_is_named_by_the_date_the_analyst_gives(vocabulary, client):
+    administrator(client)
+    text = TRUDEAU.read_text(encoding="utf-8")
+    text = "\n".join(
+        line for line in text.split("\n") if not line.startswith(("date:", "published_time:"))
+    )
+    data = review_data(client.post(IMPORT, {"text": text}))
+    assert data["slug"].startswith("undated-") and not data["date"]
+    data["date"] = "2021-04-21"
+    response = client.post(IMPORT, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert Meeting.objects.filter(slug=data["slug"].replace("undated", "2021-04-21")).exists()
+    assert not Meeting.objects.filter(slug__startswith="undated-").exists()
 
 
 def test_the_review_refuses_a_speaker_who_did_not_attend_and_keeps_the_draft(

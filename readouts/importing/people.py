@@ -10,6 +10,8 @@ from functools import cache
 from django.utils import translation
 from django_countries import countries
 
+from ..names import latin_lookalikes
+
 # Offices that come before a name, longest first when matching. A qualifier
 # ("Deputy", "Acting", "Senior") may precede any of them.
 OFFICES = sorted(
@@ -250,7 +252,7 @@ SUFFIXES = re.compile(r",?\s+(?:Jr\.?|Sr\.?|II|III|IV)$")
 
 def fold(text: str) -> str:
     """Lower case without accents or punctuation differences, for comparing names."""
-    text = unicodedata.normalize("NFKD", text)
+    text = unicodedata.normalize("NFKD", latin_lookalikes(text))
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = text.replace("’", "'").replace("‘", "'").lower()
     return re.sub(r"[\s\-.]+", " ", text).strip()
@@ -531,7 +533,8 @@ def _office_initials(phrase: str) -> str:
 
 def parse_mention(phrase: str) -> Person | None:
     """Read one "[Demonym] [Office] Name [of Country|Organisation]" phrase."""
-    phrase = phrase.strip().strip(",;.").strip()
+    # "Niinistӧ" typed with a Cyrillic letter is the name "Niinistö".
+    phrase = latin_lookalikes(phrase).strip().strip(",;.").strip()
     # "President Benigno S. Aquino, 3rd": the generation after a comma is not a new name.
     phrase = re.sub(r",\s+(?:Jr\.?|Sr\.?|2nd|3rd|4th)(?=\s|$)", "", phrase)
     phrase = _office_initials(phrase)
@@ -654,6 +657,11 @@ def parse_mention(phrase: str) -> Person | None:
         title, rest = f"{title} {acronym.group(1)}", rest[acronym.end() :]
     # "President Joseph R. Biden, Jr.'s": the name, not its possessive.
     rest = re.sub(r"(?:’s|'s|’)$", "", rest.strip())
+    # A headline in title case: "Prime Minister Andersson Of Sweden" is Andersson, of Sweden.
+    headline = re.match(r"^(?P<name>.+?)\s+Of\s+(?P<where>(?:The\s+)?[A-Z][\w’'\- ]+)$", rest)
+    if headline and country_code(headline.group("where")):
+        rest = headline.group("name")
+        country = country or country_code(headline.group("where"))
     tokens = rest.split()
     name_tokens = []
     for n, token in enumerate(tokens):

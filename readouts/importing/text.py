@@ -8,8 +8,6 @@ from dataclasses import dataclass, field
 
 import yaml
 
-from ..names import latin_lookalikes
-
 
 class UnreadableText(ValueError):
     """The text cannot be read as a readout at all (the message says why)."""
@@ -54,6 +52,49 @@ FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n---[ \t]*(?:\n|\Z)", re.S)
 MARKDOWN_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~])")
 END_MARK = re.compile(r"^\s*\\?(?:#{3}|\*{3})\s*$")
 HEADER_TIME = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[ T](\d{1,2}:\d{2})(?::(\d{2}))?)?$")
+MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ],
+        1,
+    )
+    for name in names
+}
+# The date as a publisher's page prints it: "June 15, 2021", "Oct. 30, 2021 • Statements
+# and Releases", "15 June 2021" (a short label may follow it).
+WORDED_DATE = re.compile(
+    r"^(?:(?P<month>[A-Za-z]{3,9})\.?\s+(?P<day>\d{1,2}),?|(?P<day2>\d{1,2})\s+"
+    r"(?P<month2>[A-Za-z]{3,9})\.?,?)\s+(?P<year>\d{4})(?:\s*[•|·–—-]\s*[^\n]{0,80})?$"
+)
+
+
+def worded_date(line: str) -> dt.date | None:
+    """The day a line such as "June 15, 2021" gives, or None."""
+    match = WORDED_DATE.match(line)
+    if not match:
+        return None
+    month = MONTHS.get((match["month"] or match["month2"]).lower())
+    if month is None:
+        return None
+    try:
+        return dt.date(int(match["year"]), month, int(match["day"] or match["day2"]))
+    except ValueError:
+        return None
+
+
 SPACES = re.compile(r"[ \t\u00a0\u2002-\u200a\u202f]+")
 
 
@@ -67,7 +108,6 @@ def read_text(text: str) -> Source:
     text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
     if "\x00" in text:
         raise UnreadableText("the text contains NUL characters")
-    text = latin_lookalikes(text)
     match = FRONT_MATTER.match(text)
     if match:
         return _markdown(match.group(1), text[match.end() :])
@@ -231,6 +271,9 @@ def _plain(text: str) -> Source:
                 )
         except ValueError:
             source.notes.append(f"could not read the date line {first!r}")
+        rest = rest.strip().split("\n", 1)[1] if "\n" in rest.strip() else ""
+    elif (day := worded_date(first)) is not None:
+        source.published_date = day
         rest = rest.strip().split("\n", 1)[1] if "\n" in rest.strip() else ""
     source.paragraphs = _paragraphs(rest, markdown=False)
     if not source.paragraphs:

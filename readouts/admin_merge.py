@@ -70,11 +70,12 @@ class MergeAdminMixin:
         ]
 
     def save_model(self, request: HttpRequest, obj, form, change: bool) -> None:
-        # A mark made or taken back on one record's form holds for the other too.
-        stored = type(obj).objects.filter(pk=obj.pk).values_list("distinct_from", flat=True)
-        before = (stored.first() if change else "") or ""
+        # A mark made or taken back on one record's form holds for the other too, and a
+        # new slug is the one the others' marks name.
+        stored = type(obj).objects.filter(pk=obj.pk).values_list("slug", "distinct_from")
+        slug, before = (stored.first() if change else None) or ("", "")
         super().save_model(request, obj, form, change)
-        sync_distinct(obj, before, user=request.user, where="in the admin")
+        sync_distinct(obj, before, renamed_from=slug, user=request.user, where="in the admin")
 
     def changelist_view(self, request, extra_context=None):
         extra = {

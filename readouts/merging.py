@@ -342,11 +342,23 @@ def mark_distinct(first, second, *, user=None, where: str = "") -> bool:
         return changed
 
 
-def sync_distinct(record, before: str, *, user=None, where: str = "") -> None:
+def sync_distinct(
+    record, before: str, *, renamed_from: str = "", user=None, where: str = ""
+) -> None:
     """After a record's "not the same as" changed from `before` (on its form): each
     record it now names names it too, and each it no longer names no longer does, so a
-    mark made or taken back on either record's form holds for the pair."""
+    mark made or taken back on either record's form holds for the pair. A record whose
+    slug changed from `renamed_from` is named by its new slug in the others' marks."""
     model = type(record)
+    if renamed_from and renamed_from != record.slug:
+        marking = model.objects.select_for_update().filter(distinct_from__contains=renamed_from)
+        for other in marking.exclude(pk=record.pk).order_by("pk"):
+            if renamed_from in other.distinct_list:
+                other.distinct_from = "\n".join(
+                    record.slug if slug == renamed_from else slug for slug in other.distinct_list
+                )
+                reason = f"{renamed_from!r}, marked as not the same, is now {record.slug!r} {where}"
+                _save(other, user, reason.strip())
     now, was = set(record.distinct_list), set(split_aliases(before))
     if now == was:
         return

@@ -808,3 +808,32 @@ def test_topics_marked_as_not_the_same_are_not_merged_and_round_trip(
     response = admin_client.post(admin_url(Topic, "change", issue.pk), data)
     errors = response.context["adminform"].form.errors
     assert "No topic has the slug 'no-such-topic'" in errors["distinct_from"][0]
+
+
+def test_a_marked_record_given_a_new_slug_stays_marked(namesakes, admin_client):
+    first, second = namesakes
+    mark_both(first, second)
+    second.refresh_from_db()
+    data = {
+        "slug": "aissata-tall-sall-sn",
+        "name": second.name,
+        "country": "SN",
+        "opened_version": second.version,
+        "identifiers": "[]",
+        "distinct_from": first.slug,
+    }
+    response = admin_client.post(admin_url(Participant, "change", second.pk), data)
+    assert response.status_code == 302
+    first.refresh_from_db()
+    assert first.distinct_list == ["aissata-tall-sall-sn"]
+    assert likely_duplicate_participants() == []
+    # And the first one's form still saves.
+    data = {
+        "slug": first.slug,
+        "name": first.name,
+        "country": "SN",
+        "opened_version": first.version,
+        "identifiers": "[]",
+        "distinct_from": first.distinct_from,
+    }
+    assert admin_client.post(admin_url(Participant, "change", first.pk), data).status_code == 302

@@ -434,8 +434,18 @@ def _forms_from(draft):
         initial=[
             {
                 **row,
-                "existing": known.get(row["slug"]),
-                "name": "" if row["slug"] in known else row["name"],
+                # A recorded person is saved as recorded: the form shows their record's
+                # country and organisation, not what the draft read in the text.
+                **(
+                    {
+                        "existing": known[row["slug"]],
+                        "name": "",
+                        "country": known[row["slug"]].country.code,
+                        "organization": known[row["slug"]].organization,
+                    }
+                    if row["slug"] in known
+                    else {}
+                ),
             }
             for row in people_rows
         ],

@@ -841,6 +841,21 @@ def test_the_review_refuses_a_speaker_who_did_not_attend_and_keeps_the_draft(
     assert snapshot() == before
 
 
+def test_the_review_shows_a_recorded_person_as_recorded(vocabulary, client):
+    # What the draft read of a recorded person (a country, an organisation) is not saved:
+    # the form shows their record's.
+    Participant.objects.filter(slug="joe-biden").update(organization="The White House")
+    administrator(client)
+    response = client.post(IMPORT, {"text": TRUDEAU.read_text(encoding="utf-8")})
+    (biden,) = [
+        form
+        for form in response.context["people"].forms
+        if form["existing"].value() and form.initial["existing"].slug == "joe-biden"
+    ]
+    assert biden["organization"].value() == "The White House"
+    assert biden["country"].value() == "US"
+
+
 def test_the_review_shows_a_readout_recorded_already_as_an_update_and_saves_it_once(
     vocabulary, client
 ):

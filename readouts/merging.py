@@ -135,14 +135,31 @@ def _former_slugs(survivor, duplicates) -> str:
     return "\n".join(dict.fromkeys(slug for slug in slugs if slug != survivor.slug))
 
 
+def _names(record) -> set[str]:
+    """The slugs that name a record: its own and those merged into it."""
+    return {record.slug, *record.former_slug_list}
+
+
+def _marks(record, other) -> bool:
+    """Whether `record` is marked as not the same as `other`."""
+    return bool(_names(other) & set(record.distinct_list))
+
+
+def _add_mark(record, other, user, where: str) -> bool:
+    """Mark `record` as not the same as `other`, unless it is already; True if it changed."""
+    if _marks(record, other):
+        return False
+    record.distinct_from = "\n".join([*record.distinct_list, other.slug])
+    _save(record, user, f"marked as not the same as {other.slug!r} {where}".strip())
+    return True
+
+
 def marked_distinct(records) -> str:
     """What stands in the way of merging these records when a curator marked two of them
     as not the same; "" when none."""
     for record in records:
         for other in records:
-            if other is not record and {other.slug, *other.former_slug_list} & set(
-                record.distinct_list
-            ):
+            if other is not record and _marks(record, other):
                 return (
                     f"{record.slug!r} and {other.slug!r} are marked as not the same. If they "
                     "are one, remove the mark (“Not the same as”) on either one's page first."
@@ -158,9 +175,7 @@ def _refuse_distinct(records) -> None:
 
 def _distinct_from(survivor, duplicates) -> str:
     """The records any of them was marked as not the same as, but none of the merged."""
-    merged = {survivor.slug, *survivor.former_slug_list}
-    for duplicate in duplicates:
-        merged.update([duplicate.slug, *duplicate.former_slug_list])
+    merged = _names(survivor).union(*(_names(duplicate) for duplicate in duplicates))
     slugs = [*survivor.distinct_list]
     for duplicate in duplicates:
         slugs += duplicate.distinct_list
@@ -332,14 +347,8 @@ def mark_distinct(first, second, *, user=None, where: str = "") -> bool:
         if first.pk == second.pk or len(found) != 2:
             raise MergeError("one of them was merged or deleted meanwhile.")
         first, second = found[first.pk], found[second.pk]
-        changed = False
-        for record, other in ((first, second), (second, first)):
-            if {other.slug, *other.former_slug_list} & set(record.distinct_list):
-                continue
-            record.distinct_from = "\n".join([*record.distinct_list, other.slug])
-            _save(record, user, f"marked as not the same as {other.slug!r} {where}".strip())
-            changed = True
-        return changed
+        changed = _add_mark(first, second, user, where)
+        return _add_mark(second, first, user, where) or changed
 
 
 def sync_distinct(
@@ -363,16 +372,14 @@ def sync_distinct(
     if now == was:
         return
     merged = model.objects.merged_slugs()
-    names = {record.slug, *record.former_slug_list}
+    names = _names(record)
 
     def others(slugs: set[str]):
         rows = model.objects.select_for_update().filter(slug__in={merged.get(s, s) for s in slugs})
         return rows.exclude(pk=record.pk).order_by("pk")
 
     for other in others(now - was):
-        if not names & set(other.distinct_list):
-            other.distinct_from = "\n".join([*other.distinct_list, record.slug])
-            _save(other, user, f"marked as not the same as {record.slug!r} {where}".strip())
+        _add_mark(other, record, user, where)
     for other in others(was - now):
         kept = [slug for slug in other.distinct_list if slug not in names]
         if kept != other.distinct_list:

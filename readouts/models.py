@@ -120,8 +120,6 @@ def valid_hosts(text: str) -> None:
 
 
 SLUG = re.compile(r"^[-a-zA-Z0-9_]{1,100}$")  # as a SlugField of 100 characters
-
-
 MAX_MARKS = 100  # slugs a record may be marked as not the same as
 
 
@@ -252,14 +250,16 @@ def clean_distinct(obj: models.Model) -> None:
     another record, by its slug or a merged one. Marks stored already are left alone: a
     load may mark a record against one not loaded yet."""
     model = type(obj)
-    obj.distinct_from = "\n".join(split_aliases(obj.distinct_from))
-    wanted = [slug for slug in split_aliases(obj.distinct_from) if SLUG.match(slug)]
+    lines = split_aliases(obj.distinct_from)
+    obj.distinct_from = "\n".join(lines)
+    wanted = {slug for slug in lines if SLUG.match(slug)}
     if obj.slug in wanted:
         raise ValidationError({"distinct_from": "A record is the same as itself."})
     stored = model.objects.filter(pk=obj.pk).values_list("distinct_from", flat=True).first()
-    new = set(wanted) - set(split_aliases(stored or ""))
-    known = set(model.objects.filter(slug__in=new).values_list("slug", flat=True))
-    unknown = sorted(new - known - set(model.objects.merged_slugs()) if new - known else ())
+    new = wanted - set(split_aliases(stored or ""))
+    missing = new - set(model.objects.filter(slug__in=new).values_list("slug", flat=True))
+    # Merged slugs are read only when a slug new here names no record.
+    unknown = sorted(missing - set(model.objects.merged_slugs())) if missing else []
     if unknown:
         noun = model._meta.verbose_name
         raise ValidationError(

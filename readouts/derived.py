@@ -1,9 +1,10 @@
 """The derived tables: their derivations, a check and a rebuild.
 
-Two tables hold what could be worked out from the curated records, so that pages
+Three tables hold what could be worked out from the curated records, so that pages
 need not work it out on every request: which meetings have a statement on which
-topic or its subtopics, by month (MeetingTopic, migrations 0012 and 0022), and how
-many take part in each meeting (MeetingSize, migration 0020). Database triggers keep
+topic or its subtopics, by month (MeetingTopic, migrations 0012 and 0022), how
+many take part in each meeting (MeetingSize, migration 0020), and which countries
+take part in each (MeetingCountry, migration 0024). Database triggers keep
 them current; this module says what each must hold, so that a test and `manage.py
 derived_tables` can compare, and remakes one from its derivation.
 """
@@ -18,7 +19,17 @@ from django.db import connection, models, transaction
 from django.db.models import Count, DateField, F
 from django.db.models.functions import TruncMonth
 
-from .models import Attendance, Meeting, MeetingSize, MeetingTopic, Readout, Statement, Topic
+from .models import (
+    Attendance,
+    Meeting,
+    MeetingCountry,
+    MeetingSize,
+    MeetingTopic,
+    Participant,
+    Readout,
+    Statement,
+    Topic,
+)
 from .tree import TopicTree
 
 
@@ -44,6 +55,18 @@ def _meeting_sizes() -> set[tuple]:
     """(meeting, participants), from the attendances; 0 for a meeting with none."""
     sizes = Meeting.objects.order_by().annotate(attending=Count("attendances"))
     return set(sizes.values_list("pk", "attending"))
+
+
+def _meeting_countries() -> set[tuple]:
+    """(country, meeting, participants), from the attendances and the participants'
+    countries; no row for a participant with no country recorded."""
+    rows = (
+        Attendance.objects.exclude(participant__country="")
+        .values("participant__country", "meeting_id")
+        .annotate(participants=Count("pk"))
+        .order_by()
+    )
+    return set(rows.values_list("participant__country", "meeting_id", "participants"))
 
 
 @dataclass(frozen=True)
@@ -105,4 +128,12 @@ MEETING_SIZES = Derived(
     _meeting_sizes,
     (Attendance, Meeting),
 )
-TABLES = [MEETING_TOPICS, MEETING_SIZES]
+MEETING_COUNTRIES = Derived(
+    "meeting–country",
+    "the attendances and the participants' countries",
+    MeetingCountry,
+    ("country", "meeting_id", "participants"),
+    _meeting_countries,
+    (Attendance, Participant, Meeting),
+)
+TABLES = [MEETING_TOPICS, MEETING_SIZES, MEETING_COUNTRIES]

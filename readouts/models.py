@@ -664,6 +664,29 @@ class MeetingTopic(models.Model):
         return f"{self.topic_id} in {self.meeting_id} ({self.month:%Y-%m})"
 
 
+class MeetingCountry(models.Model):
+    """Derived, never curated: someone from this country takes part in the meeting. One
+    row per country and meeting, with how many of its participants are from there, kept
+    current by database triggers (migration 0024) on every path that writes, a
+    participant's country changed included; `manage.py derived_tables` checks and
+    rebuilds it. A country's meetings, and a pair of countries', are read off its key."""
+
+    pk = models.CompositePrimaryKey("country", "meeting")
+    country = models.CharField(max_length=2)
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    participants = models.PositiveIntegerField()
+
+    class Meta:
+        managed = False
+        db_table = "readouts_meeting_country"
+        default_permissions = ()  # nothing to add, change or delete
+
+    def __str__(self) -> str:
+        return f"{self.country} in {self.meeting_id}: {self.participants} participant(s)"
+
+
 class Readout(Versioned):
     """One publisher's published account of a meeting, kept verbatim."""
 

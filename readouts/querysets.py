@@ -68,10 +68,10 @@ class MeetingQuerySet(models.QuerySet):
         return self.filter(Exists(attending))
 
     def with_country(self, code: str) -> MeetingQuerySet:
-        """Meetings attended by someone from a country."""
-        m = _models()
-        people = m.Participant.objects.filter(country=code).values_list("pk", flat=True)
-        return self.attended_by(*people)
+        """Meetings attended by someone from a country: their rows in the derived
+        meeting-country table, one range of its key."""
+        rows = _models().MeetingCountry.objects.filter(country=code, meeting=OuterRef("pk"))
+        return self.filter(Exists(rows))
 
     def reported_by(self, *publisher_ids: int) -> MeetingQuerySet:
         """Meetings with a readout from one of these publishers."""

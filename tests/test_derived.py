@@ -1,5 +1,5 @@
-"""The derived tables (meeting-topic, meeting size) equal their derivations after any
-sequence of writes."""
+"""The derived tables (meeting-topic, meeting size, meeting-country) equal their
+derivations after any sequence of writes."""
 
 import contextlib
 import datetime as dt
@@ -148,6 +148,42 @@ def move_attendance(data) -> None:
             Attendance.objects.filter(pk=attendance).update(meeting_id=meeting)
 
 
+def change_attendee(data) -> None:
+    """An attendance given to another participant, as an admin inline can."""
+    spoken = Statement.objects.filter(
+        speaker_id=OuterRef("participant_id"), readout__meeting_id=OuterRef("meeting_id")
+    )
+    attendance = pick(data, Attendance.objects.filter(~Exists(spoken)), "attendance")
+    participant = pick(data, Participant.objects.all(), "participant")
+    if attendance and participant:
+        changing = Attendance.objects.get(pk=attendance)
+        if not Attendance.objects.filter(
+            meeting_id=changing.meeting_id, participant_id=participant
+        ).exists():
+            Attendance.objects.filter(pk=attendance).update(participant_id=participant)
+
+
+def recountry(data) -> None:
+    """A participant's country changed, to another or to none recorded."""
+    participant = pick(data, Participant.objects.all(), "participant")
+    country = data.draw(st.sampled_from(["", "US", "CN", "RU", "FR"]), label="country")
+    if participant:
+        Participant.objects.filter(pk=participant).update(country=country)
+
+
+def merge_participants(data) -> None:
+    """Two participants merged: the duplicate's attendances move to the survivor."""
+    keys = list(Participant.objects.order_by("pk").values_list("pk", flat=True))
+    if len(keys) < 2:
+        return
+    survivor, duplicate = data.draw(st.permutations(keys), label="participants")[:2]
+    # Refused, with nothing changed, when the two are marked as not the same.
+    with contextlib.suppress(merging.MergeError):
+        merging.merge_participants(
+            Participant.objects.get(pk=survivor), [Participant.objects.get(pk=duplicate)]
+        )
+
+
 def add_meeting(data) -> None:
     i = data.draw(st.integers(0, 10**6), label="new meeting")
     if not Meeting.objects.filter(slug=f"new-{i}").exists():
@@ -213,6 +249,9 @@ OPERATIONS = [
     add_attendance,
     remove_attendance,
     move_attendance,
+    change_attendee,
+    recountry,
+    merge_participants,
     add_meeting,
     reload,
 ]

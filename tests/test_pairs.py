@@ -9,8 +9,9 @@ from django.urls import reverse
 
 from readouts import documents as doc
 from readouts.loading import load
-from readouts.models import Meeting, Record, Topic
+from readouts.models import Meeting, Participant, Record, Topic
 
+from .admin_pages import form_data
 from .factories import write_json
 
 pytestmark = pytest.mark.django_db
@@ -317,3 +318,31 @@ def test_the_topics_split_says_when_it_shows_only_the_most_stated(client, contac
     page = client.get("/pairs/US/CN/")
     assert len(page.context["topics"]) == 1
     assert f"the 1 topics with the most statements, of {every}" in page.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_participants_country_changed_in_the_admin_moves_their_contacts(admin_client, contacts):
+    """A country's contacts are read from the derived meeting-country table: a change of
+    country saved in the admin (committed, as in production) shows on the next request,
+    and restoring the earlier version brings it back."""
+    macron = Participant.objects.get(slug="emmanuel-macron")
+    url = f"/admin/readouts/participant/{macron.pk}/change/"
+    data = {**form_data(admin_client.get(url)), "country": "DE"}
+    assert admin_client.post(url, data).status_code == 302
+
+    germany = admin_client.get(reverse("readouts:pair", args=["US", "DE"]))
+    assert germany.context["reported"]["total"] == 1
+    assert "Call us-fr" in germany.content.decode()
+    assert (
+        admin_client.get(reverse("readouts:pair", args=["US", "FR"])).context["reported"]["total"]
+        == 0
+    )
+    listed = admin_client.get("/meetings/", {"country": "DE"})
+    assert titles(listed) == ["Call us-fr"]
+
+    first = macron.history.order_by("history_date").first()
+    restore = f"/admin/readouts/participant/{macron.pk}/history/{first.history_id}/"
+    assert admin_client.post(restore, form_data(admin_client.get(restore))).status_code == 302
+    assert titles(admin_client.get("/meetings/", {"country": "FR"})) == ["Call us-fr"]
+    pair = admin_client.get(reverse("readouts:pair", args=["US", "DE"]))
+    assert pair.context["reported"]["total"] == 0

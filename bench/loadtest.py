@@ -377,7 +377,7 @@ def main() -> None:
         "home": ["/"],
         "meetings list": ["/meetings/", "/meetings/?page=3"],
         "meetings list, filtered": [f"/meetings/?country={c}&kind=phone_call" for c in countries],
-        "participants list": ["/participants/", "/participants/?ordering=-meeting_count"],
+        "participants list": ["/participants/", "/participants/?ordering=-meetings"],
         "statements list": ["/statements/"],
         "topics list": ["/topics/"],
         "meeting detail": [f"/meetings/{slug}/" for slug, _ in meetings],

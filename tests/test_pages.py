@@ -186,6 +186,16 @@ def test_it_breaks_ties_in_a_sort_newest_first(corpus, client):
     assert names == sorted(names, key=lambda n: (-counts[n], n))
 
 
+def test_it_sorts_a_participant_with_no_meeting_as_having_none(corpus, client):
+    # The table of participant sizes holds 0 for them: they count as none, and stay listed.
+    Participant.objects.create(slug="nobody-yet", name="Nobody Yet")
+    most = get(client, "/participants/", ordering="-meetings", per_page=100)
+    names = re.findall(r'<a href="/participants/[^"]+/">([^<]+)</a>', most)
+    assert names[-1] == "Nobody Yet" and len(names) == Participant.objects.count()
+    fewest = get(client, "/participants/", ordering="meetings", per_page=100)
+    assert re.findall(r'<a href="/participants/[^"]+/">([^<]+)</a>', fewest)[0] == "Nobody Yet"
+
+
 def test_it_sorts_a_meeting_nobody_attends_as_having_none(corpus, client):
     # The table of meeting sizes holds 0 for it: it counts as none, and stays listed.
     Meeting.objects.create(

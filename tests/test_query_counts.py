@@ -95,7 +95,7 @@ PAGES = {
     "&date_after=2010-01-01&kind=talks": 10,
     # countries in use, count, the page of participants with meeting counts
     "/participants/": 3,
-    "/participants/?q=person&country=DE&ordering=-meeting_count": 3,
+    "/participants/?q=person&country=DE&ordering=-meetings": 3,
     # countries in use + publishers (filter form), count, the page of statements with
     # speakers, readouts, meetings and publishers, their topics
     "/statements/": 5,

@@ -602,6 +602,11 @@ class Attendance(Versioned):
         constraints = [
             models.UniqueConstraint(fields=["meeting", "participant"], name="attendance_unique"),
         ]
+        indexes = [
+            # A participant's meetings read from the index alone: the meetings two
+            # participants share, for the pair page, without visiting every attendance.
+            models.Index(fields=["participant", "meeting"], name="attendance_participant_meeting"),
+        ]
 
     def __str__(self) -> str:
         who = f"{self.participant.name}, {self.title}" if self.title else self.participant.name

@@ -8,7 +8,7 @@ import json
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Exists, OuterRef
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -19,6 +19,7 @@ from readouts.loading import load
 from readouts.models import (
     Attendance,
     Meeting,
+    MeetingCountry,
     MeetingSize,
     MeetingTopic,
     Participant,
@@ -344,6 +345,112 @@ def test_it_follows_loaddata_that_writes_topics_after_their_links(corpus, tmp_pa
     assert not MeetingTopic.objects.exists()
     call_command("loaddata", str(path), verbosity=0)
     assert derived.MEETING_TOPICS.stored() == want
+    assert_current()
+
+
+def test_it_follows_loaddata_that_writes_participants_after_their_attendances(corpus, tmp_path):
+    # A fixture by key with the participants last: their attendances are written first,
+    # when no participant (and so no country) is there to count yet.
+    out = io.StringIO()
+    models = ["meeting", "attendance", "readout", "statement", "participant"]
+    call_command("dumpdata", *[f"readouts.{m}" for m in models], stdout=out)
+    rows = json.loads(out.getvalue())
+    people = [row for row in rows if row["model"] == "readouts.participant"]
+    path = write_json(tmp_path / "fixture.json", [r for r in rows if r not in people] + people)
+    want = derived.MEETING_COUNTRIES.derivation()
+    assert want
+    Meeting.objects.all().delete()
+    Participant.objects.all().delete()
+    assert not MeetingCountry.objects.exists()
+    call_command("loaddata", str(path), verbosity=0)
+    assert derived.MEETING_COUNTRIES.stored() == want
+    assert_current()
+
+
+def test_an_attendance_given_to_someone_of_another_country_moves_the_meeting(corpus):
+    attendance = Attendance.objects.get(participant__slug="sergey-lavrov")
+    meeting = attendance.meeting
+    assert Meeting.objects.with_country("RU").filter(pk=meeting.pk).exists()
+    other = Participant.objects.create(slug="someone-french", name="Someone", country="FR")
+    Statement.objects.filter(speaker_id=attendance.participant_id).update(speaker=None)
+    Attendance.objects.filter(pk=attendance.pk).update(participant=other)
+    assert not Meeting.objects.with_country("RU").filter(pk=meeting.pk).exists()
+    assert Meeting.objects.with_country("FR").filter(pk=meeting.pk).exists()
+    assert_current()
+
+
+def on_postgresql(conn_settings: dict, **options):
+    import psycopg
+
+    return psycopg.connect(
+        dbname=conn_settings["NAME"],
+        user=conn_settings["USER"],
+        host=conn_settings["HOST"] or None,
+        port=conn_settings["PORT"] or None,
+        **options,
+    )
+
+
+def waits_for_a_lock(watcher, pid: int) -> bool:
+    row = watcher.execute(
+        "SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s", [pid]
+    ).fetchone()
+    return bool(row) and row[0] == "Lock"
+
+
+def write_meanwhile(first_sql, second_sql) -> None:
+    """Two transactions at once, as two editors' saves: the first writes and holds its
+    commit; the second writes (in a thread, since it may wait for the first); the first
+    commits once the second waits for it or has written; then the second commits."""
+    import threading
+
+    params = connection.settings_dict
+    first, second = on_postgresql(params), on_postgresql(params)
+    watcher = on_postgresql(params, autocommit=True)
+    try:
+        first.execute(*first_sql)
+        thread = threading.Thread(target=second.execute, args=second_sql)
+        thread.start()
+        while thread.is_alive() and not waits_for_a_lock(watcher, second.info.backend_pid):
+            thread.join(0.01)
+        first.commit()
+        thread.join()
+        second.commit()
+    finally:
+        for conn in (first, second, watcher):
+            conn.close()
+
+
+ATTEND = (
+    'INSERT INTO readouts_attendance (meeting_id, participant_id, title, "order", version) '
+    "VALUES (%s, %s, '', 50, 1)"
+)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite takes one writer at a time")
+@pytest.mark.django_db(transaction=True)
+def test_two_attendances_written_at_once_are_both_counted(corpus):
+    meeting = Meeting.objects.create(
+        slug="new-meeting", date=dt.date(2023, 1, 1), kind="meeting", title="New"
+    )
+    a = Participant.objects.create(slug="a-person", name="A Person", country="US")
+    b = Participant.objects.create(slug="b-person", name="B Person", country="US")
+    write_meanwhile((ATTEND, [meeting.pk, a.pk]), (ATTEND, [meeting.pk, b.pk]))
+    assert MeetingCountry.objects.get(meeting=meeting, country="US").participants == 2
+    assert_current()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite takes one writer at a time")
+@pytest.mark.django_db(transaction=True)
+def test_a_country_changed_while_an_attendance_is_written_counts_the_new_country(corpus):
+    person = Participant.objects.create(slug="racer", name="A Racer", country="FR")
+    first, second = Meeting.objects.order_by("pk")[:2]
+    Attendance.objects.create(meeting=first, participant=person, order=50)
+    write_meanwhile(
+        ("UPDATE readouts_participant SET country = 'DE' WHERE id = %s", [person.pk]),
+        (ATTEND, [second.pk, person.pk]),
+    )
+    assert Meeting.objects.with_country("DE").filter(pk__in=[first.pk, second.pk]).count() == 2
     assert_current()
 
 

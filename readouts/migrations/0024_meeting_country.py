@@ -9,8 +9,9 @@ meeting's participants are from that country, keyed by (country, meeting), so a
 country's meetings are one range of its index and a pair's are two read side by
 side. Like the meeting size table (0020) it is never edited by hand: database
 triggers recompute the rows of the meetings a write touches (an attendance added,
-deleted or moved, a meeting deleted, a participant's country changed), in the same
-transaction, whatever path writes. `manage.py derived_tables` checks and rebuilds it.
+deleted or moved, a meeting deleted, a participant added after their attendances or
+their country changed), in the same transaction, whatever path writes. `manage.py
+derived_tables` checks and rebuilds it.
 """
 
 import django.db.models.deletion
@@ -57,13 +58,32 @@ PG_TOUCHED = {
         "JOIN new_rows n ON n.id = o.id "
         "WHERE o.meeting_id <> n.meeting_id OR o.participant_id <> n.participant_id"
     ),
+    # A participant written after their attendances (Django's loaddata, by key).
+    ("readouts_participant", "INSERT"): (
+        "SELECT a.meeting_id FROM readouts_attendance a JOIN new_rows n ON n.id = a.participant_id"
+    ),
     ("readouts_participant", "UPDATE"): (
         "SELECT a.meeting_id FROM readouts_attendance a "
         "JOIN new_rows n ON n.id = a.participant_id JOIN old_rows o ON o.id = n.id "
         "WHERE o.country <> n.country"
     ),
 }
-# Two transactions recomputing one meeting: the later insert updates the earlier's row.
+# Two transactions recomputing one meeting's rows at once: the later one waits for the
+# earlier to commit (a lock on the meeting's row, which neither foreign keys nor other
+# readers take), so it counts what the earlier wrote; a meeting with no row yet has no
+# row to wait on in this table. Attendances written meanwhile by another transaction
+# while a participant's country changes: that change waits for them, and they for it
+# (a lock on the attendances, taken only when a country changed), so neither counts
+# with the other's old value.
+PG_LOCK = {
+    ("readouts_attendance", "INSERT"),
+    ("readouts_attendance", "DELETE"),
+    ("readouts_attendance", "UPDATE"),
+}
+PG_CHANGED_COUNTRY = (
+    "EXISTS (SELECT 1 FROM old_rows o JOIN new_rows n ON n.id = o.id "
+    "WHERE o.country <> n.country)"
+)
 PG_UPSERT = (
     "ON CONFLICT (country, meeting_id) DO UPDATE SET participants = EXCLUDED.participants"
 )
@@ -71,6 +91,22 @@ PG_UPSERT = (
 
 def pg_function(table: str, event: str) -> str:
     return f"readouts_meeting_country_{table.removeprefix('readouts_')}_{event.lower()}"
+
+
+def pg_body(table: str, event: str, touched: str) -> str:
+    body = recompute(touched, PG_UPSERT)
+    if (table, event) in PG_LOCK:
+        lock = (
+            f"PERFORM 1 FROM readouts_meeting WHERE id IN ({touched}) "
+            "ORDER BY id FOR NO KEY UPDATE;"
+        )
+        return f"{lock} {body}"
+    if (table, event) == ("readouts_participant", "UPDATE"):
+        return (
+            f"IF {PG_CHANGED_COUNTRY} THEN "
+            f"LOCK TABLE readouts_attendance IN SHARE MODE; {body} END IF;"
+        )
+    return body
 
 
 def pg_sql() -> list[str]:
@@ -82,7 +118,7 @@ def pg_sql() -> list[str]:
             f"""
             CREATE FUNCTION {function}() RETURNS trigger AS $$
             BEGIN
-              {recompute(touched, PG_UPSERT)}
+              {pg_body(table, event, touched)}
               RETURN NULL;
             END $$ LANGUAGE plpgsql
             """
@@ -134,6 +170,9 @@ SQLITE_TOUCHED = {
     ("readouts_attendance", "DELETE", "DELETE"): "SELECT OLD.meeting_id",
     ("readouts_attendance", "UPDATE", "UPDATE OF meeting_id, participant_id"): (
         "SELECT OLD.meeting_id UNION SELECT NEW.meeting_id"
+    ),
+    ("readouts_participant", "INSERT", "INSERT"): (
+        "SELECT meeting_id FROM readouts_attendance WHERE participant_id = NEW.id"
     ),
     ("readouts_participant", "UPDATE", "UPDATE OF country"): (
         "SELECT meeting_id FROM readouts_attendance WHERE participant_id = NEW.id"

@@ -165,6 +165,21 @@ def test_a_document_naming_a_merged_slug_finds_the_survivor(duplicate):
     assert wang.name == "Wang Yi"  # the old record's fields are not applied to him
 
 
+def test_a_document_naming_a_merged_slug_only_as_an_attendee_finds_the_survivor(duplicate):
+    # No statement by him: the load names the survivor nowhere, not even as a speaker.
+    merge("wang-yi", "wang-yi-fm")
+    wang = Participant.objects.get(slug="wang-yi")
+    silent = second_meeting()
+    silent["meeting"]["slug"], silent["meeting"]["date"] = "2023-04-01-silent", "2023-04-01"
+    silent["readouts"][0]["statements"] = []
+    load_documents([("silent.json", silent)])
+    attendance = Attendance.objects.get(meeting__slug="2023-04-01-silent", participant=wang)
+    assert attendance.title == "Foreign Minister"
+    assert [table.differences() for table in derived.TABLES] == [(set(), set())] * len(
+        derived.TABLES
+    )
+
+
 def test_a_document_listing_both_folds_them_or_says_where_titles_differ(duplicate):
     merge("wang-yi", "wang-yi-fm")
     both = second_meeting()

@@ -106,8 +106,11 @@ class Writer:
             for s in r.statements
             if s.speaker
         }
-        # Speakers may attend through an attendance already stored, unnamed in the load.
-        self.participants = _by_slug(Participant, set(plan.participants) | speakers)
+        # Speakers may attend through an attendance already stored, unnamed in the load;
+        # an attendee named by a merged slug attends as the participant it was merged
+        # into, whom the load need not define.
+        attendees = {slug for m in plan.meetings.values() for slug in m.attendances}
+        self.participants = _by_slug(Participant, set(plan.participants) | speakers | attendees)
         self.meetings = _by_slug(Meeting, plan.meetings)
         self.records = _records(plan.records)
 

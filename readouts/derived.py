@@ -1,11 +1,10 @@
 """The derived tables: their derivations, a check and a rebuild.
 
-Four tables hold what could be worked out from the curated records, so that pages
+Three tables hold what could be worked out from the curated records, so that pages
 need not work it out on every request: which meetings have a statement on which
 topic or its subtopics, by month (MeetingTopic, migrations 0012 and 0022), how
-many take part in each meeting (MeetingSize, migration 0020), which countries
-take part in each (MeetingCountry, migration 0024), and how many meetings each
-participant attended (ParticipantSize, migration 0025). Database triggers keep
+many take part in each meeting (MeetingSize, migration 0020), and which countries
+take part in each (MeetingCountry, migration 0024). Database triggers keep
 them current; this module says what each must hold, so that a test and `manage.py
 derived_tables` can compare, and remakes one from its derivation.
 """
@@ -27,7 +26,6 @@ from .models import (
     MeetingSize,
     MeetingTopic,
     Participant,
-    ParticipantSize,
     Readout,
     Statement,
     Topic,
@@ -57,12 +55,6 @@ def _meeting_sizes() -> set[tuple]:
     """(meeting, participants), from the attendances; 0 for a meeting with none."""
     sizes = Meeting.objects.order_by().annotate(attending=Count("attendances"))
     return set(sizes.values_list("pk", "attending"))
-
-
-def _participant_sizes() -> set[tuple]:
-    """(participant, meetings), from the attendances; 0 for a participant with none."""
-    sizes = Participant.objects.order_by().annotate(attended=Count("attendances"))
-    return set(sizes.values_list("pk", "attended"))
 
 
 def _meeting_countries() -> set[tuple]:
@@ -144,12 +136,4 @@ MEETING_COUNTRIES = Derived(
     _meeting_countries,
     (Attendance, Participant, Meeting),
 )
-PARTICIPANT_SIZES = Derived(
-    "participant size",
-    "the attendances",
-    ParticipantSize,
-    ("participant_id", "meetings"),
-    _participant_sizes,
-    (Attendance, Participant),
-)
-TABLES = [MEETING_TOPICS, MEETING_SIZES, MEETING_COUNTRIES, PARTICIPANT_SIZES]
+TABLES = [MEETING_TOPICS, MEETING_SIZES, MEETING_COUNTRIES]

@@ -504,15 +504,11 @@ class ParticipantFilter(ReadoutsFilterSet):
     )
     organization = CharFilter(label="Organization", lookup_expr="icontains", max_length=TEXT_LIMIT)
     ordering = SortFilter(
-        fields=[("name", "name"), ("meetings_attended", "meetings")],
-        field_labels={"name": "Name", "meetings_attended": "Number of meetings"},
+        fields=[("name", "name"), ("meeting_count", "meetings")],
+        field_labels={"name": "Name", "meeting_count": "Number of meetings"},
         label="Sort by",
         empty_label="Name",
         then=("name", "slug"),
-        # Every participant's count, from the derived table of participant sizes (0 for
-        # one with no meeting yet), read in order off its index.
-        computed={"meetings_attended": F("size__meetings")},
-        derived=("meetings_attended",),
     )
 
     class Meta:

@@ -643,31 +643,6 @@ class MeetingSize(models.Model):
         return f"{self.meeting_id}: {self.participants} participant(s)"
 
 
-class ParticipantSize(models.Model):
-    """Derived, never curated: how many meetings each participant attended, one row a
-    participant (0 before their first), kept current by database triggers (migration
-    0025) on every path that writes; `manage.py derived_tables` checks and rebuilds it.
-    Sorting participants by their number of meetings reads the busiest off its index,
-    where counting every participant's attendances grew with the data."""
-
-    participant = models.OneToOneField(
-        Participant,
-        primary_key=True,
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        related_name="size",
-    )
-    meetings = models.PositiveIntegerField()
-
-    class Meta:
-        managed = False
-        db_table = "readouts_participant_size"
-        default_permissions = ()  # nothing to add, change or delete
-
-    def __str__(self) -> str:
-        return f"{self.participant_id}: {self.meetings} meeting(s)"
-
-
 class MeetingTopic(models.Model):
     """Derived, never curated: a meeting has a statement on this topic or one of its
     subtopics. One row per topic and meeting, with the meeting's month and the number of

@@ -1,5 +1,5 @@
-"""The derived tables (meeting-topic, meeting size, meeting-country, participant size)
-equal their derivations after any sequence of writes."""
+"""The derived tables (meeting-topic, meeting size, meeting-country) equal their
+derivations after any sequence of writes."""
 
 import contextlib
 import datetime as dt

@@ -204,9 +204,8 @@ def test_sqlite_keeps_the_tables_triggers_after_adding_the_columns(db):
             "GROUP BY tbl_name"
         )
         assert dict(cursor.fetchall()) == {
-            # the data version's three, the meeting-country table's two (0024) and the
-            # participant size table's two (0025)
-            "readouts_participant": 7,
+            # the data version's three and the meeting-country table's two (0024)
+            "readouts_participant": 5,
             "readouts_publisher": 3,
             "readouts_topic": 8,
         }

@@ -187,7 +187,7 @@ def test_it_breaks_ties_in_a_sort_newest_first(corpus, client):
 
 
 def test_it_sorts_a_participant_with_no_meeting_as_having_none(corpus, client):
-    # The table of participant sizes holds 0 for them: they count as none, and stay listed.
+    # Counted as none, and still listed.
     Participant.objects.create(slug="nobody-yet", name="Nobody Yet")
     most = get(client, "/participants/", ordering="-meetings", per_page=100)
     names = re.findall(r'<a href="/participants/[^"]+/">([^<]+)</a>', most)

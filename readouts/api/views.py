@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.exceptions import MethodNotAllowed
 
+from ..counting import count_of
 from ..filters import MeetingFilter, ParticipantFilter, ReadoutFilter, StatementFilter
 from ..models import (
     Attendance,
@@ -84,9 +85,10 @@ class ParticipantViewSet(ReadOnlyViewSet):
     serializer_class = serializers.ParticipantSerializer
 
     def get_queryset(self) -> QuerySet[Participant]:
-        # Sorted by their number of meetings (ordering=-meetings) as the page is: the
-        # filter reads it from the derived table of participant sizes.
-        return Participant.objects.order_by("name", "slug")
+        # Counted only to sort by (ordering=-meetings), as the page does.
+        return Participant.objects.alias(
+            meeting_count=count_of(Attendance.objects.all(), "participant")
+        ).order_by("name", "slug")
 
 
 @extend_schema_view(

@@ -5,9 +5,9 @@ from readouts import derived
 
 class Command(BaseCommand):
     help = (
-        "Check the derived tables (meeting–topic, meeting size, meeting–country, "
-        "participant size) against the records they are derived from (the default), or "
-        "rebuild them. Triggers keep them current; this is for reassurance and repair."
+        "Check the derived tables (meeting–topic, meeting size, meeting–country) against "
+        "the records they are derived from (the default), or rebuild them. Triggers keep "
+        "them current; this is for reassurance and repair."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:

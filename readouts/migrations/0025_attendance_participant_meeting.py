@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('readouts', '0025_participant_size'),
+        ('readouts', '0024_meeting_country'),
     ]
 
     operations = [
